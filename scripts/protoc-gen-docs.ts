@@ -6,13 +6,7 @@
  * the element's full name: `xai_api.Message` for a message, `xai_api.Message.role` for a field,
  * `xai_api.MessageRole.ROLE_USER` for an enum value, `xai_api.Chat.GetCompletion` for a method.
  */
-import {
-  type AnyDesc,
-  type DescEnum,
-  type DescFile,
-  type DescMessage,
-  type DescService,
-} from "@bufbuild/protobuf";
+import type { AnyDesc, DescEnum, DescFile, DescMessage, DescService } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { createEcmaScriptPlugin, getComments, runNodeJs, type Schema } from "@bufbuild/protoplugin";
 

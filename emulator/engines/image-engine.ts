@@ -1,0 +1,13 @@
+// PLACEHOLDER: replaced by the image part of the emulator.
+
+import type { GenerateImageRequest, ImageResponse } from "../../gen/xai/api/v1/image_pb.js";
+import type { EngineDeps } from "../context.js";
+
+/** Generates images; used by Image itself and by Batch. */
+export interface ImageEngine {
+  generate(request: GenerateImageRequest): Promise<ImageResponse>;
+}
+
+export function createImageEngine(_deps: EngineDeps): ImageEngine {
+  throw new Error("not implemented yet");
+}

@@ -1,0 +1,27 @@
+/**
+ * Where a channel connects and whether it uses TLS, from the contract's host forms:
+ * `host[:port]` and `https://host[:port]` are TLS (port 443 by default); `http://host:port` is
+ * plaintext, meant for local servers such as the built-in emulator.
+ */
+export interface Endpoint {
+  /** `host:port`, as grpc-js wants it. */
+  readonly address: string;
+  /** True for TLS. */
+  readonly secure: boolean;
+}
+
+/** Parses a configured host; throws a plain Error whose message says which forms are accepted. */
+export function parseEndpoint(value: string): Endpoint {
+  const raw = value.trim();
+  const match = /^(?:(https?):\/\/)?([^/]+?)\/?$/.exec(raw);
+  const host = match?.[2];
+  if (!match || !host) {
+    throw new Error(`invalid host "${value}": use host[:port], https://host[:port] or http://host:port`);
+  }
+  const secure = match[1] !== "http";
+  const hasPort = /:\d+$/.test(host) || /^\[.*\]:\d+$/.test(host);
+  if (!secure && !hasPort) {
+    throw new Error(`invalid host "${value}": a plaintext http:// host needs an explicit port`);
+  }
+  return { address: hasPort ? host : `${host}:443`, secure };
+}

@@ -1,0 +1,43 @@
+import type { ServiceError } from "@grpc/grpc-js";
+import { Status, statusName } from "./status.js";
+
+/**
+ * A failed xAI call: the gRPC status, the server's own message, and the method it happened on.
+ * Messages read like `[unauthenticated] /xai_api.Auth/get_api_key_info: Invalid API key`.
+ * Never carries request metadata, so the API key cannot leak through it.
+ */
+export class XaiGrpcError extends Error {
+  override readonly name = "XaiGrpcError";
+  constructor(
+    /** The gRPC status code. */
+    readonly code: number,
+    /** The server's message (the status details), possibly empty. */
+    readonly details: string,
+    /** The gRPC method path, e.g. `/xai_api.Chat/GetCompletion`. */
+    readonly method: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`[${statusName(code).toLowerCase()}] ${method}: ${details || "(no message)"}`, options);
+  }
+
+  /** The status name, e.g. `UNAUTHENTICATED`. */
+  get status(): string {
+    return statusName(this.code);
+  }
+}
+
+/** True when `e` is an {@link XaiGrpcError}. */
+export function isXaiGrpcError(e: unknown): e is XaiGrpcError {
+  return e instanceof XaiGrpcError;
+}
+
+/** Turns whatever grpc-js reported into an {@link XaiGrpcError}, keeping the original as `cause`. */
+export function toXaiGrpcError(e: unknown, method: string): XaiGrpcError {
+  if (e instanceof XaiGrpcError) return e;
+  const se = e as Partial<ServiceError> | undefined;
+  if (se && typeof se.code === "number") {
+    return new XaiGrpcError(se.code, se.details ?? se.message ?? "", method, { cause: e });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new XaiGrpcError(Status.UNKNOWN, message, method, { cause: e });
+}

@@ -1,0 +1,231 @@
+import {
+  create,
+  type DescMessage,
+  type DescMethodClientStreaming,
+  type DescMethodServerStreaming,
+  type DescMethodUnary,
+  fromBinary,
+  isMessage,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
+import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/grpc-js";
+import { channelOptions } from "./channel-options.js";
+import { type Endpoint, parseEndpoint } from "./endpoint.js";
+import { toXaiGrpcError, XaiGrpcError } from "./grpc-error.js";
+import { Status } from "./status.js";
+
+/** One xAI host and the key that authenticates to it. */
+export interface HostConfig {
+  /** `host[:port]`, `https://host[:port]` or `http://host:port`. */
+  readonly host: string;
+  /** Sent as `authorization: Bearer <key>`; calls fail with `UNAUTHENTICATED` without one. */
+  readonly key?: string | undefined;
+}
+
+export interface XaiClientConfig {
+  /** The API host (`api.x.ai`), for every service but Collections. */
+  readonly api: HostConfig;
+  /** The management host (`management-api.x.ai`), for the Collections service. */
+  readonly management: HostConfig;
+  /** Deadline of a call that sets none itself, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborting cancels the call on the wire; the call then fails with `CANCELLED`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Overrides the client's default deadline for this call, in milliseconds. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** The xAI API's default deadline in the official client: 27 minutes. */
+export const DEFAULT_TIMEOUT_MS = 27 * 60 * 1000;
+
+/** Services served by the management host rather than the API host. */
+const MANAGEMENT_PACKAGES = new Set(["collections"]);
+
+interface Channel {
+  readonly client: Client;
+  readonly key: string | undefined;
+}
+
+type AnyMethod = { readonly parent: { readonly typeName: string }; readonly name: string };
+
+/** The gRPC path of a method: `/xai_api.Chat/GetCompletion`. */
+export function methodPath(method: AnyMethod): string {
+  return `/${method.parent.typeName}/${method.name}`;
+}
+
+/**
+ * A gRPC client for the xAI API, typed by the generated method descriptors.
+ *
+ * One channel per host, opened on first use: TLS unless the host is `http://`, 20 MiB messages,
+ * keepalive, retries of `UNAVAILABLE`, a deadline on every call, and the bearer key as per-call
+ * metadata (never as channel state, so nothing else ever sees it).
+ */
+export class XaiClient {
+  readonly #config: XaiClientConfig;
+  readonly #channels = new Map<"api" | "management", Channel>();
+
+  constructor(config: XaiClientConfig) {
+    this.#config = config;
+    // Parse now so a bad host is a startup error, not a failure of the first call.
+    parseEndpoint(config.api.host);
+    parseEndpoint(config.management.host);
+  }
+
+  /** Calls a unary method. Rejects with {@link XaiGrpcError}. */
+  unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    request: MessageInitShape<I>,
+    options: CallOptions = {},
+  ): Promise<MessageShape<O>> {
+    const path = methodPath(method);
+    const { client, metadata, callOptions } = this.#prepare(method, options);
+    return new Promise<MessageShape<O>>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(cancelled(path));
+        return;
+      }
+      const call = client.makeUnaryRequest<MessageShape<I>, MessageShape<O>>(
+        path,
+        serializer(method.input),
+        deserializer(method.output),
+        toMessage(method.input, request),
+        metadata,
+        callOptions,
+        (err, value) => {
+          options.signal?.removeEventListener("abort", onAbort);
+          if (err || value === undefined) reject(toXaiGrpcError(err ?? new Error("empty response"), path));
+          else resolve(value);
+        },
+      );
+      const onAbort = () => call.cancel();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Calls a server-streaming method; iterate the result for the responses. */
+  async *serverStream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodServerStreaming<I, O>,
+    request: MessageInitShape<I>,
+    options: CallOptions = {},
+  ): AsyncGenerator<MessageShape<O>, void, undefined> {
+    const path = methodPath(method);
+    if (options.signal?.aborted) throw cancelled(path);
+    const { client, metadata, callOptions } = this.#prepare(method, options);
+    const call: ClientReadableStream<MessageShape<O>> = client.makeServerStreamRequest(
+      path,
+      serializer(method.input),
+      deserializer(method.output),
+      toMessage(method.input, request),
+      metadata,
+      callOptions,
+    );
+    const onAbort = () => call.cancel();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for await (const message of call) yield message as MessageShape<O>;
+    } catch (e) {
+      throw toXaiGrpcError(e, path);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      // Leaving the loop early (break, throw in the consumer) must not leave the call running.
+      call.cancel();
+    }
+  }
+
+  /** Calls a client-streaming method, writing `requests` with backpressure. */
+  clientStream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodClientStreaming<I, O>,
+    requests: AsyncIterable<MessageInitShape<I>> | Iterable<MessageInitShape<I>>,
+    options: CallOptions = {},
+  ): Promise<MessageShape<O>> {
+    const path = methodPath(method);
+    const { client, metadata, callOptions } = this.#prepare(method, options);
+    return new Promise<MessageShape<O>>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(cancelled(path));
+        return;
+      }
+      let settled = false;
+      const settle = (err: unknown, value?: MessageShape<O>) => {
+        if (settled) return;
+        settled = true;
+        options.signal?.removeEventListener("abort", onAbort);
+        if (err || value === undefined) reject(toXaiGrpcError(err ?? new Error("empty response"), path));
+        else resolve(value);
+      };
+      const call = client.makeClientStreamRequest<MessageShape<I>, MessageShape<O>>(
+        path,
+        serializer(method.input),
+        deserializer(method.output),
+        metadata,
+        callOptions,
+        (err, value) => settle(err, value),
+      );
+      const onAbort = () => call.cancel();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      void (async () => {
+        try {
+          for await (const request of requests) {
+            if (settled) return;
+            if (!call.write(toMessage(method.input, request))) {
+              await new Promise<void>((r) => call.once("drain", r));
+            }
+          }
+          call.end();
+        } catch (e) {
+          call.cancel();
+          settle(e);
+        }
+      })();
+    });
+  }
+
+  /** Closes every open channel. Calls still running fail with `CANCELLED`. */
+  close(): void {
+    for (const channel of this.#channels.values()) channel.client.close();
+    this.#channels.clear();
+  }
+
+  #prepare(method: AnyMethod, options: CallOptions) {
+    const which = MANAGEMENT_PACKAGES.has(method.parent.typeName.split(".")[0] ?? "") ? "management" : "api";
+    const channel = this.#channel(which);
+    const metadata = new Metadata();
+    if (channel.key) metadata.set("authorization", `Bearer ${channel.key}`);
+    const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
+    return { client: channel.client, metadata, callOptions: { deadline: Date.now() + timeoutMs } };
+  }
+
+  #channel(which: "api" | "management"): Channel {
+    let channel = this.#channels.get(which);
+    if (!channel) {
+      const host = this.#config[which];
+      const endpoint: Endpoint = parseEndpoint(host.host);
+      const creds = endpoint.secure ? credentials.createSsl() : credentials.createInsecure();
+      channel = { client: new Client(endpoint.address, creds, channelOptions()), key: host.key };
+      this.#channels.set(which, channel);
+    }
+    return channel;
+  }
+}
+
+function toMessage<I extends DescMessage>(schema: I, value: MessageInitShape<I>): MessageShape<I> {
+  return isMessage(value, schema) ? (value as MessageShape<I>) : create(schema, value);
+}
+
+function serializer<I extends DescMessage>(schema: I) {
+  return (value: MessageShape<I>): Buffer => Buffer.from(toBinary(schema, value));
+}
+
+function deserializer<O extends DescMessage>(schema: O) {
+  return (bytes: Buffer): MessageShape<O> => fromBinary(schema, bytes);
+}
+
+function cancelled(path: string): XaiGrpcError {
+  return new XaiGrpcError(Status.CANCELLED, "cancelled before it started", path);
+}
