@@ -15,27 +15,27 @@ export const file_google_rpc_status: GenFile = /*@__PURE__*/
   fileDesc("Chdnb29nbGUvcnBjL3N0YXR1cy5wcm90bxIKZ29vZ2xlLnJwYyJOCgZTdGF0dXMSDAoEY29kZRgBIAEoBRIPCgdtZXNzYWdlGAIgASgJEiUKB2RldGFpbHMYAyADKAsyFC5nb29nbGUucHJvdG9idWYuQW55YgZwcm90bzM", [file_google_protobuf_any]);
 
 /**
- * DOC message google.rpc.Status
+ * An error: gRPC status code, message and optional typed details.
  *
  * @generated from message google.rpc.Status
  */
 export type Status = Message<"google.rpc.Status"> & {
   /**
-   * DOC field code
+   * gRPC status code, e.g. 3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED.
    *
    * @generated from field: int32 code = 1;
    */
   code: number;
 
   /**
-   * DOC field message
+   * Developer-facing description of the error.
    *
    * @generated from field: string message = 2;
    */
   message: string;
 
   /**
-   * DOC field details
+   * Optional typed payloads with more information about the error.
    *
    * @generated from field: repeated google.protobuf.Any details = 3;
    */

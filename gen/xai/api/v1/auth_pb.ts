@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/auth.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Auth service: inspect the API key used for the call.
+
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
@@ -15,90 +17,90 @@ export const file_xai_api_v1_auth: GenFile = /*@__PURE__*/
   fileDesc("ChV4YWkvYXBpL3YxL2F1dGgucHJvdG8SB3hhaV9hcGkirAIKBkFwaUtleRIYChByZWRhY3RlZF9hcGlfa2V5GAEgASgJEg8KB3VzZXJfaWQYAyABKAkSDAoEbmFtZRgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLbW9kaWZ5X3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC21vZGlmaWVkX2J5GAsgASgJEg8KB3RlYW1faWQYBiABKAkSDAoEYWNscxgHIAMoCRISCgphcGlfa2V5X2lkGAggASgJEhcKD2FwaV9rZXlfYmxvY2tlZBgKIAEoCBIUCgx0ZWFtX2Jsb2NrZWQYDSABKAgSEAoIZGlzYWJsZWQYDCABKAgyQwoEQXV0aBI7ChBnZXRfYXBpX2tleV9pbmZvEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Gg8ueGFpX2FwaS5BcGlLZXliBnByb3RvMw", [file_google_protobuf_empty, file_google_protobuf_timestamp]);
 
 /**
- * DOC message xai_api.ApiKey
+ * Details of an API key.
  *
  * @generated from message xai_api.ApiKey
  */
 export type ApiKey = Message<"xai_api.ApiKey"> & {
   /**
-   * DOC field redacted_api_key
+   * The key with most characters masked.
    *
    * @generated from field: string redacted_api_key = 1;
    */
   redactedApiKey: string;
 
   /**
-   * DOC field user_id
+   * ID of the user who created the key.
    *
    * @generated from field: string user_id = 3;
    */
   userId: string;
 
   /**
-   * DOC field name
+   * Human-readable name given to the key.
    *
    * @generated from field: string name = 4;
    */
   name: string;
 
   /**
-   * DOC field create_time
+   * When the key was created.
    *
    * @generated from field: google.protobuf.Timestamp create_time = 5;
    */
   createTime?: Timestamp | undefined;
 
   /**
-   * DOC field modify_time
+   * When the key was last changed.
    *
    * @generated from field: google.protobuf.Timestamp modify_time = 9;
    */
   modifyTime?: Timestamp | undefined;
 
   /**
-   * DOC field modified_by
+   * ID of the user who last changed the key.
    *
    * @generated from field: string modified_by = 11;
    */
   modifiedBy: string;
 
   /**
-   * DOC field team_id
+   * ID of the team that owns the key and is billed for its use.
    *
    * @generated from field: string team_id = 6;
    */
   teamId: string;
 
   /**
-   * DOC field acls
+   * Permissions granted to the key (allowed endpoints and models).
    *
    * @generated from field: repeated string acls = 7;
    */
   acls: string[];
 
   /**
-   * DOC field api_key_id
+   * Stable identifier of the key (not the secret).
    *
    * @generated from field: string api_key_id = 8;
    */
   apiKeyId: string;
 
   /**
-   * DOC field api_key_blocked
+   * True when the key has been blocked; calls with it are refused.
    *
    * @generated from field: bool api_key_blocked = 10;
    */
   apiKeyBlocked: boolean;
 
   /**
-   * DOC field team_blocked
+   * True when the owning team is blocked; calls with its keys are refused.
    *
    * @generated from field: bool team_blocked = 13;
    */
   teamBlocked: boolean;
 
   /**
-   * DOC field disabled
+   * True when the key has been disabled by its owners.
    *
    * @generated from field: bool disabled = 12;
    */
@@ -113,13 +115,14 @@ export const ApiKeySchema: GenMessage<ApiKey> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_auth, 0);
 
 /**
- * DOC service xai_api.Auth
+ * Information about the caller's API key.
  *
  * @generated from service xai_api.Auth
  */
 export const Auth: GenService<{
   /**
-   * DOC rpc get_api_key_info
+   * Returns details of the API key used for this call: redacted key, team, permissions, blocked/disabled state.
+   * Use it to check that a key works and what it may access.
    *
    * @generated from rpc xai_api.Auth.get_api_key_info
    */

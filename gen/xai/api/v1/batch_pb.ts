@@ -23,76 +23,76 @@ export const file_xai_api_v1_batch: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL2JhdGNoLnByb3RvEgd4YWlfYXBpIpoDCgVCYXRjaBIQCghiYXRjaF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGQoRY3JlYXRlX2FwaV9rZXlfaWQYBSABKAkSLwoLY2FuY2VsX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKFWNhbmNlbF9ieV94YWlfbWVzc2FnZRgHIAEoCUgAiAEBEiIKBXN0YXRlGAggASgLMhMueGFpX2FwaS5CYXRjaFN0YXRlEjMKDmNvc3RfYnJlYWtkb3duGAkgASgLMhsueGFpX2FwaS5CYXRjaENvc3RCcmVha2Rvd24SGgoNaW5wdXRfZmlsZV9pZBgKIAEoCUgBiAEBQhgKFl9jYW5jZWxfYnlfeGFpX21lc3NhZ2VCEAoOX2lucHV0X2ZpbGVfaWQidgoKQmF0Y2hTdGF0ZRIUCgxudW1fcmVxdWVzdHMYASABKAMSEwoLbnVtX3BlbmRpbmcYAiABKAMSEwoLbnVtX3N1Y2Nlc3MYAyABKAMSEQoJbnVtX2Vycm9yGAQgASgDEhUKDW51bV9jYW5jZWxsZWQYBSABKAMilwEKEkJhdGNoQ29zdEJyZWFrZG93bhIcChR0b3RhbF9jb3N0X3VzZF90aWNrcxgBIAEoAxItCg5lbmRwb2ludF9jb3N0cxgCIAMoCzIVLnhhaV9hcGkuRW5kcG9pbnRDb3N0EjQKEGNhbGN1bGF0aW9uX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk8KDEVuZHBvaW50Q29zdBIQCghlbmRwb2ludBgBIAEoCRIWCg5jb3N0X3VzZF90aWNrcxgCIAEoAxIVCg1yZXF1ZXN0X2NvdW50GAMgASgDIrsCCgxCYXRjaFJlcXVlc3QSHQoQYmF0Y2hfcmVxdWVzdF9pZBgBIAEoCUgBiAEBEjwKEmNvbXBsZXRpb25fcmVxdWVzdBgCIAEoCzIeLnhhaV9hcGkuR2V0Q29tcGxldGlvbnNSZXF1ZXN0SAASNgoNaW1hZ2VfcmVxdWVzdBgDIAEoCzIdLnhhaV9hcGkuR2VuZXJhdGVJbWFnZVJlcXVlc3RIABI2Cg12aWRlb19yZXF1ZXN0GAQgASgLMh0ueGFpX2FwaS5HZW5lcmF0ZVZpZGVvUmVxdWVzdEgAEj4KF3ZpZGVvX2V4dGVuc2lvbl9yZXF1ZXN0GAUgASgLMhsueGFpX2FwaS5FeHRlbmRWaWRlb1JlcXVlc3RIAEIJCgdyZXF1ZXN0QhMKEV9iYXRjaF9yZXF1ZXN0X2lkIsQBCg9CYXRjaFJlc3VsdERhdGESQQoTY29tcGxldGlvbl9yZXNwb25zZRgCIAEoCzIiLnhhaV9hcGkuR2V0Q2hhdENvbXBsZXRpb25SZXNwb25zZUgAEjAKDmltYWdlX3Jlc3BvbnNlGAMgASgLMhYueGFpX2FwaS5JbWFnZVJlc3BvbnNlSAASMAoOdmlkZW9fcmVzcG9uc2UYBCABKAsyFi54YWlfYXBpLlZpZGVvUmVzcG9uc2VIAEIKCghyZXNwb25zZSKEAQoLQmF0Y2hSZXN1bHQSGAoQYmF0Y2hfcmVxdWVzdF9pZBgBIAEoCRIsCghyZXNwb25zZRgEIAEoCzIYLnhhaV9hcGkuQmF0Y2hSZXN1bHREYXRhSAASIwoFZXJyb3IYAyABKAsyEi5nb29nbGUucnBjLlN0YXR1c0gAQggKBnJlc3VsdCLSAgoUQmF0Y2hSZXF1ZXN0TWV0YWRhdGESGAoQYmF0Y2hfcmVxdWVzdF9pZBgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRINCgVtb2RlbBgDIAEoCRIyCgVzdGF0ZRgEIAEoDjIjLnhhaV9hcGkuQmF0Y2hSZXF1ZXN0TWV0YWRhdGEuU3RhdGUSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJpCgVTdGF0ZRIRCg1TVEFURV9VTktOT1dOEAASEQoNU1RBVEVfUEVORElORxABEhMKD1NUQVRFX1NVQ0NFRURFRBACEhMKD1NUQVRFX0NBTkNFTExFRBADEhAKDFNUQVRFX0ZBSUxFRBAEIjkKEkNyZWF0ZUJhdGNoUmVxdWVzdBIMCgRuYW1lGAEgASgJEhUKDWlucHV0X2ZpbGVfaWQYAiABKAkiWgoXQWRkQmF0Y2hSZXF1ZXN0c1JlcXVlc3QSEAoIYmF0Y2hfaWQYASABKAkSLQoOYmF0Y2hfcmVxdWVzdHMYAiADKAsyFS54YWlfYXBpLkJhdGNoUmVxdWVzdCIjCg9HZXRCYXRjaFJlcXVlc3QSEAoIYmF0Y2hfaWQYASABKAkiVwoSTGlzdEJhdGNoZXNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEh0KEHBhZ2luYXRpb25fdG9rZW4YAiABKAlIAIgBAUITChFfcGFnaW5hdGlvbl90b2tlbiJqChNMaXN0QmF0Y2hlc1Jlc3BvbnNlEh8KB2JhdGNoZXMYASADKAsyDi54YWlfYXBpLkJhdGNoEh0KEHBhZ2luYXRpb25fdG9rZW4YAiABKAlIAIgBAUITChFfcGFnaW5hdGlvbl90b2tlbiImChJDYW5jZWxCYXRjaFJlcXVlc3QSEAoIYmF0Y2hfaWQYASABKAkiqwEKH0xpc3RCYXRjaFJlcXVlc3RNZXRhZGF0YVJlcXVlc3QSEAoIYmF0Y2hfaWQYASABKAkSDQoFbGltaXQYAiABKAUSHQoQcGFnaW5hdGlvbl90b2tlbhgDIAEoCUgAiAEBEjMKBnN0YXR1cxgEIAMoDjIjLnhhaV9hcGkuQmF0Y2hSZXF1ZXN0TWV0YWRhdGEuU3RhdGVCEwoRX3BhZ2luYXRpb25fdG9rZW4ilQEKIExpc3RCYXRjaFJlcXVlc3RNZXRhZGF0YVJlc3BvbnNlEj0KFmJhdGNoX3JlcXVlc3RfbWV0YWRhdGEYASADKAsyHS54YWlfYXBpLkJhdGNoUmVxdWVzdE1ldGFkYXRhEh0KEHBhZ2luYXRpb25fdG9rZW4YAiABKAlIAIgBAUITChFfcGFnaW5hdGlvbl90b2tlbiJuChdMaXN0QmF0Y2hSZXN1bHRzUmVxdWVzdBIQCghiYXRjaF9pZBgBIAEoCRINCgVsaW1pdBgCIAEoBRIdChBwYWdpbmF0aW9uX3Rva2VuGAMgASgJSACIAQFCEwoRX3BhZ2luYXRpb25fdG9rZW4idQoYTGlzdEJhdGNoUmVzdWx0c1Jlc3BvbnNlEiUKB3Jlc3VsdHMYASADKAsyFC54YWlfYXBpLkJhdGNoUmVzdWx0Eh0KEHBhZ2luYXRpb25fdG9rZW4YAiABKAlIAIgBAUITChFfcGFnaW5hdGlvbl90b2tlbiJKChxHZXRCYXRjaFJlcXVlc3RSZXN1bHRSZXF1ZXN0EhAKCGJhdGNoX2lkGAEgASgJEhgKEGJhdGNoX3JlcXVlc3RfaWQYAiABKAkibQodR2V0QmF0Y2hSZXF1ZXN0UmVzdWx0UmVzcG9uc2USJgoHcmVxdWVzdBgBIAEoCzIVLnhhaV9hcGkuQmF0Y2hSZXF1ZXN0EiQKBnJlc3VsdBgCIAEoCzIULnhhaV9hcGkuQmF0Y2hSZXN1bHQygwUKCUJhdGNoTWdtdBI6CgtDcmVhdGVCYXRjaBIbLnhhaV9hcGkuQ3JlYXRlQmF0Y2hSZXF1ZXN0Gg4ueGFpX2FwaS5CYXRjaBI0CghHZXRCYXRjaBIYLnhhaV9hcGkuR2V0QmF0Y2hSZXF1ZXN0Gg4ueGFpX2FwaS5CYXRjaBJICgtMaXN0QmF0Y2hlcxIbLnhhaV9hcGkuTGlzdEJhdGNoZXNSZXF1ZXN0GhwueGFpX2FwaS5MaXN0QmF0Y2hlc1Jlc3BvbnNlEjoKC0NhbmNlbEJhdGNoEhsueGFpX2FwaS5DYW5jZWxCYXRjaFJlcXVlc3QaDi54YWlfYXBpLkJhdGNoEkwKEEFkZEJhdGNoUmVxdWVzdHMSIC54YWlfYXBpLkFkZEJhdGNoUmVxdWVzdHNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Em8KGExpc3RCYXRjaFJlcXVlc3RNZXRhZGF0YRIoLnhhaV9hcGkuTGlzdEJhdGNoUmVxdWVzdE1ldGFkYXRhUmVxdWVzdBopLnhhaV9hcGkuTGlzdEJhdGNoUmVxdWVzdE1ldGFkYXRhUmVzcG9uc2USVwoQTGlzdEJhdGNoUmVzdWx0cxIgLnhhaV9hcGkuTGlzdEJhdGNoUmVzdWx0c1JlcXVlc3QaIS54YWlfYXBpLkxpc3RCYXRjaFJlc3VsdHNSZXNwb25zZRJmChVHZXRCYXRjaFJlcXVlc3RSZXN1bHQSJS54YWlfYXBpLkdldEJhdGNoUmVxdWVzdFJlc3VsdFJlcXVlc3QaJi54YWlfYXBpLkdldEJhdGNoUmVxdWVzdFJlc3VsdFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_empty, file_google_protobuf_timestamp, file_google_rpc_status, file_xai_api_v1_chat, file_xai_api_v1_image, file_xai_api_v1_video]);
 
 /**
- * DOC message xai_api.Batch
+ * A batch of requests processed asynchronously.
  *
  * @generated from message xai_api.Batch
  */
 export type Batch = Message<"xai_api.Batch"> & {
   /**
-   * DOC field batch_id
+   * Server-assigned batch ID.
    *
    * @generated from field: string batch_id = 1;
    */
   batchId: string;
 
   /**
-   * DOC field name
+   * Human-readable name given at creation.
    *
    * @generated from field: string name = 2;
    */
   name: string;
 
   /**
-   * DOC field create_time
+   * When the batch was created.
    *
    * @generated from field: google.protobuf.Timestamp create_time = 3;
    */
   createTime?: Timestamp | undefined;
 
   /**
-   * DOC field expire_time
+   * When the batch expires.
    *
    * @generated from field: google.protobuf.Timestamp expire_time = 4;
    */
   expireTime?: Timestamp | undefined;
 
   /**
-   * DOC field create_api_key_id
+   * ID of the API key that created the batch.
    *
    * @generated from field: string create_api_key_id = 5;
    */
   createApiKeyId: string;
 
   /**
-   * DOC field cancel_time
+   * When the batch was cancelled; unset if it was not.
    *
    * @generated from field: google.protobuf.Timestamp cancel_time = 6;
    */
   cancelTime?: Timestamp | undefined;
 
   /**
-   * DOC field cancel_by_xai_message
+   * Reason given when xAI cancelled the batch; unset otherwise.
    *
    * @generated from field: optional string cancel_by_xai_message = 7;
    */
   cancelByXaiMessage?: string | undefined;
 
   /**
-   * DOC field state
+   * Request counts by processing state.
    *
    * @generated from field: xai_api.BatchState state = 8;
    */
   state?: BatchState | undefined;
 
   /**
-   * DOC field cost_breakdown
+   * Cost accrued so far, split by endpoint.
    *
    * @generated from field: xai_api.BatchCostBreakdown cost_breakdown = 9;
    */
   costBreakdown?: BatchCostBreakdown | undefined;
 
   /**
-   * DOC field input_file_id
+   * File the batch was seeded from; unset if requests were added directly.
    *
    * @generated from field: optional string input_file_id = 10;
    */
@@ -107,41 +107,41 @@ export const BatchSchema: GenMessage<Batch> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 0);
 
 /**
- * DOC message xai_api.BatchState
+ * Counts of a batch's requests by state.
  *
  * @generated from message xai_api.BatchState
  */
 export type BatchState = Message<"xai_api.BatchState"> & {
   /**
-   * DOC field num_requests
+   * Total requests in the batch.
    *
    * @generated from field: int64 num_requests = 1;
    */
   numRequests: bigint;
 
   /**
-   * DOC field num_pending
+   * Requests not yet finished.
    *
    * @generated from field: int64 num_pending = 2;
    */
   numPending: bigint;
 
   /**
-   * DOC field num_success
+   * Requests that completed successfully.
    *
    * @generated from field: int64 num_success = 3;
    */
   numSuccess: bigint;
 
   /**
-   * DOC field num_error
+   * Requests that failed.
    *
    * @generated from field: int64 num_error = 4;
    */
   numError: bigint;
 
   /**
-   * DOC field num_cancelled
+   * Requests cancelled before they ran.
    *
    * @generated from field: int64 num_cancelled = 5;
    */
@@ -156,27 +156,27 @@ export const BatchStateSchema: GenMessage<BatchState> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 1);
 
 /**
- * DOC message xai_api.BatchCostBreakdown
+ * Cost accrued by a batch.
  *
  * @generated from message xai_api.BatchCostBreakdown
  */
 export type BatchCostBreakdown = Message<"xai_api.BatchCostBreakdown"> & {
   /**
-   * DOC field total_cost_usd_ticks
+   * Total cost in USD ticks (1 USD = 10^10 ticks).
    *
    * @generated from field: int64 total_cost_usd_ticks = 1;
    */
   totalCostUsdTicks: bigint;
 
   /**
-   * DOC field endpoint_costs
+   * Cost per endpoint.
    *
    * @generated from field: repeated xai_api.EndpointCost endpoint_costs = 2;
    */
   endpointCosts: EndpointCost[];
 
   /**
-   * DOC field calculation_time
+   * When these figures were computed.
    *
    * @generated from field: google.protobuf.Timestamp calculation_time = 3;
    */
@@ -191,27 +191,27 @@ export const BatchCostBreakdownSchema: GenMessage<BatchCostBreakdown> = /*@__PUR
   messageDesc(file_xai_api_v1_batch, 2);
 
 /**
- * DOC message xai_api.EndpointCost
+ * Cost and request count of one endpoint within a batch.
  *
  * @generated from message xai_api.EndpointCost
  */
 export type EndpointCost = Message<"xai_api.EndpointCost"> & {
   /**
-   * DOC field endpoint
+   * Endpoint the requests went to (chat, image, video…).
    *
    * @generated from field: string endpoint = 1;
    */
   endpoint: string;
 
   /**
-   * DOC field cost_usd_ticks
+   * Cost in USD ticks (1 USD = 10^10 ticks).
    *
    * @generated from field: int64 cost_usd_ticks = 2;
    */
   costUsdTicks: bigint;
 
   /**
-   * DOC field request_count
+   * Requests counted for this endpoint.
    *
    * @generated from field: int64 request_count = 3;
    */
@@ -226,26 +226,26 @@ export const EndpointCostSchema: GenMessage<EndpointCost> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 3);
 
 /**
- * DOC message xai_api.BatchRequest
+ * One request to run inside a batch.
  *
  * @generated from message xai_api.BatchRequest
  */
 export type BatchRequest = Message<"xai_api.BatchRequest"> & {
   /**
-   * DOC field batch_request_id
+   * Your ID for the request, unique in the batch, to match its result; generated if unset.
    *
    * @generated from field: optional string batch_request_id = 1;
    */
   batchRequestId?: string | undefined;
 
   /**
-   * DOC oneof request
+   * Set at most one of: completion_request, image_request, video_request, video_extension_request (one is required).
    *
    * @generated from oneof xai_api.BatchRequest.request
    */
   request: {
     /**
-     * DOC field completion_request
+     * Chat completion request, as for Chat.GetCompletion.
      *
      * @generated from field: xai_api.GetCompletionsRequest completion_request = 2;
      */
@@ -253,7 +253,7 @@ export type BatchRequest = Message<"xai_api.BatchRequest"> & {
     case: "completionRequest";
   } | {
     /**
-     * DOC field image_request
+     * Image generation request, as for Image.GenerateImage.
      *
      * @generated from field: xai_api.GenerateImageRequest image_request = 3;
      */
@@ -261,7 +261,7 @@ export type BatchRequest = Message<"xai_api.BatchRequest"> & {
     case: "imageRequest";
   } | {
     /**
-     * DOC field video_request
+     * Video generation request, as for Video.GenerateVideo.
      *
      * @generated from field: xai_api.GenerateVideoRequest video_request = 4;
      */
@@ -269,7 +269,7 @@ export type BatchRequest = Message<"xai_api.BatchRequest"> & {
     case: "videoRequest";
   } | {
     /**
-     * DOC field video_extension_request
+     * Video extension request, as for Video.ExtendVideo.
      *
      * @generated from field: xai_api.ExtendVideoRequest video_extension_request = 5;
      */
@@ -286,19 +286,19 @@ export const BatchRequestSchema: GenMessage<BatchRequest> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 4);
 
 /**
- * DOC message xai_api.BatchResultData
+ * Successful output of one batch request.
  *
  * @generated from message xai_api.BatchResultData
  */
 export type BatchResultData = Message<"xai_api.BatchResultData"> & {
   /**
-   * DOC oneof response
+   * Set at most one of: completion_response, image_response, video_response; matches the request kind.
    *
    * @generated from oneof xai_api.BatchResultData.response
    */
   response: {
     /**
-     * DOC field completion_response
+     * Chat completion output.
      *
      * @generated from field: xai_api.GetChatCompletionResponse completion_response = 2;
      */
@@ -306,7 +306,7 @@ export type BatchResultData = Message<"xai_api.BatchResultData"> & {
     case: "completionResponse";
   } | {
     /**
-     * DOC field image_response
+     * Generated images.
      *
      * @generated from field: xai_api.ImageResponse image_response = 3;
      */
@@ -314,7 +314,7 @@ export type BatchResultData = Message<"xai_api.BatchResultData"> & {
     case: "imageResponse";
   } | {
     /**
-     * DOC field video_response
+     * Generated video.
      *
      * @generated from field: xai_api.VideoResponse video_response = 4;
      */
@@ -331,26 +331,26 @@ export const BatchResultDataSchema: GenMessage<BatchResultData> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 5);
 
 /**
- * DOC message xai_api.BatchResult
+ * Outcome of one batch request.
  *
  * @generated from message xai_api.BatchResult
  */
 export type BatchResult = Message<"xai_api.BatchResult"> & {
   /**
-   * DOC field batch_request_id
+   * ID of the request this result belongs to.
    *
    * @generated from field: string batch_request_id = 1;
    */
   batchRequestId: string;
 
   /**
-   * DOC oneof result
+   * Set at most one of: response, error; success output or failure status.
    *
    * @generated from oneof xai_api.BatchResult.result
    */
   result: {
     /**
-     * DOC field response
+     * Output when the request succeeded.
      *
      * @generated from field: xai_api.BatchResultData response = 4;
      */
@@ -358,7 +358,7 @@ export type BatchResult = Message<"xai_api.BatchResult"> & {
     case: "response";
   } | {
     /**
-     * DOC field error
+     * gRPC status when the request failed.
      *
      * @generated from field: google.rpc.Status error = 3;
      */
@@ -375,48 +375,48 @@ export const BatchResultSchema: GenMessage<BatchResult> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 6);
 
 /**
- * DOC message xai_api.BatchRequestMetadata
+ * Status summary of one request in a batch, without its payload.
  *
  * @generated from message xai_api.BatchRequestMetadata
  */
 export type BatchRequestMetadata = Message<"xai_api.BatchRequestMetadata"> & {
   /**
-   * DOC field batch_request_id
+   * ID of the request within the batch.
    *
    * @generated from field: string batch_request_id = 1;
    */
   batchRequestId: string;
 
   /**
-   * DOC field endpoint
+   * Endpoint the request targets.
    *
    * @generated from field: string endpoint = 2;
    */
   endpoint: string;
 
   /**
-   * DOC field model
+   * Model named in the request.
    *
    * @generated from field: string model = 3;
    */
   model: string;
 
   /**
-   * DOC field state
+   * Current processing state.
    *
    * @generated from field: xai_api.BatchRequestMetadata.State state = 4;
    */
   state: BatchRequestMetadata_State;
 
   /**
-   * DOC field create_time
+   * When the request was added.
    *
    * @generated from field: google.protobuf.Timestamp create_time = 5;
    */
   createTime?: Timestamp | undefined;
 
   /**
-   * DOC field finish_time
+   * When processing ended; unset while pending.
    *
    * @generated from field: google.protobuf.Timestamp finish_time = 6;
    */
@@ -431,41 +431,41 @@ export const BatchRequestMetadataSchema: GenMessage<BatchRequestMetadata> = /*@_
   messageDesc(file_xai_api_v1_batch, 7);
 
 /**
- * DOC enum xai_api.BatchRequestMetadata.State
+ * Processing state of a batch request.
  *
  * @generated from enum xai_api.BatchRequestMetadata.State
  */
 export enum BatchRequestMetadata_State {
   /**
-   * DOC value STATE_UNKNOWN
+   * Unset; not a useful filter.
    *
    * @generated from enum value: STATE_UNKNOWN = 0;
    */
   UNKNOWN = 0,
 
   /**
-   * DOC value STATE_PENDING
+   * Waiting or running.
    *
    * @generated from enum value: STATE_PENDING = 1;
    */
   PENDING = 1,
 
   /**
-   * DOC value STATE_SUCCEEDED
+   * Finished with a response.
    *
    * @generated from enum value: STATE_SUCCEEDED = 2;
    */
   SUCCEEDED = 2,
 
   /**
-   * DOC value STATE_CANCELLED
+   * Cancelled before completion.
    *
    * @generated from enum value: STATE_CANCELLED = 3;
    */
   CANCELLED = 3,
 
   /**
-   * DOC value STATE_FAILED
+   * Finished with an error.
    *
    * @generated from enum value: STATE_FAILED = 4;
    */
@@ -479,20 +479,20 @@ export const BatchRequestMetadata_StateSchema: GenEnum<BatchRequestMetadata_Stat
   enumDesc(file_xai_api_v1_batch, 7, 0);
 
 /**
- * DOC message xai_api.CreateBatchRequest
+ * Input of CreateBatch.
  *
  * @generated from message xai_api.CreateBatchRequest
  */
 export type CreateBatchRequest = Message<"xai_api.CreateBatchRequest"> & {
   /**
-   * DOC field name
+   * Human-readable name for the batch.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field input_file_id
+   * ID of an uploaded JSONL file of requests to seed the batch; empty starts it empty.
    *
    * @generated from field: string input_file_id = 2;
    */
@@ -507,20 +507,20 @@ export const CreateBatchRequestSchema: GenMessage<CreateBatchRequest> = /*@__PUR
   messageDesc(file_xai_api_v1_batch, 8);
 
 /**
- * DOC message xai_api.AddBatchRequestsRequest
+ * Input of AddBatchRequests.
  *
  * @generated from message xai_api.AddBatchRequestsRequest
  */
 export type AddBatchRequestsRequest = Message<"xai_api.AddBatchRequestsRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch to add the requests to.
    *
    * @generated from field: string batch_id = 1;
    */
   batchId: string;
 
   /**
-   * DOC field batch_requests
+   * Requests to append.
    *
    * @generated from field: repeated xai_api.BatchRequest batch_requests = 2;
    */
@@ -535,13 +535,13 @@ export const AddBatchRequestsRequestSchema: GenMessage<AddBatchRequestsRequest> 
   messageDesc(file_xai_api_v1_batch, 9);
 
 /**
- * DOC message xai_api.GetBatchRequest
+ * Input of GetBatch.
  *
  * @generated from message xai_api.GetBatchRequest
  */
 export type GetBatchRequest = Message<"xai_api.GetBatchRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch to fetch.
    *
    * @generated from field: string batch_id = 1;
    */
@@ -556,20 +556,20 @@ export const GetBatchRequestSchema: GenMessage<GetBatchRequest> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_batch, 10);
 
 /**
- * DOC message xai_api.ListBatchesRequest
+ * Input of ListBatches.
  *
  * @generated from message xai_api.ListBatchesRequest
  */
 export type ListBatchesRequest = Message<"xai_api.ListBatchesRequest"> & {
   /**
-   * DOC field limit
+   * Max batches per page; unset uses the server default.
    *
    * @generated from field: int32 limit = 1;
    */
   limit: number;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset for the first page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -584,20 +584,20 @@ export const ListBatchesRequestSchema: GenMessage<ListBatchesRequest> = /*@__PUR
   messageDesc(file_xai_api_v1_batch, 11);
 
 /**
- * DOC message xai_api.ListBatchesResponse
+ * One page of batches.
  *
  * @generated from message xai_api.ListBatchesResponse
  */
 export type ListBatchesResponse = Message<"xai_api.ListBatchesResponse"> & {
   /**
-   * DOC field batches
+   * Batches on this page.
    *
    * @generated from field: repeated xai_api.Batch batches = 1;
    */
   batches: Batch[];
 
   /**
-   * DOC field pagination_token
+   * Token for the next page; empty or unset on the last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -612,13 +612,13 @@ export const ListBatchesResponseSchema: GenMessage<ListBatchesResponse> = /*@__P
   messageDesc(file_xai_api_v1_batch, 12);
 
 /**
- * DOC message xai_api.CancelBatchRequest
+ * Input of CancelBatch.
  *
  * @generated from message xai_api.CancelBatchRequest
  */
 export type CancelBatchRequest = Message<"xai_api.CancelBatchRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch to cancel.
    *
    * @generated from field: string batch_id = 1;
    */
@@ -633,34 +633,34 @@ export const CancelBatchRequestSchema: GenMessage<CancelBatchRequest> = /*@__PUR
   messageDesc(file_xai_api_v1_batch, 13);
 
 /**
- * DOC message xai_api.ListBatchRequestMetadataRequest
+ * Input of ListBatchRequestMetadata.
  *
  * @generated from message xai_api.ListBatchRequestMetadataRequest
  */
 export type ListBatchRequestMetadataRequest = Message<"xai_api.ListBatchRequestMetadataRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch whose requests to list.
    *
    * @generated from field: string batch_id = 1;
    */
   batchId: string;
 
   /**
-   * DOC field limit
+   * Max entries per page; unset uses the server default.
    *
    * @generated from field: int32 limit = 2;
    */
   limit: number;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset for the first page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
   paginationToken?: string | undefined;
 
   /**
-   * DOC field status
+   * Only return requests in these states; empty returns all.
    *
    * @generated from field: repeated xai_api.BatchRequestMetadata.State status = 4;
    */
@@ -675,20 +675,20 @@ export const ListBatchRequestMetadataRequestSchema: GenMessage<ListBatchRequestM
   messageDesc(file_xai_api_v1_batch, 14);
 
 /**
- * DOC message xai_api.ListBatchRequestMetadataResponse
+ * One page of request summaries.
  *
  * @generated from message xai_api.ListBatchRequestMetadataResponse
  */
 export type ListBatchRequestMetadataResponse = Message<"xai_api.ListBatchRequestMetadataResponse"> & {
   /**
-   * DOC field batch_request_metadata
+   * Request summaries on this page.
    *
    * @generated from field: repeated xai_api.BatchRequestMetadata batch_request_metadata = 1;
    */
   batchRequestMetadata: BatchRequestMetadata[];
 
   /**
-   * DOC field pagination_token
+   * Token for the next page; empty or unset on the last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -703,27 +703,27 @@ export const ListBatchRequestMetadataResponseSchema: GenMessage<ListBatchRequest
   messageDesc(file_xai_api_v1_batch, 15);
 
 /**
- * DOC message xai_api.ListBatchResultsRequest
+ * Input of ListBatchResults.
  *
  * @generated from message xai_api.ListBatchResultsRequest
  */
 export type ListBatchResultsRequest = Message<"xai_api.ListBatchResultsRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch whose results to list.
    *
    * @generated from field: string batch_id = 1;
    */
   batchId: string;
 
   /**
-   * DOC field limit
+   * Max results per page; unset uses the server default.
    *
    * @generated from field: int32 limit = 2;
    */
   limit: number;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset for the first page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -738,20 +738,20 @@ export const ListBatchResultsRequestSchema: GenMessage<ListBatchResultsRequest> 
   messageDesc(file_xai_api_v1_batch, 16);
 
 /**
- * DOC message xai_api.ListBatchResultsResponse
+ * One page of batch results.
  *
  * @generated from message xai_api.ListBatchResultsResponse
  */
 export type ListBatchResultsResponse = Message<"xai_api.ListBatchResultsResponse"> & {
   /**
-   * DOC field results
+   * Results on this page.
    *
    * @generated from field: repeated xai_api.BatchResult results = 1;
    */
   results: BatchResult[];
 
   /**
-   * DOC field pagination_token
+   * Token for the next page; empty or unset on the last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -766,20 +766,20 @@ export const ListBatchResultsResponseSchema: GenMessage<ListBatchResultsResponse
   messageDesc(file_xai_api_v1_batch, 17);
 
 /**
- * DOC message xai_api.GetBatchRequestResultRequest
+ * Input of GetBatchRequestResult.
  *
  * @generated from message xai_api.GetBatchRequestResultRequest
  */
 export type GetBatchRequestResultRequest = Message<"xai_api.GetBatchRequestResultRequest"> & {
   /**
-   * DOC field batch_id
+   * Batch containing the request.
    *
    * @generated from field: string batch_id = 1;
    */
   batchId: string;
 
   /**
-   * DOC field batch_request_id
+   * ID of the request to look up.
    *
    * @generated from field: string batch_request_id = 2;
    */
@@ -794,20 +794,20 @@ export const GetBatchRequestResultRequestSchema: GenMessage<GetBatchRequestResul
   messageDesc(file_xai_api_v1_batch, 18);
 
 /**
- * DOC message xai_api.GetBatchRequestResultResponse
+ * One batch request and its outcome.
  *
  * @generated from message xai_api.GetBatchRequestResultResponse
  */
 export type GetBatchRequestResultResponse = Message<"xai_api.GetBatchRequestResultResponse"> & {
   /**
-   * DOC field request
+   * The request as submitted.
    *
    * @generated from field: xai_api.BatchRequest request = 1;
    */
   request?: BatchRequest | undefined;
 
   /**
-   * DOC field result
+   * Its outcome: a response or an error.
    *
    * @generated from field: xai_api.BatchResult result = 2;
    */
@@ -822,13 +822,14 @@ export const GetBatchRequestResultResponseSchema: GenMessage<GetBatchRequestResu
   messageDesc(file_xai_api_v1_batch, 19);
 
 /**
- * DOC service xai_api.BatchMgmt
+ * Creates, tracks and cancels batches of asynchronous requests and reads their results.
  *
  * @generated from service xai_api.BatchMgmt
  */
 export const BatchMgmt: GenService<{
   /**
-   * DOC rpc CreateBatch
+   * Creates a batch, optionally seeded from an uploaded JSONL file of requests, and returns it with its
+   * batch_id. Add requests with AddBatchRequests, then poll GetBatch until nothing is pending.
    *
    * @generated from rpc xai_api.BatchMgmt.CreateBatch
    */
@@ -838,7 +839,8 @@ export const BatchMgmt: GenService<{
     output: typeof BatchSchema;
   },
   /**
-   * DOC rpc GetBatch
+   * Returns a batch's metadata, per-state request counts and cost so far. Poll it to track progress;
+   * read outputs with ListBatchResults.
    *
    * @generated from rpc xai_api.BatchMgmt.GetBatch
    */
@@ -848,7 +850,7 @@ export const BatchMgmt: GenService<{
     output: typeof BatchSchema;
   },
   /**
-   * DOC rpc ListBatches
+   * Lists the team's batches one page at a time; pass the returned pagination_token to continue.
    *
    * @generated from rpc xai_api.BatchMgmt.ListBatches
    */
@@ -858,7 +860,8 @@ export const BatchMgmt: GenService<{
     output: typeof ListBatchesResponseSchema;
   },
   /**
-   * DOC rpc CancelBatch
+   * Cancels a batch: requests not yet processed are dropped, finished results stay readable.
+   * Returns the updated batch.
    *
    * @generated from rpc xai_api.BatchMgmt.CancelBatch
    */
@@ -868,7 +871,8 @@ export const BatchMgmt: GenService<{
     output: typeof BatchSchema;
   },
   /**
-   * DOC rpc AddBatchRequests
+   * Appends chat, image or video requests to an existing batch for background processing.
+   * Returns nothing; follow progress with GetBatch or ListBatchRequestMetadata.
    *
    * @generated from rpc xai_api.BatchMgmt.AddBatchRequests
    */
@@ -878,7 +882,8 @@ export const BatchMgmt: GenService<{
     output: typeof EmptySchema;
   },
   /**
-   * DOC rpc ListBatchRequestMetadata
+   * Lists a batch's requests with state, model and timing (no payloads), optionally
+   * filtered by state. Page with pagination_token.
    *
    * @generated from rpc xai_api.BatchMgmt.ListBatchRequestMetadata
    */
@@ -888,7 +893,8 @@ export const BatchMgmt: GenService<{
     output: typeof ListBatchRequestMetadataResponseSchema;
   },
   /**
-   * DOC rpc ListBatchResults
+   * Pages through a batch's finished results, each a response or an error keyed by
+   * batch_request_id.
    *
    * @generated from rpc xai_api.BatchMgmt.ListBatchResults
    */
@@ -898,7 +904,7 @@ export const BatchMgmt: GenService<{
     output: typeof ListBatchResultsResponseSchema;
   },
   /**
-   * DOC rpc GetBatchRequestResult
+   * Returns one request of a batch together with its result, looked up by batch_request_id.
    *
    * @generated from rpc xai_api.BatchMgmt.GetBatchRequestResult
    */

@@ -2,6 +2,9 @@
 // @generated from file xai/api/v1/chat.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Chat service of the xAI API: blocking, streaming and deferred completions, stored responses and context
+// compaction, plus the message, tool, search and citation types they use.
+
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -25,188 +28,191 @@ export const file_xai_api_v1_chat: GenFile = /*@__PURE__*/
   fileDesc("ChV4YWkvYXBpL3YxL2NoYXQucHJvdG8SB3hhaV9hcGkisAgKFUdldENvbXBsZXRpb25zUmVxdWVzdBIiCghtZXNzYWdlcxgBIAMoCzIQLnhhaV9hcGkuTWVzc2FnZRINCgVtb2RlbBgCIAEoCRIMCgR1c2VyGBAgASgJEg4KAW4YCCABKAVIAIgBARIXCgptYXhfdG9rZW5zGAcgASgFSAGIAQESEQoEc2VlZBgLIAEoBUgCiAEBEgwKBHN0b3AYDCADKAkSGAoLdGVtcGVyYXR1cmUYDiABKAJIA4gBARISCgV0b3BfcBgPIAEoAkgEiAEBEhAKCGxvZ3Byb2JzGAUgASgIEhkKDHRvcF9sb2dwcm9icxgGIAEoBUgFiAEBEhwKBXRvb2xzGBEgAygLMg0ueGFpX2FwaS5Ub29sEigKC3Rvb2xfY2hvaWNlGBIgASgLMhMueGFpX2FwaS5Ub29sQ2hvaWNlEjAKD3Jlc3BvbnNlX2Zvcm1hdBgKIAEoCzIXLnhhaV9hcGkuUmVzcG9uc2VGb3JtYXQSHgoRZnJlcXVlbmN5X3BlbmFsdHkYAyABKAJIBogBARIdChBwcmVzZW5jZV9wZW5hbHR5GAkgASgCSAeIAQESNwoQcmVhc29uaW5nX2VmZm9ydBgTIAEoDjIYLnhhaV9hcGkuUmVhc29uaW5nRWZmb3J0SAiIAQESOQoRc2VhcmNoX3BhcmFtZXRlcnMYFCABKAsyGS54YWlfYXBpLlNlYXJjaFBhcmFtZXRlcnNICYgBARIgChNwYXJhbGxlbF90b29sX2NhbGxzGBUgASgISAqIAQESIQoUcHJldmlvdXNfcmVzcG9uc2VfaWQYFiABKAlIC4gBARIWCg5zdG9yZV9tZXNzYWdlcxgXIAEoCBIdChV1c2VfZW5jcnlwdGVkX2NvbnRlbnQYGCABKAgSFgoJbWF4X3R1cm5zGBkgASgFSAyIAQESJwoHaW5jbHVkZRgaIAMoDjIWLnhhaV9hcGkuSW5jbHVkZU9wdGlvbhItCgthZ2VudF9jb3VudBgdIAEoDjITLnhhaV9hcGkuQWdlbnRDb3VudEgNiAEBEioKDHNlcnZpY2VfdGllchgfIAEoDjIULnhhaV9hcGkuU2VydmljZVRpZXJCBAoCX25CDQoLX21heF90b2tlbnNCBwoFX3NlZWRCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIPCg1fdG9wX2xvZ3Byb2JzQhQKEl9mcmVxdWVuY3lfcGVuYWx0eUITChFfcHJlc2VuY2VfcGVuYWx0eUITChFfcmVhc29uaW5nX2VmZm9ydEIUChJfc2VhcmNoX3BhcmFtZXRlcnNCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHNCFwoVX3ByZXZpb3VzX3Jlc3BvbnNlX2lkQgwKCl9tYXhfdHVybnNCDgoMX2FnZW50X2NvdW50IpQDChlHZXRDaGF0Q29tcGxldGlvblJlc3BvbnNlEgoKAmlkGAEgASgJEioKB291dHB1dHMYAiADKAsyGS54YWlfYXBpLkNvbXBsZXRpb25PdXRwdXQSKwoHY3JlYXRlZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYBiABKAkSGgoSc3lzdGVtX2ZpbmdlcnByaW50GAcgASgJEiUKBXVzYWdlGAkgASgLMhYueGFpX2FwaS5TYW1wbGluZ1VzYWdlEhEKCWNpdGF0aW9ucxgKIAMoCRIqCghzZXR0aW5ncxgLIAEoCzIYLnhhaV9hcGkuUmVxdWVzdFNldHRpbmdzEioKDGRlYnVnX291dHB1dBgMIAEoCzIULnhhaV9hcGkuRGVidWdPdXRwdXQSKQoMb3V0cHV0X2ZpbGVzGA0gAygLMhMueGFpX2FwaS5PdXRwdXRGaWxlEioKDHNlcnZpY2VfdGllchgPIAEoDjIULnhhaV9hcGkuU2VydmljZVRpZXIi6gIKFkdldENoYXRDb21wbGV0aW9uQ2h1bmsSCgoCaWQYASABKAkSLwoHb3V0cHV0cxgCIAMoCzIeLnhhaV9hcGkuQ29tcGxldGlvbk91dHB1dENodW5rEisKB2NyZWF0ZWQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAQgASgJEhoKEnN5c3RlbV9maW5nZXJwcmludBgFIAEoCRIlCgV1c2FnZRgGIAEoCzIWLnhhaV9hcGkuU2FtcGxpbmdVc2FnZRIRCgljaXRhdGlvbnMYByADKAkSKgoMZGVidWdfb3V0cHV0GAogASgLMhQueGFpX2FwaS5EZWJ1Z091dHB1dBIpCgxvdXRwdXRfZmlsZXMYCyADKAsyEy54YWlfYXBpLk91dHB1dEZpbGUSKgoMc2VydmljZV90aWVyGAwgASgOMhQueGFpX2FwaS5TZXJ2aWNlVGllciIrCgpPdXRwdXRGaWxlEg8KB2ZpbGVfaWQYASABKAkSDAoEbmFtZRgCIAEoCSKQAQodR2V0RGVmZXJyZWRDb21wbGV0aW9uUmVzcG9uc2USJwoGc3RhdHVzGAIgASgOMhcueGFpX2FwaS5EZWZlcnJlZFN0YXR1cxI5CghyZXNwb25zZRgBIAEoCzIiLnhhaV9hcGkuR2V0Q2hhdENvbXBsZXRpb25SZXNwb25zZUgAiAEBQgsKCV9yZXNwb25zZSKhAQoQQ29tcGxldGlvbk91dHB1dBIsCg1maW5pc2hfcmVhc29uGAEgASgOMhUueGFpX2FwaS5GaW5pc2hSZWFzb24SDQoFaW5kZXgYAiABKAUSKwoHbWVzc2FnZRgDIAEoCzIaLnhhaV9hcGkuQ29tcGxldGlvbk1lc3NhZ2USIwoIbG9ncHJvYnMYBCABKAsyES54YWlfYXBpLkxvZ1Byb2JzItEBChFDb21wbGV0aW9uTWVzc2FnZRIPCgdjb250ZW50GAEgASgJEhkKEXJlYXNvbmluZ19jb250ZW50GAQgASgJEiIKBHJvbGUYAiABKA4yFC54YWlfYXBpLk1lc3NhZ2VSb2xlEiUKCnRvb2xfY2FsbHMYAyADKAsyES54YWlfYXBpLlRvb2xDYWxsEhkKEWVuY3J5cHRlZF9jb250ZW50GAUgASgJEioKCWNpdGF0aW9ucxgGIAMoCzIXLnhhaV9hcGkuSW5saW5lQ2l0YXRpb24imAEKFUNvbXBsZXRpb25PdXRwdXRDaHVuaxIdCgVkZWx0YRgBIAEoCzIOLnhhaV9hcGkuRGVsdGESIwoIbG9ncHJvYnMYAiABKAsyES54YWlfYXBpLkxvZ1Byb2JzEiwKDWZpbmlzaF9yZWFzb24YAyABKA4yFS54YWlfYXBpLkZpbmlzaFJlYXNvbhINCgVpbmRleBgEIAEoBSLFAQoFRGVsdGESDwoHY29udGVudBgBIAEoCRIZChFyZWFzb25pbmdfY29udGVudBgEIAEoCRIiCgRyb2xlGAIgASgOMhQueGFpX2FwaS5NZXNzYWdlUm9sZRIlCgp0b29sX2NhbGxzGAMgAygLMhEueGFpX2FwaS5Ub29sQ2FsbBIZChFlbmNyeXB0ZWRfY29udGVudBgFIAEoCRIqCgljaXRhdGlvbnMYBiADKAsyFy54YWlfYXBpLklubGluZUNpdGF0aW9uIuYBCg5JbmxpbmVDaXRhdGlvbhIKCgJpZBgBIAEoCRITCgtzdGFydF9pbmRleBgCIAEoBRIRCgllbmRfaW5kZXgYBiABKAUSLAoMd2ViX2NpdGF0aW9uGAMgASgLMhQueGFpX2FwaS5XZWJDaXRhdGlvbkgAEigKCnhfY2l0YXRpb24YBCABKAsyEi54YWlfYXBpLlhDaXRhdGlvbkgAEjwKFGNvbGxlY3Rpb25zX2NpdGF0aW9uGAUgASgLMhwueGFpX2FwaS5Db2xsZWN0aW9uc0NpdGF0aW9uSABCCgoIY2l0YXRpb24iGgoLV2ViQ2l0YXRpb24SCwoDdXJsGAEgASgJIhgKCVhDaXRhdGlvbhILCgN1cmwYASABKAkidgoTQ29sbGVjdGlvbnNDaXRhdGlvbhIPCgdmaWxlX2lkGAEgASgJEhAKCGNodW5rX2lkGAIgASgJEhUKDWNodW5rX2NvbnRlbnQYAyABKAkSDQoFc2NvcmUYBCABKAISFgoOY29sbGVjdGlvbl9pZHMYBSADKAkiLQoITG9nUHJvYnMSIQoHY29udGVudBgBIAMoCzIQLnhhaV9hcGkuTG9nUHJvYiJjCgdMb2dQcm9iEg0KBXRva2VuGAEgASgJEg8KB2xvZ3Byb2IYAiABKAISDQoFYnl0ZXMYAyABKAwSKQoMdG9wX2xvZ3Byb2JzGAQgAygLMhMueGFpX2FwaS5Ub3BMb2dQcm9iIjsKClRvcExvZ1Byb2ISDQoFdG9rZW4YASABKAkSDwoHbG9ncHJvYhgCIAEoAhINCgVieXRlcxgDIAEoDCJ5CgdDb250ZW50Eg4KBHRleHQYASABKAlIABItCglpbWFnZV91cmwYAiABKAsyGC54YWlfYXBpLkltYWdlVXJsQ29udGVudEgAEiQKBGZpbGUYAyABKAsyFC54YWlfYXBpLkZpbGVDb250ZW50SABCCQoHY29udGVudCJeCgtGaWxlQ29udGVudBIPCgdmaWxlX2lkGAEgASgJEgwKBGRhdGEYAiABKAwSEAoIZmlsZW5hbWUYAyABKAkSEQoJbWltZV90eXBlGAQgASgJEgsKA3VybBgFIAEoCSKCAgoHTWVzc2FnZRIhCgdjb250ZW50GAEgAygLMhAueGFpX2FwaS5Db250ZW50Eh4KEXJlYXNvbmluZ19jb250ZW50GAUgASgJSACIAQESIgoEcm9sZRgCIAEoDjIULnhhaV9hcGkuTWVzc2FnZVJvbGUSDAoEbmFtZRgDIAEoCRIlCgp0b29sX2NhbGxzGAQgAygLMhEueGFpX2FwaS5Ub29sQ2FsbBIZChFlbmNyeXB0ZWRfY29udGVudBgGIAEoCRIZCgx0b29sX2NhbGxfaWQYByABKAlIAYgBAUIUChJfcmVhc29uaW5nX2NvbnRlbnRCDwoNX3Rvb2xfY2FsbF9pZCJXCgpUb29sQ2hvaWNlEiEKBG1vZGUYASABKA4yES54YWlfYXBpLlRvb2xNb2RlSAASFwoNZnVuY3Rpb25fbmFtZRgCIAEoCUgAQg0KC3Rvb2xfY2hvaWNlIvwCCgRUb29sEiUKCGZ1bmN0aW9uGAEgASgLMhEueGFpX2FwaS5GdW5jdGlvbkgAEigKCndlYl9zZWFyY2gYAyABKAsyEi54YWlfYXBpLldlYlNlYXJjaEgAEiQKCHhfc2VhcmNoGAQgASgLMhAueGFpX2FwaS5YU2VhcmNoSAASMAoOY29kZV9leGVjdXRpb24YBSABKAsyFi54YWlfYXBpLkNvZGVFeGVjdXRpb25IABI4ChJjb2xsZWN0aW9uc19zZWFyY2gYBiABKAsyGi54YWlfYXBpLkNvbGxlY3Rpb25zU2VhcmNoSAASGwoDbWNwGAcgASgLMgwueGFpX2FwaS5NQ1BIABI2ChFhdHRhY2htZW50X3NlYXJjaBgIIAEoCzIZLnhhaV9hcGkuQXR0YWNobWVudFNlYXJjaEgAEjQKEGltYWdlX2dlbmVyYXRpb24YCiABKAsyGC54YWlfYXBpLkltYWdlR2VuZXJhdGlvbkgAQgYKBHRvb2wigQIKA01DUBIUCgxzZXJ2ZXJfbGFiZWwYASABKAkSGgoSc2VydmVyX2Rlc2NyaXB0aW9uGAIgASgJEhIKCnNlcnZlcl91cmwYAyABKAkSGgoSYWxsb3dlZF90b29sX25hbWVzGAQgAygJEhoKDWF1dGhvcml6YXRpb24YBSABKAlIAIgBARI1Cg1leHRyYV9oZWFkZXJzGAYgAygLMh4ueGFpX2FwaS5NQ1AuRXh0cmFIZWFkZXJzRW50cnkaMwoRRXh0cmFIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIQCg5fYXV0aG9yaXphdGlvbiKOAgoJV2ViU2VhcmNoEhgKEGV4Y2x1ZGVkX2RvbWFpbnMYASADKAkSFwoPYWxsb3dlZF9kb21haW5zGAIgAygJEicKGmVuYWJsZV9pbWFnZV91bmRlcnN0YW5kaW5nGAMgASgISACIAQESOgoNdXNlcl9sb2NhdGlvbhgEIAEoCzIeLnhhaV9hcGkuV2ViU2VhcmNoVXNlckxvY2F0aW9uSAGIAQESIAoTZW5hYmxlX2ltYWdlX3NlYXJjaBgFIAEoCEgCiAEBQh0KG19lbmFibGVfaW1hZ2VfdW5kZXJzdGFuZGluZ0IQCg5fdXNlcl9sb2NhdGlvbkIWChRfZW5hYmxlX2ltYWdlX3NlYXJjaCKZAQoVV2ViU2VhcmNoVXNlckxvY2F0aW9uEhQKB2NvdW50cnkYASABKAlIAIgBARIRCgRjaXR5GAIgASgJSAGIAQESEwoGcmVnaW9uGAMgASgJSAKIAQESFQoIdGltZXpvbmUYBCABKAlIA4gBAUIKCghfY291bnRyeUIHCgVfY2l0eUIJCgdfcmVnaW9uQgsKCV90aW1lem9uZSLQAgoHWFNlYXJjaBIyCglmcm9tX2RhdGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSACIAQESMAoHdG9fZGF0ZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIAYgBARIZChFhbGxvd2VkX3hfaGFuZGxlcxgDIAMoCRIaChJleGNsdWRlZF94X2hhbmRsZXMYBCADKAkSJwoaZW5hYmxlX2ltYWdlX3VuZGVyc3RhbmRpbmcYBSABKAhIAogBARInChplbmFibGVfdmlkZW9fdW5kZXJzdGFuZGluZxgGIAEoCEgDiAEBQgwKCl9mcm9tX2RhdGVCCgoIX3RvX2RhdGVCHQobX2VuYWJsZV9pbWFnZV91bmRlcnN0YW5kaW5nQh0KG19lbmFibGVfdmlkZW9fdW5kZXJzdGFuZGluZyIPCg1Db2RlRXhlY3V0aW9uIjEKD0ltYWdlR2VuZXJhdGlvbhITCgZhY3Rpb24YASABKAlIAIgBAUIJCgdfYWN0aW9uIq8CChFDb2xsZWN0aW9uc1NlYXJjaBIWCg5jb2xsZWN0aW9uX2lkcxgBIAMoCRISCgVsaW1pdBgCIAEoBUgBiAEBEhkKDGluc3RydWN0aW9ucxgDIAEoCUgCiAEBEjQKEGh5YnJpZF9yZXRyaWV2YWwYBCABKAsyGC54YWlfYXBpLkh5YnJpZFJldHJpZXZhbEgAEjgKEnNlbWFudGljX3JldHJpZXZhbBgFIAEoCzIaLnhhaV9hcGkuU2VtYW50aWNSZXRyaWV2YWxIABI2ChFrZXl3b3JkX3JldHJpZXZhbBgGIAEoCzIZLnhhaV9hcGkuS2V5d29yZFJldHJpZXZhbEgAQhAKDnJldHJpZXZhbF9tb2RlQggKBl9saW1pdEIPCg1faW5zdHJ1Y3Rpb25zIjAKEEF0dGFjaG1lbnRTZWFyY2gSEgoFbGltaXQYAiABKAVIAIgBAUIICgZfbGltaXQiUQoIRnVuY3Rpb24SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIOCgZzdHJpY3QYAyABKAgSEgoKcGFyYW1ldGVycxgEIAEoCSLFAQoIVG9vbENhbGwSCgoCaWQYASABKAkSIwoEdHlwZRgCIAEoDjIVLnhhaV9hcGkuVG9vbENhbGxUeXBlEicKBnN0YXR1cxgDIAEoDjIXLnhhaV9hcGkuVG9vbENhbGxTdGF0dXMSGgoNZXJyb3JfbWVzc2FnZRgEIAEoCUgBiAEBEikKCGZ1bmN0aW9uGAogASgLMhUueGFpX2FwaS5GdW5jdGlvbkNhbGxIAEIGCgR0b29sQhAKDl9lcnJvcl9tZXNzYWdlIi8KDEZ1bmN0aW9uQ2FsbBIMCgRuYW1lGAEgASgJEhEKCWFyZ3VtZW50cxgCIAEoCSJaCg5SZXNwb25zZUZvcm1hdBIoCgtmb3JtYXRfdHlwZRgBIAEoDjITLnhhaV9hcGkuRm9ybWF0VHlwZRITCgZzY2hlbWEYAiABKAlIAIgBAUIJCgdfc2NoZW1hIoUCChBTZWFyY2hQYXJhbWV0ZXJzEiEKBG1vZGUYASABKA4yEy54YWlfYXBpLlNlYXJjaE1vZGUSIAoHc291cmNlcxgJIAMoCzIPLnhhaV9hcGkuU291cmNlEi0KCWZyb21fZGF0ZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHdG9fZGF0ZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQcmV0dXJuX2NpdGF0aW9ucxgHIAEoCBIfChJtYXhfc2VhcmNoX3Jlc3VsdHMYCCABKAVIAIgBAUIVChNfbWF4X3NlYXJjaF9yZXN1bHRzIpwBCgZTb3VyY2USIQoDd2ViGAEgASgLMhIueGFpX2FwaS5XZWJTb3VyY2VIABIjCgRuZXdzGAIgASgLMhMueGFpX2FwaS5OZXdzU291cmNlSAASHQoBeBgDIAEoCzIQLnhhaV9hcGkuWFNvdXJjZUgAEiEKA3JzcxgEIAEoCzISLnhhaV9hcGkuUnNzU291cmNlSABCCAoGc291cmNlIncKCVdlYlNvdXJjZRIZChFleGNsdWRlZF93ZWJzaXRlcxgCIAMoCRIYChBhbGxvd2VkX3dlYnNpdGVzGAUgAygJEhQKB2NvdW50cnkYAyABKAlIAIgBARITCgtzYWZlX3NlYXJjaBgEIAEoCEIKCghfY291bnRyeSJeCgpOZXdzU291cmNlEhkKEWV4Y2x1ZGVkX3dlYnNpdGVzGAIgAygJEhQKB2NvdW50cnkYAyABKAlIAIgBARITCgtzYWZlX3NlYXJjaBgEIAEoCEIKCghfY291bnRyeSKtAQoHWFNvdXJjZRIaChJpbmNsdWRlZF94X2hhbmRsZXMYByADKAkSGgoSZXhjbHVkZWRfeF9oYW5kbGVzGAggAygJEiAKE3Bvc3RfZmF2b3JpdGVfY291bnQYCSABKAVIAIgBARIcCg9wb3N0X3ZpZXdfY291bnQYCiABKAVIAYgBAUIWChRfcG9zdF9mYXZvcml0ZV9jb3VudEISChBfcG9zdF92aWV3X2NvdW50IhoKCVJzc1NvdXJjZRINCgVsaW5rcxgBIAMoCSLhBAoPUmVxdWVzdFNldHRpbmdzEhcKCm1heF90b2tlbnMYASABKAVIAIgBARIbChNwYXJhbGxlbF90b29sX2NhbGxzGAIgASgIEiEKFHByZXZpb3VzX3Jlc3BvbnNlX2lkGAMgASgJSAGIAQESNwoQcmVhc29uaW5nX2VmZm9ydBgEIAEoDjIYLnhhaV9hcGkuUmVhc29uaW5nRWZmb3J0SAKIAQESGAoLdGVtcGVyYXR1cmUYBSABKAJIA4gBARIwCg9yZXNwb25zZV9mb3JtYXQYBiABKAsyFy54YWlfYXBpLlJlc3BvbnNlRm9ybWF0EigKC3Rvb2xfY2hvaWNlGAcgASgLMhMueGFpX2FwaS5Ub29sQ2hvaWNlEhwKBXRvb2xzGAggAygLMg0ueGFpX2FwaS5Ub29sEhIKBXRvcF9wGAkgASgCSASIAQESDAoEdXNlchgKIAEoCRI5ChFzZWFyY2hfcGFyYW1ldGVycxgLIAEoCzIZLnhhaV9hcGkuU2VhcmNoUGFyYW1ldGVyc0gFiAEBEhYKDnN0b3JlX21lc3NhZ2VzGAwgASgIEh0KFXVzZV9lbmNyeXB0ZWRfY29udGVudBgNIAEoCBInCgdpbmNsdWRlGA4gAygOMhYueGFpX2FwaS5JbmNsdWRlT3B0aW9uQg0KC19tYXhfdG9rZW5zQhcKFV9wcmV2aW91c19yZXNwb25zZV9pZEITChFfcmVhc29uaW5nX2VmZm9ydEIOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQhQKEl9zZWFyY2hfcGFyYW1ldGVycyIxChpHZXRTdG9yZWRDb21wbGV0aW9uUmVxdWVzdBITCgtyZXNwb25zZV9pZBgBIAEoCSI0Ch1EZWxldGVTdG9yZWRDb21wbGV0aW9uUmVxdWVzdBITCgtyZXNwb25zZV9pZBgBIAEoCSI1Ch5EZWxldGVTdG9yZWRDb21wbGV0aW9uUmVzcG9uc2USEwoLcmVzcG9uc2VfaWQYASABKAkimgIKC0RlYnVnT3V0cHV0EhAKCGF0dGVtcHRzGAEgASgFEg8KB3JlcXVlc3QYAiABKAkSDgoGcHJvbXB0GAMgASgJEhYKDmVuZ2luZV9yZXF1ZXN0GAkgASgJEhEKCXJlc3BvbnNlcxgEIAMoCRIOCgZjaHVua3MYDCADKAkSGAoQY2FjaGVfcmVhZF9jb3VudBgFIAEoDRIeChZjYWNoZV9yZWFkX2lucHV0X2J5dGVzGAYgASgEEhkKEWNhY2hlX3dyaXRlX2NvdW50GAcgASgNEh8KF2NhY2hlX3dyaXRlX2lucHV0X2J5dGVzGAggASgEEhIKCmxiX2FkZHJlc3MYCiABKAkSEwoLc2FtcGxlcl90YWcYCyABKAkiRwoVQ29tcGFjdENvbnRleHRSZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEh8KBWlucHV0GAIgAygLMhAueGFpX2FwaS5NZXNzYWdlIoUBChZDb21wYWN0Q29udGV4dFJlc3BvbnNlEgoKAmlkGAEgASgJEhkKEWVuY3J5cHRlZF9jb250ZW50GAIgASgJEh0KFWRyb3BwZWRfbWVzc2FnZV9jb3VudBgDIAEoDRIlCgV1c2FnZRgEIAEoCzIWLnhhaV9hcGkuU2FtcGxpbmdVc2FnZSqyAwoNSW5jbHVkZU9wdGlvbhIaChZJTkNMVURFX09QVElPTl9JTlZBTElEEAASKQolSU5DTFVERV9PUFRJT05fV0VCX1NFQVJDSF9DQUxMX09VVFBVVBABEicKI0lOQ0xVREVfT1BUSU9OX1hfU0VBUkNIX0NBTExfT1VUUFVUEAISLQopSU5DTFVERV9PUFRJT05fQ09ERV9FWEVDVVRJT05fQ0FMTF9PVVRQVVQQAxIxCi1JTkNMVURFX09QVElPTl9DT0xMRUNUSU9OU19TRUFSQ0hfQ0FMTF9PVVRQVVQQBBIwCixJTkNMVURFX09QVElPTl9BVFRBQ0hNRU5UX1NFQVJDSF9DQUxMX09VVFBVVBAFEiIKHklOQ0xVREVfT1BUSU9OX01DUF9DQUxMX09VVFBVVBAGEiMKH0lOQ0xVREVfT1BUSU9OX0lOTElORV9DSVRBVElPTlMQBxIkCiBJTkNMVURFX09QVElPTl9WRVJCT1NFX1NUUkVBTUlORxAIEi4KKklOQ0xVREVfT1BUSU9OX0NPREVfRVhFQ1VUSU9OX0ZJTEVTX09VVFBVVBAJKokBCgtNZXNzYWdlUm9sZRIQCgxJTlZBTElEX1JPTEUQABINCglST0xFX1VTRVIQARISCg5ST0xFX0FTU0lTVEFOVBACEg8KC1JPTEVfU1lTVEVNEAMSEQoNUk9MRV9GVU5DVElPThAEEg0KCVJPTEVfVE9PTBAFEhIKDlJPTEVfREVWRUxPUEVSEAYqfAoPUmVhc29uaW5nRWZmb3J0EhIKDklOVkFMSURfRUZGT1JUEAASDgoKRUZGT1JUX0xPVxABEhEKDUVGRk9SVF9NRURJVU0QAhIPCgtFRkZPUlRfSElHSBADEg8KC0VGRk9SVF9OT05FEAQSEAoMRUZGT1JUX1hISUdIEAUqUAoKQWdlbnRDb3VudBIbChdBR0VOVF9DT1VOVF9VTlNQRUNJRklFRBAAEhEKDUFHRU5UX0NPVU5UXzQQARISCg5BR0VOVF9DT1VOVF8xNhACKmEKCFRvb2xNb2RlEhUKEVRPT0xfTU9ERV9JTlZBTElEEAASEgoOVE9PTF9NT0RFX0FVVE8QARISCg5UT09MX01PREVfTk9ORRACEhYKElRPT0xfTU9ERV9SRVFVSVJFRBADKnUKCkZvcm1hdFR5cGUSFwoTRk9STUFUX1RZUEVfSU5WQUxJRBAAEhQKEEZPUk1BVF9UWVBFX1RFWFQQARIbChdGT1JNQVRfVFlQRV9KU09OX09CSkVDVBACEhsKF0ZPUk1BVF9UWVBFX0pTT05fU0NIRU1BEAMq2wIKDFRvb2xDYWxsVHlwZRIaChZUT09MX0NBTExfVFlQRV9JTlZBTElEEAASIwofVE9PTF9DQUxMX1RZUEVfQ0xJRU5UX1NJREVfVE9PTBABEiIKHlRPT0xfQ0FMTF9UWVBFX1dFQl9TRUFSQ0hfVE9PTBACEiAKHFRPT0xfQ0FMTF9UWVBFX1hfU0VBUkNIX1RPT0wQAxImCiJUT09MX0NBTExfVFlQRV9DT0RFX0VYRUNVVElPTl9UT09MEAQSKgomVE9PTF9DQUxMX1RZUEVfQ09MTEVDVElPTlNfU0VBUkNIX1RPT0wQBRIbChdUT09MX0NBTExfVFlQRV9NQ1BfVE9PTBAGEikKJVRPT0xfQ0FMTF9UWVBFX0FUVEFDSE1FTlRfU0VBUkNIX1RPT0wQBxIoCiRUT09MX0NBTExfVFlQRV9JTUFHRV9HRU5FUkFUSU9OX1RPT0wQCiqQAQoOVG9vbENhbGxTdGF0dXMSIAocVE9PTF9DQUxMX1NUQVRVU19JTl9QUk9HUkVTUxAAEh4KGlRPT0xfQ0FMTF9TVEFUVVNfQ09NUExFVEVEEAESHwobVE9PTF9DQUxMX1NUQVRVU19JTkNPTVBMRVRFEAISGwoXVE9PTF9DQUxMX1NUQVRVU19GQUlMRUQQAypkCgpTZWFyY2hNb2RlEhcKE0lOVkFMSURfU0VBUkNIX01PREUQABITCg9PRkZfU0VBUkNIX01PREUQARISCg5PTl9TRUFSQ0hfTU9ERRACEhQKEEFVVE9fU0VBUkNIX01PREUQAzKLBQoEQ2hhdBJTCg1HZXRDb21wbGV0aW9uEh4ueGFpX2FwaS5HZXRDb21wbGV0aW9uc1JlcXVlc3QaIi54YWlfYXBpLkdldENoYXRDb21wbGV0aW9uUmVzcG9uc2USVwoSR2V0Q29tcGxldGlvbkNodW5rEh4ueGFpX2FwaS5HZXRDb21wbGV0aW9uc1JlcXVlc3QaHy54YWlfYXBpLkdldENoYXRDb21wbGV0aW9uQ2h1bmswARJZChdTdGFydERlZmVycmVkQ29tcGxldGlvbhIeLnhhaV9hcGkuR2V0Q29tcGxldGlvbnNSZXF1ZXN0Gh4ueGFpX2FwaS5TdGFydERlZmVycmVkUmVzcG9uc2USXAoVR2V0RGVmZXJyZWRDb21wbGV0aW9uEhsueGFpX2FwaS5HZXREZWZlcnJlZFJlcXVlc3QaJi54YWlfYXBpLkdldERlZmVycmVkQ29tcGxldGlvblJlc3BvbnNlEl4KE0dldFN0b3JlZENvbXBsZXRpb24SIy54YWlfYXBpLkdldFN0b3JlZENvbXBsZXRpb25SZXF1ZXN0GiIueGFpX2FwaS5HZXRDaGF0Q29tcGxldGlvblJlc3BvbnNlEmkKFkRlbGV0ZVN0b3JlZENvbXBsZXRpb24SJi54YWlfYXBpLkRlbGV0ZVN0b3JlZENvbXBsZXRpb25SZXF1ZXN0GicueGFpX2FwaS5EZWxldGVTdG9yZWRDb21wbGV0aW9uUmVzcG9uc2USUQoOQ29tcGFjdENvbnRleHQSHi54YWlfYXBpLkNvbXBhY3RDb250ZXh0UmVxdWVzdBofLnhhaV9hcGkuQ29tcGFjdENvbnRleHRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_xai_api_v1_deferred, file_xai_api_v1_documents, file_xai_api_v1_image, file_xai_api_v1_sample, file_xai_api_v1_usage]);
 
 /**
- * DOC message xai_api.GetCompletionsRequest
+ * Request for a chat completion: conversation, model, sampling options and tools.
  *
  * @generated from message xai_api.GetCompletionsRequest
  */
 export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> & {
   /**
-   * DOC field messages
+   * Conversation so far, oldest first: instructions, then user, assistant and tool turns.
    *
    * @generated from field: repeated xai_api.Message messages = 1;
    */
   messages: Message[];
 
   /**
-   * DOC field model
+   * Model name or alias, e.g. `grok-4`, `grok-4-fast` or `grok-3-mini`. Required.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field user
+   * Opaque id of your end user, which helps xAI detect abuse; optional.
    *
    * @generated from field: string user = 16;
    */
   user: string;
 
   /**
-   * DOC field n
+   * Number of alternative replies to generate; unset = 1. Outputs are told apart by `index`.
    *
    * @generated from field: optional int32 n = 8;
    */
   n?: number | undefined;
 
   /**
-   * DOC field max_tokens
+   * Maximum tokens to generate; unset = limited only by the model's context window.
    *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
 
   /**
-   * DOC field seed
+   * Seed for best-effort reproducible sampling; unset = random.
    *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
 
   /**
-   * DOC field stop
+   * Up to 4 strings that end generation when produced. Not accepted by reasoning models.
    *
    * @generated from field: repeated string stop = 12;
    */
   stop: string[];
 
   /**
-   * DOC field temperature
+   * Sampling randomness from 0 to 2; lower is more focused. Unset = model default.
    *
    * @generated from field: optional float temperature = 14;
    */
   temperature?: number | undefined;
 
   /**
-   * DOC field top_p
+   * Nucleus sampling: sample only from the top tokens within this probability mass (0–1). Unset = model
+   * default.
    *
    * @generated from field: optional float top_p = 15;
    */
   topP?: number | undefined;
 
   /**
-   * DOC field logprobs
+   * Return log probabilities of the generated tokens in each output's `logprobs`.
    *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
 
   /**
-   * DOC field top_logprobs
+   * With `logprobs`, also return this many most likely alternatives per token (0–8).
    *
    * @generated from field: optional int32 top_logprobs = 6;
    */
   topLogprobs?: number | undefined;
 
   /**
-   * DOC field tools
+   * Tools the model may call: your functions (at most 128) and/or server-side tools.
    *
    * @generated from field: repeated xai_api.Tool tools = 17;
    */
   tools: Tool[];
 
   /**
-   * DOC field tool_choice
+   * Whether and which tool the model must call; unset = auto.
    *
    * @generated from field: xai_api.ToolChoice tool_choice = 18;
    */
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * DOC field response_format
+   * Format of the output: text, any JSON object, or JSON matching a schema. Unset = text.
    *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
   responseFormat?: ResponseFormat | undefined;
 
   /**
-   * DOC field frequency_penalty
+   * From -2 to 2; positive values penalize tokens by how often they already appeared. Unset = 0; not accepted
+   * by reasoning models.
    *
    * @generated from field: optional float frequency_penalty = 3;
    */
   frequencyPenalty?: number | undefined;
 
   /**
-   * DOC field presence_penalty
+   * From -2 to 2; positive values penalize any token already used, favoring new topics. Unset = 0; not
+   * accepted by reasoning models.
    *
    * @generated from field: optional float presence_penalty = 9;
    */
   presencePenalty?: number | undefined;
 
   /**
-   * DOC field reasoning_effort
+   * How long the model thinks before answering, for models that accept it; unset = model default.
    *
    * @generated from field: optional xai_api.ReasoningEffort reasoning_effort = 19;
    */
   reasoningEffort?: ReasoningEffort | undefined;
 
   /**
-   * DOC field search_parameters
+   * Legacy live-search settings; prefer the search tools. Unset = no live search.
    *
    * @generated from field: optional xai_api.SearchParameters search_parameters = 20;
    */
   searchParameters?: SearchParameters | undefined;
 
   /**
-   * DOC field parallel_tool_calls
+   * Allow several function calls in one turn; unset = allowed.
    *
    * @generated from field: optional bool parallel_tool_calls = 21;
    */
   parallelToolCalls?: boolean | undefined;
 
   /**
-   * DOC field previous_response_id
+   * Continue a stored response: its history is prepended, so send only the new messages.
    *
    * @generated from field: optional string previous_response_id = 22;
    */
   previousResponseId?: string | undefined;
 
   /**
-   * DOC field store_messages
+   * Keep the request and response on the server, to fetch later or continue via `previous_response_id`.
    *
    * @generated from field: bool store_messages = 23;
    */
   storeMessages: boolean;
 
   /**
-   * DOC field use_encrypted_content
+   * Return reasoning as `encrypted_content`, to pass back on later turns when not storing messages.
    *
    * @generated from field: bool use_encrypted_content = 24;
    */
   useEncryptedContent: boolean;
 
   /**
-   * DOC field max_turns
+   * Maximum rounds of server-side tool calls before the model must answer; unset = server default.
    *
    * @generated from field: optional int32 max_turns = 25;
    */
   maxTurns?: number | undefined;
 
   /**
-   * DOC field include
+   * Extra data to return, such as server-side tool results, inline citations or verbose streaming.
    *
    * @generated from field: repeated xai_api.IncludeOption include = 26;
    */
   include: IncludeOption[];
 
   /**
-   * DOC field agent_count
+   * Number of agents for multi-agent models; unset = model default.
    *
    * @generated from field: optional xai_api.AgentCount agent_count = 29;
    */
   agentCount?: AgentCount | undefined;
 
   /**
-   * DOC field service_tier
+   * Processing tier; priority is faster at a higher price. Unset = default tier.
    *
    * @generated from field: xai_api.ServiceTier service_tier = 31;
    */
@@ -221,83 +227,83 @@ export const GetCompletionsRequestSchema: GenMessage<GetCompletionsRequest> = /*
   messageDesc(file_xai_api_v1_chat, 0);
 
 /**
- * DOC message xai_api.GetChatCompletionResponse
+ * A finished chat completion.
  *
  * @generated from message xai_api.GetChatCompletionResponse
  */
 export type GetChatCompletionResponse = Message$1<"xai_api.GetChatCompletionResponse"> & {
   /**
-   * DOC field id
+   * Response id, for GetStoredCompletion, DeleteStoredCompletion or `previous_response_id`.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field outputs
+   * Generated outputs, each tagged with the choice `index` it belongs to.
    *
    * @generated from field: repeated xai_api.CompletionOutput outputs = 2;
    */
   outputs: CompletionOutput[];
 
   /**
-   * DOC field created
+   * When the response was created.
    *
    * @generated from field: google.protobuf.Timestamp created = 5;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field model
+   * Model that served the request, with any alias resolved.
    *
    * @generated from field: string model = 6;
    */
   model: string;
 
   /**
-   * DOC field system_fingerprint
+   * Id of the backend configuration that served the request; a change may alter outputs.
    *
    * @generated from field: string system_fingerprint = 7;
    */
   systemFingerprint: string;
 
   /**
-   * DOC field usage
+   * Token counts, server-side tool use and cost of the request.
    *
    * @generated from field: xai_api.SamplingUsage usage = 9;
    */
   usage?: SamplingUsage | undefined;
 
   /**
-   * DOC field citations
+   * URLs of all sources the search tools consulted, whether cited in the text or not.
    *
    * @generated from field: repeated string citations = 10;
    */
   citations: string[];
 
   /**
-   * DOC field settings
+   * Settings the request ran with.
    *
    * @generated from field: xai_api.RequestSettings settings = 11;
    */
   settings?: RequestSettings | undefined;
 
   /**
-   * DOC field debug_output
+   * Internal diagnostics; normally empty.
    *
    * @generated from field: xai_api.DebugOutput debug_output = 12;
    */
   debugOutput?: DebugOutput | undefined;
 
   /**
-   * DOC field output_files
+   * Files created by code execution, when requested via `include`.
    *
    * @generated from field: repeated xai_api.OutputFile output_files = 13;
    */
   outputFiles: OutputFile[];
 
   /**
-   * DOC field service_tier
+   * Service tier the request was actually processed in.
    *
    * @generated from field: xai_api.ServiceTier service_tier = 15;
    */
@@ -312,76 +318,76 @@ export const GetChatCompletionResponseSchema: GenMessage<GetChatCompletionRespon
   messageDesc(file_xai_api_v1_chat, 1);
 
 /**
- * DOC message xai_api.GetChatCompletionChunk
+ * One streamed piece of a chat completion.
  *
  * @generated from message xai_api.GetChatCompletionChunk
  */
 export type GetChatCompletionChunk = Message$1<"xai_api.GetChatCompletionChunk"> & {
   /**
-   * DOC field id
+   * Response id, the same on every chunk of the stream.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field outputs
+   * Output pieces in this chunk, each tagged with its choice `index`.
    *
    * @generated from field: repeated xai_api.CompletionOutputChunk outputs = 2;
    */
   outputs: CompletionOutputChunk[];
 
   /**
-   * DOC field created
+   * When the response was created.
    *
    * @generated from field: google.protobuf.Timestamp created = 3;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field model
+   * Model that served the request, with any alias resolved.
    *
    * @generated from field: string model = 4;
    */
   model: string;
 
   /**
-   * DOC field system_fingerprint
+   * Id of the backend configuration that served the request; a change may alter outputs.
    *
    * @generated from field: string system_fingerprint = 5;
    */
   systemFingerprint: string;
 
   /**
-   * DOC field usage
+   * Usage so far (cumulative); final on the last chunk.
    *
    * @generated from field: xai_api.SamplingUsage usage = 6;
    */
   usage?: SamplingUsage | undefined;
 
   /**
-   * DOC field citations
+   * URLs of all sources the search tools consulted; sent on the last chunk.
    *
    * @generated from field: repeated string citations = 7;
    */
   citations: string[];
 
   /**
-   * DOC field debug_output
+   * Internal diagnostics; normally empty.
    *
    * @generated from field: xai_api.DebugOutput debug_output = 10;
    */
   debugOutput?: DebugOutput | undefined;
 
   /**
-   * DOC field output_files
+   * Files created by code execution, when requested via `include`.
    *
    * @generated from field: repeated xai_api.OutputFile output_files = 11;
    */
   outputFiles: OutputFile[];
 
   /**
-   * DOC field service_tier
+   * Service tier the request was actually processed in.
    *
    * @generated from field: xai_api.ServiceTier service_tier = 12;
    */
@@ -396,20 +402,20 @@ export const GetChatCompletionChunkSchema: GenMessage<GetChatCompletionChunk> = 
   messageDesc(file_xai_api_v1_chat, 2);
 
 /**
- * DOC message xai_api.OutputFile
+ * A file produced during the request, kept in the Files service.
  *
  * @generated from message xai_api.OutputFile
  */
 export type OutputFile = Message$1<"xai_api.OutputFile"> & {
   /**
-   * DOC field file_id
+   * Id to download the file with the Files service.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field name
+   * File name given by the code that created it.
    *
    * @generated from field: string name = 2;
    */
@@ -424,20 +430,20 @@ export const OutputFileSchema: GenMessage<OutputFile> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 3);
 
 /**
- * DOC message xai_api.GetDeferredCompletionResponse
+ * State of a deferred completion, with the result once it is done.
  *
  * @generated from message xai_api.GetDeferredCompletionResponse
  */
 export type GetDeferredCompletionResponse = Message$1<"xai_api.GetDeferredCompletionResponse"> & {
   /**
-   * DOC field status
+   * PENDING: poll again; DONE: `response` is set; EXPIRED or FAILED: no result.
    *
    * @generated from field: xai_api.DeferredStatus status = 2;
    */
   status: DeferredStatus;
 
   /**
-   * DOC field response
+   * The finished completion; present only when status is DONE.
    *
    * @generated from field: optional xai_api.GetChatCompletionResponse response = 1;
    */
@@ -452,34 +458,34 @@ export const GetDeferredCompletionResponseSchema: GenMessage<GetDeferredCompleti
   messageDesc(file_xai_api_v1_chat, 4);
 
 /**
- * DOC message xai_api.CompletionOutput
+ * One generated output of a completion.
  *
  * @generated from message xai_api.CompletionOutput
  */
 export type CompletionOutput = Message$1<"xai_api.CompletionOutput"> & {
   /**
-   * DOC field finish_reason
+   * Why generation stopped, e.g. stop sequence, length limit or tool calls.
    *
    * @generated from field: xai_api.FinishReason finish_reason = 1;
    */
   finishReason: FinishReason;
 
   /**
-   * DOC field index
+   * Which of the `n` choices this output belongs to, from 0.
    *
    * @generated from field: int32 index = 2;
    */
   index: number;
 
   /**
-   * DOC field message
+   * The generated assistant message.
    *
    * @generated from field: xai_api.CompletionMessage message = 3;
    */
   message?: CompletionMessage | undefined;
 
   /**
-   * DOC field logprobs
+   * Token log probabilities; only when `logprobs` was requested.
    *
    * @generated from field: xai_api.LogProbs logprobs = 4;
    */
@@ -494,48 +500,48 @@ export const CompletionOutputSchema: GenMessage<CompletionOutput> = /*@__PURE__*
   messageDesc(file_xai_api_v1_chat, 5);
 
 /**
- * DOC message xai_api.CompletionMessage
+ * Assistant message generated by the model.
  *
  * @generated from message xai_api.CompletionMessage
  */
 export type CompletionMessage = Message$1<"xai_api.CompletionMessage"> & {
   /**
-   * DOC field content
+   * Generated text.
    *
    * @generated from field: string content = 1;
    */
   content: string;
 
   /**
-   * DOC field reasoning_content
+   * Readable reasoning trace, for models that expose one.
    *
    * @generated from field: string reasoning_content = 4;
    */
   reasoningContent: string;
 
   /**
-   * DOC field role
+   * Author role; always assistant.
    *
    * @generated from field: xai_api.MessageRole role = 2;
    */
   role: MessageRole;
 
   /**
-   * DOC field tool_calls
+   * Tool calls the model made; run client-side ones and answer with ROLE_TOOL messages.
    *
    * @generated from field: repeated xai_api.ToolCall tool_calls = 3;
    */
   toolCalls: ToolCall[];
 
   /**
-   * DOC field encrypted_content
+   * Opaque encrypted reasoning (with `use_encrypted_content`); pass it back unchanged later.
    *
    * @generated from field: string encrypted_content = 5;
    */
   encryptedContent: string;
 
   /**
-   * DOC field citations
+   * Cited spans of `content`, when inline citations were requested via `include`.
    *
    * @generated from field: repeated xai_api.InlineCitation citations = 6;
    */
@@ -550,34 +556,34 @@ export const CompletionMessageSchema: GenMessage<CompletionMessage> = /*@__PURE_
   messageDesc(file_xai_api_v1_chat, 6);
 
 /**
- * DOC message xai_api.CompletionOutputChunk
+ * Incremental piece of one output in a stream.
  *
  * @generated from message xai_api.CompletionOutputChunk
  */
 export type CompletionOutputChunk = Message$1<"xai_api.CompletionOutputChunk"> & {
   /**
-   * DOC field delta
+   * Content added since the previous chunk.
    *
    * @generated from field: xai_api.Delta delta = 1;
    */
   delta?: Delta | undefined;
 
   /**
-   * DOC field logprobs
+   * Log probabilities of this chunk's tokens, when requested.
    *
    * @generated from field: xai_api.LogProbs logprobs = 2;
    */
   logprobs?: LogProbs | undefined;
 
   /**
-   * DOC field finish_reason
+   * Why generation stopped; set on the output's last chunk only.
    *
    * @generated from field: xai_api.FinishReason finish_reason = 3;
    */
   finishReason: FinishReason;
 
   /**
-   * DOC field index
+   * Which of the `n` choices this chunk belongs to, from 0.
    *
    * @generated from field: int32 index = 4;
    */
@@ -592,48 +598,48 @@ export const CompletionOutputChunkSchema: GenMessage<CompletionOutputChunk> = /*
   messageDesc(file_xai_api_v1_chat, 7);
 
 /**
- * DOC message xai_api.Delta
+ * New message content since the previous chunk; per output index, concatenate text and append lists.
  *
  * @generated from message xai_api.Delta
  */
 export type Delta = Message$1<"xai_api.Delta"> & {
   /**
-   * DOC field content
+   * Next piece of generated text.
    *
    * @generated from field: string content = 1;
    */
   content: string;
 
   /**
-   * DOC field reasoning_content
+   * Next piece of the readable reasoning trace.
    *
    * @generated from field: string reasoning_content = 4;
    */
   reasoningContent: string;
 
   /**
-   * DOC field role
+   * Author role; always assistant.
    *
    * @generated from field: xai_api.MessageRole role = 2;
    */
   role: MessageRole;
 
   /**
-   * DOC field tool_calls
+   * Tool calls made in this chunk; append to earlier ones.
    *
    * @generated from field: repeated xai_api.ToolCall tool_calls = 3;
    */
   toolCalls: ToolCall[];
 
   /**
-   * DOC field encrypted_content
+   * Next piece of the encrypted reasoning.
    *
    * @generated from field: string encrypted_content = 5;
    */
   encryptedContent: string;
 
   /**
-   * DOC field citations
+   * New inline citations; append to earlier ones.
    *
    * @generated from field: repeated xai_api.InlineCitation citations = 6;
    */
@@ -648,40 +654,40 @@ export const DeltaSchema: GenMessage<Delta> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 8);
 
 /**
- * DOC message xai_api.InlineCitation
+ * A source cited for a specific span of the output text.
  *
  * @generated from message xai_api.InlineCitation
  */
 export type InlineCitation = Message$1<"xai_api.InlineCitation"> & {
   /**
-   * DOC field id
+   * Citation id, matching the marker shown in the text.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field start_index
+   * Offset in the output text where the cited span starts.
    *
    * @generated from field: int32 start_index = 2;
    */
   startIndex: number;
 
   /**
-   * DOC field end_index
+   * Offset in the output text where the cited span ends.
    *
    * @generated from field: int32 end_index = 6;
    */
   endIndex: number;
 
   /**
-   * DOC oneof citation
+   * Set at most one of: web_citation, x_citation, collections_citation. The kind of source.
    *
    * @generated from oneof xai_api.InlineCitation.citation
    */
   citation: {
     /**
-     * DOC field web_citation
+     * The cited web page.
      *
      * @generated from field: xai_api.WebCitation web_citation = 3;
      */
@@ -689,7 +695,7 @@ export type InlineCitation = Message$1<"xai_api.InlineCitation"> & {
     case: "webCitation";
   } | {
     /**
-     * DOC field x_citation
+     * The cited X post or profile.
      *
      * @generated from field: xai_api.XCitation x_citation = 4;
      */
@@ -697,7 +703,7 @@ export type InlineCitation = Message$1<"xai_api.InlineCitation"> & {
     case: "xCitation";
   } | {
     /**
-     * DOC field collections_citation
+     * The cited chunk of a collection document.
      *
      * @generated from field: xai_api.CollectionsCitation collections_citation = 5;
      */
@@ -714,13 +720,13 @@ export const InlineCitationSchema: GenMessage<InlineCitation> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 9);
 
 /**
- * DOC message xai_api.WebCitation
+ * A cited web page.
  *
  * @generated from message xai_api.WebCitation
  */
 export type WebCitation = Message$1<"xai_api.WebCitation"> & {
   /**
-   * DOC field url
+   * URL of the page.
    *
    * @generated from field: string url = 1;
    */
@@ -735,13 +741,13 @@ export const WebCitationSchema: GenMessage<WebCitation> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 10);
 
 /**
- * DOC message xai_api.XCitation
+ * A cited X post or profile.
  *
  * @generated from message xai_api.XCitation
  */
 export type XCitation = Message$1<"xai_api.XCitation"> & {
   /**
-   * DOC field url
+   * URL of the post or profile on X.
    *
    * @generated from field: string url = 1;
    */
@@ -756,41 +762,41 @@ export const XCitationSchema: GenMessage<XCitation> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 11);
 
 /**
- * DOC message xai_api.CollectionsCitation
+ * A cited document chunk found by collections search.
  *
  * @generated from message xai_api.CollectionsCitation
  */
 export type CollectionsCitation = Message$1<"xai_api.CollectionsCitation"> & {
   /**
-   * DOC field file_id
+   * Id of the file the chunk comes from.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field chunk_id
+   * Id of the cited chunk.
    *
    * @generated from field: string chunk_id = 2;
    */
   chunkId: string;
 
   /**
-   * DOC field chunk_content
+   * Text of the cited chunk.
    *
    * @generated from field: string chunk_content = 3;
    */
   chunkContent: string;
 
   /**
-   * DOC field score
+   * Relevance of the chunk to the search; higher is more relevant.
    *
    * @generated from field: float score = 4;
    */
   score: number;
 
   /**
-   * DOC field collection_ids
+   * Collections that contain the file.
    *
    * @generated from field: repeated string collection_ids = 5;
    */
@@ -805,13 +811,13 @@ export const CollectionsCitationSchema: GenMessage<CollectionsCitation> = /*@__P
   messageDesc(file_xai_api_v1_chat, 12);
 
 /**
- * DOC message xai_api.LogProbs
+ * Per-token log probabilities of an output.
  *
  * @generated from message xai_api.LogProbs
  */
 export type LogProbs = Message$1<"xai_api.LogProbs"> & {
   /**
-   * DOC field content
+   * One entry per generated token, in order.
    *
    * @generated from field: repeated xai_api.LogProb content = 1;
    */
@@ -826,34 +832,34 @@ export const LogProbsSchema: GenMessage<LogProbs> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 13);
 
 /**
- * DOC message xai_api.LogProb
+ * Log probability of one generated token, with likely alternatives.
  *
  * @generated from message xai_api.LogProb
  */
 export type LogProb = Message$1<"xai_api.LogProb"> & {
   /**
-   * DOC field token
+   * The token text.
    *
    * @generated from field: string token = 1;
    */
   token: string;
 
   /**
-   * DOC field logprob
+   * Natural log of the token's probability (0 or below).
    *
    * @generated from field: float logprob = 2;
    */
   logprob: number;
 
   /**
-   * DOC field bytes
+   * UTF-8 bytes of the token; a token may hold part of a character.
    *
    * @generated from field: bytes bytes = 3;
    */
   bytes: Uint8Array;
 
   /**
-   * DOC field top_logprobs
+   * Most likely tokens at this position, up to `top_logprobs` of them.
    *
    * @generated from field: repeated xai_api.TopLogProb top_logprobs = 4;
    */
@@ -868,27 +874,27 @@ export const LogProbSchema: GenMessage<LogProb> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 14);
 
 /**
- * DOC message xai_api.TopLogProb
+ * A likely alternative token at one position.
  *
  * @generated from message xai_api.TopLogProb
  */
 export type TopLogProb = Message$1<"xai_api.TopLogProb"> & {
   /**
-   * DOC field token
+   * The token text.
    *
    * @generated from field: string token = 1;
    */
   token: string;
 
   /**
-   * DOC field logprob
+   * Natural log of the token's probability (0 or below).
    *
    * @generated from field: float logprob = 2;
    */
   logprob: number;
 
   /**
-   * DOC field bytes
+   * UTF-8 bytes of the token; a token may hold part of a character.
    *
    * @generated from field: bytes bytes = 3;
    */
@@ -903,19 +909,19 @@ export const TopLogProbSchema: GenMessage<TopLogProb> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 15);
 
 /**
- * DOC message xai_api.Content
+ * One part of a message: text, an image or a file.
  *
  * @generated from message xai_api.Content
  */
 export type Content = Message$1<"xai_api.Content"> & {
   /**
-   * DOC oneof content
+   * Set at most one of: text, image_url, file. The part's payload.
    *
    * @generated from oneof xai_api.Content.content
    */
   content: {
     /**
-     * DOC field text
+     * Plain text.
      *
      * @generated from field: string text = 1;
      */
@@ -923,7 +929,7 @@ export type Content = Message$1<"xai_api.Content"> & {
     case: "text";
   } | {
     /**
-     * DOC field image_url
+     * An image, by https URL, base64 data URL or uploaded file id.
      *
      * @generated from field: xai_api.ImageUrlContent image_url = 2;
      */
@@ -931,7 +937,7 @@ export type Content = Message$1<"xai_api.Content"> & {
     case: "imageUrl";
   } | {
     /**
-     * DOC field file
+     * A file attachment, by uploaded file id, inline bytes or URL.
      *
      * @generated from field: xai_api.FileContent file = 3;
      */
@@ -948,41 +954,41 @@ export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 16);
 
 /**
- * DOC message xai_api.FileContent
+ * A file attached to a message, given by one of `file_id`, `data` or `url`.
  *
  * @generated from message xai_api.FileContent
  */
 export type FileContent = Message$1<"xai_api.FileContent"> & {
   /**
-   * DOC field file_id
+   * Id of a file uploaded with the Files service.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field data
+   * The file's bytes, sent inline.
    *
    * @generated from field: bytes data = 2;
    */
   data: Uint8Array;
 
   /**
-   * DOC field filename
+   * File name, mostly useful with inline `data`.
    *
    * @generated from field: string filename = 3;
    */
   filename: string;
 
   /**
-   * DOC field mime_type
+   * MIME type of the file, e.g. `application/pdf`.
    *
    * @generated from field: string mime_type = 4;
    */
   mimeType: string;
 
   /**
-   * DOC field url
+   * Public URL the server fetches the file from.
    *
    * @generated from field: string url = 5;
    */
@@ -997,55 +1003,55 @@ export const FileContentSchema: GenMessage<FileContent> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 17);
 
 /**
- * DOC message xai_api.Message
+ * One conversation turn sent to the model.
  *
  * @generated from message xai_api.Message
  */
 export type Message = Message$1<"xai_api.Message"> & {
   /**
-   * DOC field content
+   * Message parts: text, images and files.
    *
    * @generated from field: repeated xai_api.Content content = 1;
    */
   content: Content[];
 
   /**
-   * DOC field reasoning_content
+   * Reasoning of an earlier assistant turn, when replaying history; unset = none.
    *
    * @generated from field: optional string reasoning_content = 5;
    */
   reasoningContent?: string | undefined;
 
   /**
-   * DOC field role
+   * Who wrote the turn: system, developer, user, assistant or tool.
    *
    * @generated from field: xai_api.MessageRole role = 2;
    */
   role: MessageRole;
 
   /**
-   * DOC field name
+   * Optional name of the participant, to tell speakers with the same role apart.
    *
    * @generated from field: string name = 3;
    */
   name: string;
 
   /**
-   * DOC field tool_calls
+   * Tool calls of an earlier assistant turn, when replaying history.
    *
    * @generated from field: repeated xai_api.ToolCall tool_calls = 4;
    */
   toolCalls: ToolCall[];
 
   /**
-   * DOC field encrypted_content
+   * Encrypted reasoning or compacted context from an earlier response, passed back unchanged.
    *
    * @generated from field: string encrypted_content = 6;
    */
   encryptedContent: string;
 
   /**
-   * DOC field tool_call_id
+   * For ROLE_TOOL messages: id of the tool call this result answers.
    *
    * @generated from field: optional string tool_call_id = 7;
    */
@@ -1060,19 +1066,19 @@ export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 18);
 
 /**
- * DOC message xai_api.ToolChoice
+ * Controls tool use; unset behaves like auto.
  *
  * @generated from message xai_api.ToolChoice
  */
 export type ToolChoice = Message$1<"xai_api.ToolChoice"> & {
   /**
-   * DOC oneof tool_choice
+   * Set at most one of: mode, function_name. A general policy or one forced function.
    *
    * @generated from oneof xai_api.ToolChoice.tool_choice
    */
   toolChoice: {
     /**
-     * DOC field mode
+     * General policy: auto, none or required.
      *
      * @generated from field: xai_api.ToolMode mode = 1;
      */
@@ -1080,7 +1086,7 @@ export type ToolChoice = Message$1<"xai_api.ToolChoice"> & {
     case: "mode";
   } | {
     /**
-     * DOC field function_name
+     * Name of a function the model must call.
      *
      * @generated from field: string function_name = 2;
      */
@@ -1097,19 +1103,20 @@ export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 19);
 
 /**
- * DOC message xai_api.Tool
+ * A tool the model may call: your own function or a server-side tool.
  *
  * @generated from message xai_api.Tool
  */
 export type Tool = Message$1<"xai_api.Tool"> & {
   /**
-   * DOC oneof tool
+   * Set at most one of: function, web_search, x_search, code_execution, collections_search, mcp,
+   * attachment_search, image_generation. The kind of tool.
    *
    * @generated from oneof xai_api.Tool.tool
    */
   tool: {
     /**
-     * DOC field function
+     * Your own function; the model returns calls for you to run.
      *
      * @generated from field: xai_api.Function function = 1;
      */
@@ -1117,7 +1124,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "function";
   } | {
     /**
-     * DOC field web_search
+     * Server-side web search and page browsing.
      *
      * @generated from field: xai_api.WebSearch web_search = 3;
      */
@@ -1125,7 +1132,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "webSearch";
   } | {
     /**
-     * DOC field x_search
+     * Server-side search of X posts and users.
      *
      * @generated from field: xai_api.XSearch x_search = 4;
      */
@@ -1133,7 +1140,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "xSearch";
   } | {
     /**
-     * DOC field code_execution
+     * Server-side Python sandbox for calculations and data work.
      *
      * @generated from field: xai_api.CodeExecution code_execution = 5;
      */
@@ -1141,7 +1148,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "codeExecution";
   } | {
     /**
-     * DOC field collections_search
+     * Server-side search of your document collections.
      *
      * @generated from field: xai_api.CollectionsSearch collections_search = 6;
      */
@@ -1149,7 +1156,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "collectionsSearch";
   } | {
     /**
-     * DOC field mcp
+     * Tools of a remote MCP server.
      *
      * @generated from field: xai_api.MCP mcp = 7;
      */
@@ -1157,7 +1164,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "mcp";
   } | {
     /**
-     * DOC field attachment_search
+     * Server-side search of files attached to the conversation.
      *
      * @generated from field: xai_api.AttachmentSearch attachment_search = 8;
      */
@@ -1165,7 +1172,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "attachmentSearch";
   } | {
     /**
-     * DOC field image_generation
+     * Server-side image generation.
      *
      * @generated from field: xai_api.ImageGeneration image_generation = 10;
      */
@@ -1182,48 +1189,48 @@ export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 20);
 
 /**
- * DOC message xai_api.MCP
+ * A remote MCP server whose tools the model may call; xAI's servers make the calls.
  *
  * @generated from message xai_api.MCP
  */
 export type MCP = Message$1<"xai_api.MCP"> & {
   /**
-   * DOC field server_label
+   * Short label identifying the server and its tools.
    *
    * @generated from field: string server_label = 1;
    */
   serverLabel: string;
 
   /**
-   * DOC field server_description
+   * What the server offers; helps the model choose its tools.
    *
    * @generated from field: string server_description = 2;
    */
   serverDescription: string;
 
   /**
-   * DOC field server_url
+   * URL of the server's MCP endpoint.
    *
    * @generated from field: string server_url = 3;
    */
   serverUrl: string;
 
   /**
-   * DOC field allowed_tool_names
+   * Server tools the model may use; empty = all.
    *
    * @generated from field: repeated string allowed_tool_names = 4;
    */
   allowedToolNames: string[];
 
   /**
-   * DOC field authorization
+   * Credential sent in the Authorization header to the server; unset = none.
    *
    * @generated from field: optional string authorization = 5;
    */
   authorization?: string | undefined;
 
   /**
-   * DOC field extra_headers
+   * Additional HTTP headers sent to the server.
    *
    * @generated from field: map<string, string> extra_headers = 6;
    */
@@ -1238,41 +1245,41 @@ export const MCPSchema: GenMessage<MCP> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 21);
 
 /**
- * DOC message xai_api.WebSearch
+ * Options of the web search tool.
  *
  * @generated from message xai_api.WebSearch
  */
 export type WebSearch = Message$1<"xai_api.WebSearch"> & {
   /**
-   * DOC field excluded_domains
+   * Domains never searched, up to 5; not combinable with `allowed_domains`.
    *
    * @generated from field: repeated string excluded_domains = 1;
    */
   excludedDomains: string[];
 
   /**
-   * DOC field allowed_domains
+   * Only search these domains, up to 5; not combinable with `excluded_domains`.
    *
    * @generated from field: repeated string allowed_domains = 2;
    */
   allowedDomains: string[];
 
   /**
-   * DOC field enable_image_understanding
+   * Let the model look at images on visited pages; unset = off.
    *
    * @generated from field: optional bool enable_image_understanding = 3;
    */
   enableImageUnderstanding?: boolean | undefined;
 
   /**
-   * DOC field user_location
+   * Approximate user location, to localize results; unset = none.
    *
    * @generated from field: optional xai_api.WebSearchUserLocation user_location = 4;
    */
   userLocation?: WebSearchUserLocation | undefined;
 
   /**
-   * DOC field enable_image_search
+   * Allow searching for images; unset = off.
    *
    * @generated from field: optional bool enable_image_search = 5;
    */
@@ -1287,34 +1294,34 @@ export const WebSearchSchema: GenMessage<WebSearch> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 22);
 
 /**
- * DOC message xai_api.WebSearchUserLocation
+ * Approximate user location, used to localize search results.
  *
  * @generated from message xai_api.WebSearchUserLocation
  */
 export type WebSearchUserLocation = Message$1<"xai_api.WebSearchUserLocation"> & {
   /**
-   * DOC field country
+   * Two-letter ISO 3166-1 country code, e.g. `US`.
    *
    * @generated from field: optional string country = 1;
    */
   country?: string | undefined;
 
   /**
-   * DOC field city
+   * City name, e.g. `Chicago`.
    *
    * @generated from field: optional string city = 2;
    */
   city?: string | undefined;
 
   /**
-   * DOC field region
+   * Region or state, e.g. `Illinois`.
    *
    * @generated from field: optional string region = 3;
    */
   region?: string | undefined;
 
   /**
-   * DOC field timezone
+   * IANA time zone, e.g. `America/Chicago`.
    *
    * @generated from field: optional string timezone = 4;
    */
@@ -1329,48 +1336,48 @@ export const WebSearchUserLocationSchema: GenMessage<WebSearchUserLocation> = /*
   messageDesc(file_xai_api_v1_chat, 23);
 
 /**
- * DOC message xai_api.XSearch
+ * Options of the X search tool.
  *
  * @generated from message xai_api.XSearch
  */
 export type XSearch = Message$1<"xai_api.XSearch"> & {
   /**
-   * DOC field from_date
+   * Only posts from this time on; unset = no lower bound.
    *
    * @generated from field: optional google.protobuf.Timestamp from_date = 1;
    */
   fromDate?: Timestamp | undefined;
 
   /**
-   * DOC field to_date
+   * Only posts up to this time; unset = no upper bound.
    *
    * @generated from field: optional google.protobuf.Timestamp to_date = 2;
    */
   toDate?: Timestamp | undefined;
 
   /**
-   * DOC field allowed_x_handles
+   * Only posts by these handles (without @), up to 10; not combinable with `excluded_x_handles`.
    *
    * @generated from field: repeated string allowed_x_handles = 3;
    */
   allowedXHandles: string[];
 
   /**
-   * DOC field excluded_x_handles
+   * Skip posts by these handles (without @), up to 10; not combinable with `allowed_x_handles`.
    *
    * @generated from field: repeated string excluded_x_handles = 4;
    */
   excludedXHandles: string[];
 
   /**
-   * DOC field enable_image_understanding
+   * Let the model look at images in posts; unset = off.
    *
    * @generated from field: optional bool enable_image_understanding = 5;
    */
   enableImageUnderstanding?: boolean | undefined;
 
   /**
-   * DOC field enable_video_understanding
+   * Let the model watch videos in posts; unset = off.
    *
    * @generated from field: optional bool enable_video_understanding = 6;
    */
@@ -1385,7 +1392,7 @@ export const XSearchSchema: GenMessage<XSearch> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 24);
 
 /**
- * DOC message xai_api.CodeExecution
+ * Server-side code execution tool (Python sandbox); it has no options.
  *
  * @generated from message xai_api.CodeExecution
  */
@@ -1400,13 +1407,13 @@ export const CodeExecutionSchema: GenMessage<CodeExecution> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 25);
 
 /**
- * DOC message xai_api.ImageGeneration
+ * Options of the image generation tool.
  *
  * @generated from message xai_api.ImageGeneration
  */
 export type ImageGeneration = Message$1<"xai_api.ImageGeneration"> & {
   /**
-   * DOC field action
+   * Restricts the tool to one action; unset = the model decides.
    *
    * @generated from field: optional string action = 1;
    */
@@ -1421,40 +1428,41 @@ export const ImageGenerationSchema: GenMessage<ImageGeneration> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 26);
 
 /**
- * DOC message xai_api.CollectionsSearch
+ * Options of the tool that searches your document collections.
  *
  * @generated from message xai_api.CollectionsSearch
  */
 export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
   /**
-   * DOC field collection_ids
+   * Ids of the collections to search.
    *
    * @generated from field: repeated string collection_ids = 1;
    */
   collectionIds: string[];
 
   /**
-   * DOC field limit
+   * Maximum chunks returned per search; unset = server default.
    *
    * @generated from field: optional int32 limit = 2;
    */
   limit?: number | undefined;
 
   /**
-   * DOC field instructions
+   * Extra guidance on what the collections hold and when to search them; unset = none.
    *
    * @generated from field: optional string instructions = 3;
    */
   instructions?: string | undefined;
 
   /**
-   * DOC oneof retrieval_mode
+   * Set at most one of: hybrid_retrieval, semantic_retrieval, keyword_retrieval. How chunks are found; unset
+   * = server default.
    *
    * @generated from oneof xai_api.CollectionsSearch.retrieval_mode
    */
   retrievalMode: {
     /**
-     * DOC field hybrid_retrieval
+     * Combine keyword and semantic search.
      *
      * @generated from field: xai_api.HybridRetrieval hybrid_retrieval = 4;
      */
@@ -1462,7 +1470,7 @@ export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
     case: "hybridRetrieval";
   } | {
     /**
-     * DOC field semantic_retrieval
+     * Embedding (meaning-based) search only.
      *
      * @generated from field: xai_api.SemanticRetrieval semantic_retrieval = 5;
      */
@@ -1470,7 +1478,7 @@ export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
     case: "semanticRetrieval";
   } | {
     /**
-     * DOC field keyword_retrieval
+     * Keyword search only.
      *
      * @generated from field: xai_api.KeywordRetrieval keyword_retrieval = 6;
      */
@@ -1487,13 +1495,13 @@ export const CollectionsSearchSchema: GenMessage<CollectionsSearch> = /*@__PURE_
   messageDesc(file_xai_api_v1_chat, 27);
 
 /**
- * DOC message xai_api.AttachmentSearch
+ * Options of the tool that searches files attached to the conversation.
  *
  * @generated from message xai_api.AttachmentSearch
  */
 export type AttachmentSearch = Message$1<"xai_api.AttachmentSearch"> & {
   /**
-   * DOC field limit
+   * Maximum results per search; unset = server default.
    *
    * @generated from field: optional int32 limit = 2;
    */
@@ -1508,34 +1516,34 @@ export const AttachmentSearchSchema: GenMessage<AttachmentSearch> = /*@__PURE__*
   messageDesc(file_xai_api_v1_chat, 28);
 
 /**
- * DOC message xai_api.Function
+ * A function of yours the model may call; you run it and send back the result.
  *
  * @generated from message xai_api.Function
  */
 export type Function = Message$1<"xai_api.Function"> & {
   /**
-   * DOC field name
+   * Function name; the model calls the function by it.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field description
+   * What the function does and when to use it.
    *
    * @generated from field: string description = 2;
    */
   description: string;
 
   /**
-   * DOC field strict
+   * Make generated arguments follow `parameters` exactly.
    *
    * @generated from field: bool strict = 3;
    */
   strict: boolean;
 
   /**
-   * DOC field parameters
+   * JSON Schema of the arguments, as a JSON string.
    *
    * @generated from field: string parameters = 4;
    */
@@ -1550,47 +1558,47 @@ export const FunctionSchema: GenMessage<Function> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 29);
 
 /**
- * DOC message xai_api.ToolCall
+ * A tool call made by the model.
  *
  * @generated from message xai_api.ToolCall
  */
 export type ToolCall = Message$1<"xai_api.ToolCall"> & {
   /**
-   * DOC field id
+   * Call id; echo it as `tool_call_id` in the ROLE_TOOL result message.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field type
+   * Client-side (you run it) or which server-side tool ran it.
    *
    * @generated from field: xai_api.ToolCallType type = 2;
    */
   type: ToolCallType;
 
   /**
-   * DOC field status
+   * Progress of the call; server-side calls report completion or failure.
    *
    * @generated from field: xai_api.ToolCallStatus status = 3;
    */
   status: ToolCallStatus;
 
   /**
-   * DOC field error_message
+   * Why the call failed; set only on failure.
    *
    * @generated from field: optional string error_message = 4;
    */
   errorMessage?: string | undefined;
 
   /**
-   * DOC oneof tool
+   * Set at most one of: function. Details of the called tool.
    *
    * @generated from oneof xai_api.ToolCall.tool
    */
   tool: {
     /**
-     * DOC field function
+     * Function name and arguments.
      *
      * @generated from field: xai_api.FunctionCall function = 10;
      */
@@ -1607,20 +1615,20 @@ export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 30);
 
 /**
- * DOC message xai_api.FunctionCall
+ * Name and arguments of a function call.
  *
  * @generated from message xai_api.FunctionCall
  */
 export type FunctionCall = Message$1<"xai_api.FunctionCall"> & {
   /**
-   * DOC field name
+   * Name of the called function or server-side tool.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field arguments
+   * Arguments as a JSON-encoded string; parse before use.
    *
    * @generated from field: string arguments = 2;
    */
@@ -1635,20 +1643,20 @@ export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 31);
 
 /**
- * DOC message xai_api.ResponseFormat
+ * Requested format of the generated text.
  *
  * @generated from message xai_api.ResponseFormat
  */
 export type ResponseFormat = Message$1<"xai_api.ResponseFormat"> & {
   /**
-   * DOC field format_type
+   * Text, any JSON object, or JSON matching `schema`.
    *
    * @generated from field: xai_api.FormatType format_type = 1;
    */
   formatType: FormatType;
 
   /**
-   * DOC field schema
+   * JSON Schema as a JSON string; required with FORMAT_TYPE_JSON_SCHEMA.
    *
    * @generated from field: optional string schema = 2;
    */
@@ -1663,48 +1671,48 @@ export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 32);
 
 /**
- * DOC message xai_api.SearchParameters
+ * Legacy live-search settings, superseded by the web_search and x_search tools.
  *
  * @generated from message xai_api.SearchParameters
  */
 export type SearchParameters = Message$1<"xai_api.SearchParameters"> & {
   /**
-   * DOC field mode
+   * Whether to search: off, on (always) or auto (model decides).
    *
    * @generated from field: xai_api.SearchMode mode = 1;
    */
   mode: SearchMode;
 
   /**
-   * DOC field sources
+   * Sources to search; empty = server default sources.
    *
    * @generated from field: repeated xai_api.Source sources = 9;
    */
   sources: Source[];
 
   /**
-   * DOC field from_date
+   * Only use data from this time on; unset = no lower bound.
    *
    * @generated from field: google.protobuf.Timestamp from_date = 4;
    */
   fromDate?: Timestamp | undefined;
 
   /**
-   * DOC field to_date
+   * Only use data up to this time; unset = no upper bound.
    *
    * @generated from field: google.protobuf.Timestamp to_date = 5;
    */
   toDate?: Timestamp | undefined;
 
   /**
-   * DOC field return_citations
+   * Return source URLs in the response's `citations`.
    *
    * @generated from field: bool return_citations = 7;
    */
   returnCitations: boolean;
 
   /**
-   * DOC field max_search_results
+   * Maximum number of sources to use; unset = server default.
    *
    * @generated from field: optional int32 max_search_results = 8;
    */
@@ -1719,19 +1727,19 @@ export const SearchParametersSchema: GenMessage<SearchParameters> = /*@__PURE__*
   messageDesc(file_xai_api_v1_chat, 33);
 
 /**
- * DOC message xai_api.Source
+ * One data source for live search.
  *
  * @generated from message xai_api.Source
  */
 export type Source = Message$1<"xai_api.Source"> & {
   /**
-   * DOC oneof source
+   * Set at most one of: web, news, x, rss. The kind of source.
    *
    * @generated from oneof xai_api.Source.source
    */
   source: {
     /**
-     * DOC field web
+     * Websites.
      *
      * @generated from field: xai_api.WebSource web = 1;
      */
@@ -1739,7 +1747,7 @@ export type Source = Message$1<"xai_api.Source"> & {
     case: "web";
   } | {
     /**
-     * DOC field news
+     * News sites.
      *
      * @generated from field: xai_api.NewsSource news = 2;
      */
@@ -1747,7 +1755,7 @@ export type Source = Message$1<"xai_api.Source"> & {
     case: "news";
   } | {
     /**
-     * DOC field x
+     * Posts on X.
      *
      * @generated from field: xai_api.XSource x = 3;
      */
@@ -1755,7 +1763,7 @@ export type Source = Message$1<"xai_api.Source"> & {
     case: "x";
   } | {
     /**
-     * DOC field rss
+     * An RSS feed.
      *
      * @generated from field: xai_api.RssSource rss = 4;
      */
@@ -1772,34 +1780,34 @@ export const SourceSchema: GenMessage<Source> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 34);
 
 /**
- * DOC message xai_api.WebSource
+ * Website source options for live search.
  *
  * @generated from message xai_api.WebSource
  */
 export type WebSource = Message$1<"xai_api.WebSource"> & {
   /**
-   * DOC field excluded_websites
+   * Websites to skip, up to 5; not combinable with `allowed_websites`.
    *
    * @generated from field: repeated string excluded_websites = 2;
    */
   excludedWebsites: string[];
 
   /**
-   * DOC field allowed_websites
+   * Only search these websites, up to 5; not combinable with `excluded_websites`.
    *
    * @generated from field: repeated string allowed_websites = 5;
    */
   allowedWebsites: string[];
 
   /**
-   * DOC field country
+   * Two-letter ISO 3166-1 country code whose results are favored; unset = any.
    *
    * @generated from field: optional string country = 3;
    */
   country?: string | undefined;
 
   /**
-   * DOC field safe_search
+   * Filter out adult content.
    *
    * @generated from field: bool safe_search = 4;
    */
@@ -1814,27 +1822,27 @@ export const WebSourceSchema: GenMessage<WebSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 35);
 
 /**
- * DOC message xai_api.NewsSource
+ * News source options for live search.
  *
  * @generated from message xai_api.NewsSource
  */
 export type NewsSource = Message$1<"xai_api.NewsSource"> & {
   /**
-   * DOC field excluded_websites
+   * News sites to skip, up to 5.
    *
    * @generated from field: repeated string excluded_websites = 2;
    */
   excludedWebsites: string[];
 
   /**
-   * DOC field country
+   * Two-letter ISO 3166-1 country code whose results are favored; unset = any.
    *
    * @generated from field: optional string country = 3;
    */
   country?: string | undefined;
 
   /**
-   * DOC field safe_search
+   * Filter out adult content.
    *
    * @generated from field: bool safe_search = 4;
    */
@@ -1849,34 +1857,34 @@ export const NewsSourceSchema: GenMessage<NewsSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 36);
 
 /**
- * DOC message xai_api.XSource
+ * X post source options for live search.
  *
  * @generated from message xai_api.XSource
  */
 export type XSource = Message$1<"xai_api.XSource"> & {
   /**
-   * DOC field included_x_handles
+   * Only posts by these handles (without @); not combinable with `excluded_x_handles`.
    *
    * @generated from field: repeated string included_x_handles = 7;
    */
   includedXHandles: string[];
 
   /**
-   * DOC field excluded_x_handles
+   * Skip posts by these handles (without @).
    *
    * @generated from field: repeated string excluded_x_handles = 8;
    */
   excludedXHandles: string[];
 
   /**
-   * DOC field post_favorite_count
+   * Only posts with at least this many likes; unset = no minimum.
    *
    * @generated from field: optional int32 post_favorite_count = 9;
    */
   postFavoriteCount?: number | undefined;
 
   /**
-   * DOC field post_view_count
+   * Only posts with at least this many views; unset = no minimum.
    *
    * @generated from field: optional int32 post_view_count = 10;
    */
@@ -1891,13 +1899,13 @@ export const XSourceSchema: GenMessage<XSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 37);
 
 /**
- * DOC message xai_api.RssSource
+ * RSS feed source for live search.
  *
  * @generated from message xai_api.RssSource
  */
 export type RssSource = Message$1<"xai_api.RssSource"> & {
   /**
-   * DOC field links
+   * Feed URLs to read; only one is supported.
    *
    * @generated from field: repeated string links = 1;
    */
@@ -1912,104 +1920,104 @@ export const RssSourceSchema: GenMessage<RssSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 38);
 
 /**
- * DOC message xai_api.RequestSettings
+ * Settings the request actually ran with, echoed back in the response.
  *
  * @generated from message xai_api.RequestSettings
  */
 export type RequestSettings = Message$1<"xai_api.RequestSettings"> & {
   /**
-   * DOC field max_tokens
+   * Generation limit applied; unset = only the context window.
    *
    * @generated from field: optional int32 max_tokens = 1;
    */
   maxTokens?: number | undefined;
 
   /**
-   * DOC field parallel_tool_calls
+   * Whether several function calls per turn were allowed.
    *
    * @generated from field: bool parallel_tool_calls = 2;
    */
   parallelToolCalls: boolean;
 
   /**
-   * DOC field previous_response_id
+   * Stored response this one continued, if any.
    *
    * @generated from field: optional string previous_response_id = 3;
    */
   previousResponseId?: string | undefined;
 
   /**
-   * DOC field reasoning_effort
+   * Reasoning effort applied, if any.
    *
    * @generated from field: optional xai_api.ReasoningEffort reasoning_effort = 4;
    */
   reasoningEffort?: ReasoningEffort | undefined;
 
   /**
-   * DOC field temperature
+   * Temperature applied, if set.
    *
    * @generated from field: optional float temperature = 5;
    */
   temperature?: number | undefined;
 
   /**
-   * DOC field response_format
+   * Output format applied.
    *
    * @generated from field: xai_api.ResponseFormat response_format = 6;
    */
   responseFormat?: ResponseFormat | undefined;
 
   /**
-   * DOC field tool_choice
+   * Tool choice applied.
    *
    * @generated from field: xai_api.ToolChoice tool_choice = 7;
    */
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * DOC field tools
+   * Tools that were offered to the model.
    *
    * @generated from field: repeated xai_api.Tool tools = 8;
    */
   tools: Tool[];
 
   /**
-   * DOC field top_p
+   * Nucleus sampling value applied, if set.
    *
    * @generated from field: optional float top_p = 9;
    */
   topP?: number | undefined;
 
   /**
-   * DOC field user
+   * End-user id sent with the request.
    *
    * @generated from field: string user = 10;
    */
   user: string;
 
   /**
-   * DOC field search_parameters
+   * Live-search settings applied, if any.
    *
    * @generated from field: optional xai_api.SearchParameters search_parameters = 11;
    */
   searchParameters?: SearchParameters | undefined;
 
   /**
-   * DOC field store_messages
+   * Whether the request and response were stored.
    *
    * @generated from field: bool store_messages = 12;
    */
   storeMessages: boolean;
 
   /**
-   * DOC field use_encrypted_content
+   * Whether reasoning was returned encrypted.
    *
    * @generated from field: bool use_encrypted_content = 13;
    */
   useEncryptedContent: boolean;
 
   /**
-   * DOC field include
+   * Extra data that was requested.
    *
    * @generated from field: repeated xai_api.IncludeOption include = 14;
    */
@@ -2024,13 +2032,13 @@ export const RequestSettingsSchema: GenMessage<RequestSettings> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 39);
 
 /**
- * DOC message xai_api.GetStoredCompletionRequest
+ * Identifies a stored response to fetch.
  *
  * @generated from message xai_api.GetStoredCompletionRequest
  */
 export type GetStoredCompletionRequest = Message$1<"xai_api.GetStoredCompletionRequest"> & {
   /**
-   * DOC field response_id
+   * Id of a response created with `store_messages` set.
    *
    * @generated from field: string response_id = 1;
    */
@@ -2045,13 +2053,13 @@ export const GetStoredCompletionRequestSchema: GenMessage<GetStoredCompletionReq
   messageDesc(file_xai_api_v1_chat, 40);
 
 /**
- * DOC message xai_api.DeleteStoredCompletionRequest
+ * Identifies a stored response to delete.
  *
  * @generated from message xai_api.DeleteStoredCompletionRequest
  */
 export type DeleteStoredCompletionRequest = Message$1<"xai_api.DeleteStoredCompletionRequest"> & {
   /**
-   * DOC field response_id
+   * Id of the stored response to delete.
    *
    * @generated from field: string response_id = 1;
    */
@@ -2066,13 +2074,13 @@ export const DeleteStoredCompletionRequestSchema: GenMessage<DeleteStoredComplet
   messageDesc(file_xai_api_v1_chat, 41);
 
 /**
- * DOC message xai_api.DeleteStoredCompletionResponse
+ * Confirms a deleted stored response.
  *
  * @generated from message xai_api.DeleteStoredCompletionResponse
  */
 export type DeleteStoredCompletionResponse = Message$1<"xai_api.DeleteStoredCompletionResponse"> & {
   /**
-   * DOC field response_id
+   * Id of the deleted response.
    *
    * @generated from field: string response_id = 1;
    */
@@ -2087,90 +2095,90 @@ export const DeleteStoredCompletionResponseSchema: GenMessage<DeleteStoredComple
   messageDesc(file_xai_api_v1_chat, 42);
 
 /**
- * DOC message xai_api.DebugOutput
+ * Internal diagnostics of how the request was served; not needed by normal clients.
  *
  * @generated from message xai_api.DebugOutput
  */
 export type DebugOutput = Message$1<"xai_api.DebugOutput"> & {
   /**
-   * DOC field attempts
+   * Number of sampling attempts made.
    *
    * @generated from field: int32 attempts = 1;
    */
   attempts: number;
 
   /**
-   * DOC field request
+   * The request as the server received it.
    *
    * @generated from field: string request = 2;
    */
   request: string;
 
   /**
-   * DOC field prompt
+   * Prompt text rendered for the model.
    *
    * @generated from field: string prompt = 3;
    */
   prompt: string;
 
   /**
-   * DOC field engine_request
+   * Request sent to the inference engine.
    *
    * @generated from field: string engine_request = 9;
    */
   engineRequest: string;
 
   /**
-   * DOC field responses
+   * Raw responses from the engine.
    *
    * @generated from field: repeated string responses = 4;
    */
   responses: string[];
 
   /**
-   * DOC field chunks
+   * Raw streamed chunks from the engine.
    *
    * @generated from field: repeated string chunks = 12;
    */
   chunks: string[];
 
   /**
-   * DOC field cache_read_count
+   * Number of prompt-cache reads.
    *
    * @generated from field: uint32 cache_read_count = 5;
    */
   cacheReadCount: number;
 
   /**
-   * DOC field cache_read_input_bytes
+   * Input bytes read from the prompt cache.
    *
    * @generated from field: uint64 cache_read_input_bytes = 6;
    */
   cacheReadInputBytes: bigint;
 
   /**
-   * DOC field cache_write_count
+   * Number of prompt-cache writes.
    *
    * @generated from field: uint32 cache_write_count = 7;
    */
   cacheWriteCount: number;
 
   /**
-   * DOC field cache_write_input_bytes
+   * Input bytes written to the prompt cache.
    *
    * @generated from field: uint64 cache_write_input_bytes = 8;
    */
   cacheWriteInputBytes: bigint;
 
   /**
-   * DOC field lb_address
+   * Address of the load balancer that routed the request.
    *
    * @generated from field: string lb_address = 10;
    */
   lbAddress: string;
 
   /**
-   * DOC field sampler_tag
+   * Tag of the sampler that served the request.
    *
    * @generated from field: string sampler_tag = 11;
    */
@@ -2185,20 +2193,20 @@ export const DebugOutputSchema: GenMessage<DebugOutput> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 43);
 
 /**
- * DOC message xai_api.CompactContextRequest
+ * A conversation to compact.
  *
  * @generated from message xai_api.CompactContextRequest
  */
 export type CompactContextRequest = Message$1<"xai_api.CompactContextRequest"> & {
   /**
-   * DOC field model
+   * Model the conversation will continue with, e.g. `grok-4`.
    *
    * @generated from field: string model = 1;
    */
   model: string;
 
   /**
-   * DOC field input
+   * Messages to compact, oldest first.
    *
    * @generated from field: repeated xai_api.Message input = 2;
    */
@@ -2213,34 +2221,34 @@ export const CompactContextRequestSchema: GenMessage<CompactContextRequest> = /*
   messageDesc(file_xai_api_v1_chat, 44);
 
 /**
- * DOC message xai_api.CompactContextResponse
+ * The compacted form of a conversation.
  *
  * @generated from message xai_api.CompactContextResponse
  */
 export type CompactContextResponse = Message$1<"xai_api.CompactContextResponse"> & {
   /**
-   * DOC field id
+   * Id of this compaction.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field encrypted_content
+   * Opaque compacted context; send it back unchanged as a message's `encrypted_content`.
    *
    * @generated from field: string encrypted_content = 2;
    */
   encryptedContent: string;
 
   /**
-   * DOC field dropped_message_count
+   * Number of input messages the compacted item replaces.
    *
    * @generated from field: uint32 dropped_message_count = 3;
    */
   droppedMessageCount: number;
 
   /**
-   * DOC field usage
+   * Tokens used by the compaction.
    *
    * @generated from field: xai_api.SamplingUsage usage = 4;
    */
@@ -2255,76 +2263,76 @@ export const CompactContextResponseSchema: GenMessage<CompactContextResponse> = 
   messageDesc(file_xai_api_v1_chat, 45);
 
 /**
- * DOC enum xai_api.IncludeOption
+ * Optional extra data to return with a response.
  *
  * @generated from enum xai_api.IncludeOption
  */
 export enum IncludeOption {
   /**
-   * DOC value INCLUDE_OPTION_INVALID
+   * Unset; do not send.
    *
    * @generated from enum value: INCLUDE_OPTION_INVALID = 0;
    */
   INVALID = 0,
 
   /**
-   * DOC value INCLUDE_OPTION_WEB_SEARCH_CALL_OUTPUT
+   * Results of web search calls.
    *
    * @generated from enum value: INCLUDE_OPTION_WEB_SEARCH_CALL_OUTPUT = 1;
    */
   WEB_SEARCH_CALL_OUTPUT = 1,
 
   /**
-   * DOC value INCLUDE_OPTION_X_SEARCH_CALL_OUTPUT
+   * Results of X search calls.
    *
    * @generated from enum value: INCLUDE_OPTION_X_SEARCH_CALL_OUTPUT = 2;
    */
   X_SEARCH_CALL_OUTPUT = 2,
 
   /**
-   * DOC value INCLUDE_OPTION_CODE_EXECUTION_CALL_OUTPUT
+   * Output of code execution calls.
    *
    * @generated from enum value: INCLUDE_OPTION_CODE_EXECUTION_CALL_OUTPUT = 3;
    */
   CODE_EXECUTION_CALL_OUTPUT = 3,
 
   /**
-   * DOC value INCLUDE_OPTION_COLLECTIONS_SEARCH_CALL_OUTPUT
+   * Results of collections search calls.
    *
    * @generated from enum value: INCLUDE_OPTION_COLLECTIONS_SEARCH_CALL_OUTPUT = 4;
    */
   COLLECTIONS_SEARCH_CALL_OUTPUT = 4,
 
   /**
-   * DOC value INCLUDE_OPTION_ATTACHMENT_SEARCH_CALL_OUTPUT
+   * Results of attachment search calls.
    *
    * @generated from enum value: INCLUDE_OPTION_ATTACHMENT_SEARCH_CALL_OUTPUT = 5;
    */
   ATTACHMENT_SEARCH_CALL_OUTPUT = 5,
 
   /**
-   * DOC value INCLUDE_OPTION_MCP_CALL_OUTPUT
+   * Results of MCP tool calls.
    *
    * @generated from enum value: INCLUDE_OPTION_MCP_CALL_OUTPUT = 6;
    */
   MCP_CALL_OUTPUT = 6,
 
   /**
-   * DOC value INCLUDE_OPTION_INLINE_CITATIONS
+   * Citation markers in the text, with positions.
    *
    * @generated from enum value: INCLUDE_OPTION_INLINE_CITATIONS = 7;
    */
   INLINE_CITATIONS = 7,
 
   /**
-   * DOC value INCLUDE_OPTION_VERBOSE_STREAMING
+   * Stream server-side tool activity as it happens.
    *
    * @generated from enum value: INCLUDE_OPTION_VERBOSE_STREAMING = 8;
    */
   VERBOSE_STREAMING = 8,
 
   /**
-   * DOC value INCLUDE_OPTION_CODE_EXECUTION_FILES_OUTPUT
+   * Files created by code execution, in `output_files`.
    *
    * @generated from enum value: INCLUDE_OPTION_CODE_EXECUTION_FILES_OUTPUT = 9;
    */
@@ -2338,55 +2346,55 @@ export const IncludeOptionSchema: GenEnum<IncludeOption> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 0);
 
 /**
- * DOC enum xai_api.MessageRole
+ * Author of a message.
  *
  * @generated from enum xai_api.MessageRole
  */
 export enum MessageRole {
   /**
-   * DOC value INVALID_ROLE
+   * Unset; do not send.
    *
    * @generated from enum value: INVALID_ROLE = 0;
    */
   INVALID_ROLE = 0,
 
   /**
-   * DOC value ROLE_USER
+   * End-user input.
    *
    * @generated from enum value: ROLE_USER = 1;
    */
   ROLE_USER = 1,
 
   /**
-   * DOC value ROLE_ASSISTANT
+   * Model output.
    *
    * @generated from enum value: ROLE_ASSISTANT = 2;
    */
   ROLE_ASSISTANT = 2,
 
   /**
-   * DOC value ROLE_SYSTEM
+   * Instructions that steer the model.
    *
    * @generated from enum value: ROLE_SYSTEM = 3;
    */
   ROLE_SYSTEM = 3,
 
   /**
-   * DOC value ROLE_FUNCTION
+   * Legacy function result; prefer ROLE_TOOL.
    *
    * @generated from enum value: ROLE_FUNCTION = 4;
    */
   ROLE_FUNCTION = 4,
 
   /**
-   * DOC value ROLE_TOOL
+   * Result of a tool call.
    *
    * @generated from enum value: ROLE_TOOL = 5;
    */
   ROLE_TOOL = 5,
 
   /**
-   * DOC value ROLE_DEVELOPER
+   * Developer instructions, like system.
    *
    * @generated from enum value: ROLE_DEVELOPER = 6;
    */
@@ -2400,48 +2408,48 @@ export const MessageRoleSchema: GenEnum<MessageRole> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 1);
 
 /**
- * DOC enum xai_api.ReasoningEffort
+ * How much the model reasons before answering.
  *
  * @generated from enum xai_api.ReasoningEffort
  */
 export enum ReasoningEffort {
   /**
-   * DOC value INVALID_EFFORT
+   * Unset; do not send.
    *
    * @generated from enum value: INVALID_EFFORT = 0;
    */
   INVALID_EFFORT = 0,
 
   /**
-   * DOC value EFFORT_LOW
+   * Brief reasoning, faster.
    *
    * @generated from enum value: EFFORT_LOW = 1;
    */
   EFFORT_LOW = 1,
 
   /**
-   * DOC value EFFORT_MEDIUM
+   * Moderate reasoning.
    *
    * @generated from enum value: EFFORT_MEDIUM = 2;
    */
   EFFORT_MEDIUM = 2,
 
   /**
-   * DOC value EFFORT_HIGH
+   * Thorough reasoning, slower.
    *
    * @generated from enum value: EFFORT_HIGH = 3;
    */
   EFFORT_HIGH = 3,
 
   /**
-   * DOC value EFFORT_NONE
+   * No reasoning.
    *
    * @generated from enum value: EFFORT_NONE = 4;
    */
   EFFORT_NONE = 4,
 
   /**
-   * DOC value EFFORT_XHIGH
+   * Most thorough reasoning.
    *
    * @generated from enum value: EFFORT_XHIGH = 5;
    */
@@ -2455,27 +2463,27 @@ export const ReasoningEffortSchema: GenEnum<ReasoningEffort> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 2);
 
 /**
- * DOC enum xai_api.AgentCount
+ * How many agents a multi-agent model runs.
  *
  * @generated from enum xai_api.AgentCount
  */
 export enum AgentCount {
   /**
-   * DOC value AGENT_COUNT_UNSPECIFIED
+   * Unset; model default.
    *
    * @generated from enum value: AGENT_COUNT_UNSPECIFIED = 0;
    */
   AGENT_COUNT_UNSPECIFIED = 0,
 
   /**
-   * DOC value AGENT_COUNT_4
+   * Four agents.
    *
    * @generated from enum value: AGENT_COUNT_4 = 1;
    */
   AGENT_COUNT_4 = 1,
 
   /**
-   * DOC value AGENT_COUNT_16
+   * Sixteen agents: deeper, slower, costlier.
    *
    * @generated from enum value: AGENT_COUNT_16 = 2;
    */
@@ -2489,34 +2497,34 @@ export const AgentCountSchema: GenEnum<AgentCount> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 3);
 
 /**
- * DOC enum xai_api.ToolMode
+ * General tool-use policy.
  *
  * @generated from enum xai_api.ToolMode
  */
 export enum ToolMode {
   /**
-   * DOC value TOOL_MODE_INVALID
+   * Unset; do not send.
    *
    * @generated from enum value: TOOL_MODE_INVALID = 0;
    */
   INVALID = 0,
 
   /**
-   * DOC value TOOL_MODE_AUTO
+   * Model decides whether to call tools.
    *
    * @generated from enum value: TOOL_MODE_AUTO = 1;
    */
   AUTO = 1,
 
   /**
-   * DOC value TOOL_MODE_NONE
+   * Never call tools.
    *
    * @generated from enum value: TOOL_MODE_NONE = 2;
    */
   NONE = 2,
 
   /**
-   * DOC value TOOL_MODE_REQUIRED
+   * Must call at least one tool.
    *
    * @generated from enum value: TOOL_MODE_REQUIRED = 3;
    */
@@ -2530,34 +2538,34 @@ export const ToolModeSchema: GenEnum<ToolMode> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 4);
 
 /**
- * DOC enum xai_api.FormatType
+ * Kind of output format.
  *
  * @generated from enum xai_api.FormatType
  */
 export enum FormatType {
   /**
-   * DOC value FORMAT_TYPE_INVALID
+   * Unset; do not send.
    *
    * @generated from enum value: FORMAT_TYPE_INVALID = 0;
    */
   INVALID = 0,
 
   /**
-   * DOC value FORMAT_TYPE_TEXT
+   * Free text.
    *
    * @generated from enum value: FORMAT_TYPE_TEXT = 1;
    */
   TEXT = 1,
 
   /**
-   * DOC value FORMAT_TYPE_JSON_OBJECT
+   * Any valid JSON object.
    *
    * @generated from enum value: FORMAT_TYPE_JSON_OBJECT = 2;
    */
   JSON_OBJECT = 2,
 
   /**
-   * DOC value FORMAT_TYPE_JSON_SCHEMA
+   * JSON matching the given schema.
    *
    * @generated from enum value: FORMAT_TYPE_JSON_SCHEMA = 3;
    */
@@ -2571,69 +2579,69 @@ export const FormatTypeSchema: GenEnum<FormatType> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 5);
 
 /**
- * DOC enum xai_api.ToolCallType
+ * Which kind of tool a call is for.
  *
  * @generated from enum xai_api.ToolCallType
  */
 export enum ToolCallType {
   /**
-   * DOC value TOOL_CALL_TYPE_INVALID
+   * Unset.
    *
    * @generated from enum value: TOOL_CALL_TYPE_INVALID = 0;
    */
   INVALID = 0,
 
   /**
-   * DOC value TOOL_CALL_TYPE_CLIENT_SIDE_TOOL
+   * Your function; run it and send back the result.
    *
    * @generated from enum value: TOOL_CALL_TYPE_CLIENT_SIDE_TOOL = 1;
    */
   CLIENT_SIDE_TOOL = 1,
 
   /**
-   * DOC value TOOL_CALL_TYPE_WEB_SEARCH_TOOL
+   * Server-side web search.
    *
    * @generated from enum value: TOOL_CALL_TYPE_WEB_SEARCH_TOOL = 2;
    */
   WEB_SEARCH_TOOL = 2,
 
   /**
-   * DOC value TOOL_CALL_TYPE_X_SEARCH_TOOL
+   * Server-side X search.
    *
    * @generated from enum value: TOOL_CALL_TYPE_X_SEARCH_TOOL = 3;
    */
   X_SEARCH_TOOL = 3,
 
   /**
-   * DOC value TOOL_CALL_TYPE_CODE_EXECUTION_TOOL
+   * Server-side code execution.
    *
    * @generated from enum value: TOOL_CALL_TYPE_CODE_EXECUTION_TOOL = 4;
    */
   CODE_EXECUTION_TOOL = 4,
 
   /**
-   * DOC value TOOL_CALL_TYPE_COLLECTIONS_SEARCH_TOOL
+   * Server-side collections search.
    *
    * @generated from enum value: TOOL_CALL_TYPE_COLLECTIONS_SEARCH_TOOL = 5;
    */
   COLLECTIONS_SEARCH_TOOL = 5,
 
   /**
-   * DOC value TOOL_CALL_TYPE_MCP_TOOL
+   * Remote MCP server tool.
    *
    * @generated from enum value: TOOL_CALL_TYPE_MCP_TOOL = 6;
    */
   MCP_TOOL = 6,
 
   /**
-   * DOC value TOOL_CALL_TYPE_ATTACHMENT_SEARCH_TOOL
+   * Server-side attachment search.
    *
    * @generated from enum value: TOOL_CALL_TYPE_ATTACHMENT_SEARCH_TOOL = 7;
    */
   ATTACHMENT_SEARCH_TOOL = 7,
 
   /**
-   * DOC value TOOL_CALL_TYPE_IMAGE_GENERATION_TOOL
+   * Server-side image generation.
    *
    * @generated from enum value: TOOL_CALL_TYPE_IMAGE_GENERATION_TOOL = 10;
    */
@@ -2647,34 +2655,34 @@ export const ToolCallTypeSchema: GenEnum<ToolCallType> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 6);
 
 /**
- * DOC enum xai_api.ToolCallStatus
+ * Progress of a tool call.
  *
  * @generated from enum xai_api.ToolCallStatus
  */
 export enum ToolCallStatus {
   /**
-   * DOC value TOOL_CALL_STATUS_IN_PROGRESS
+   * Still running; also the value when unset.
    *
    * @generated from enum value: TOOL_CALL_STATUS_IN_PROGRESS = 0;
    */
   IN_PROGRESS = 0,
 
   /**
-   * DOC value TOOL_CALL_STATUS_COMPLETED
+   * Finished successfully.
    *
    * @generated from enum value: TOOL_CALL_STATUS_COMPLETED = 1;
    */
   COMPLETED = 1,
 
   /**
-   * DOC value TOOL_CALL_STATUS_INCOMPLETE
+   * Stopped before finishing.
    *
    * @generated from enum value: TOOL_CALL_STATUS_INCOMPLETE = 2;
    */
   INCOMPLETE = 2,
 
   /**
-   * DOC value TOOL_CALL_STATUS_FAILED
+   * Failed; see `error_message`.
    *
    * @generated from enum value: TOOL_CALL_STATUS_FAILED = 3;
    */
@@ -2688,34 +2696,34 @@ export const ToolCallStatusSchema: GenEnum<ToolCallStatus> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 7);
 
 /**
- * DOC enum xai_api.SearchMode
+ * Whether live search runs.
  *
  * @generated from enum xai_api.SearchMode
  */
 export enum SearchMode {
   /**
-   * DOC value INVALID_SEARCH_MODE
+   * Unset; do not send.
    *
    * @generated from enum value: INVALID_SEARCH_MODE = 0;
    */
   INVALID_SEARCH_MODE = 0,
 
   /**
-   * DOC value OFF_SEARCH_MODE
+   * Never search.
    *
    * @generated from enum value: OFF_SEARCH_MODE = 1;
    */
   OFF_SEARCH_MODE = 1,
 
   /**
-   * DOC value ON_SEARCH_MODE
+   * Always search.
    *
    * @generated from enum value: ON_SEARCH_MODE = 2;
    */
   ON_SEARCH_MODE = 2,
 
   /**
-   * DOC value AUTO_SEARCH_MODE
+   * Model decides whether to search.
    *
    * @generated from enum value: AUTO_SEARCH_MODE = 3;
    */
@@ -2729,13 +2737,16 @@ export const SearchModeSchema: GenEnum<SearchMode> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_chat, 8);
 
 /**
- * DOC service xai_api.Chat
+ * Chat completions with Grok models: blocking, streaming or deferred, plus stored responses and context
+ * compaction.
  *
  * @generated from service xai_api.Chat
  */
 export const Chat: GenService<{
   /**
-   * DOC rpc GetCompletion
+   * Generates the assistant's reply to `messages` and returns it once complete, with usage and citations.
+   * Server-side tools (search, code execution, MCP…) run within this call; calls to your own functions come
+   * back in `tool_calls` for you to run and answer with ROLE_TOOL messages in a follow-up request.
    *
    * @generated from rpc xai_api.Chat.GetCompletion
    */
@@ -2745,7 +2756,9 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionResponseSchema;
   },
   /**
-   * DOC rpc GetCompletionChunk
+   * Same request as GetCompletion, but streams the reply in chunks as it is generated. Per output index,
+   * concatenate text deltas and append tool calls; `usage` is cumulative and `citations` come on the last
+   * chunk.
    *
    * @generated from rpc xai_api.Chat.GetCompletionChunk
    */
@@ -2755,7 +2768,8 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionChunkSchema;
   },
   /**
-   * DOC rpc StartDeferredCompletion
+   * Queues a completion to run in the background and returns its `request_id` immediately; use it for long
+   * jobs. Then poll GetDeferredCompletion with that id about once a second until the status is DONE.
    *
    * @generated from rpc xai_api.Chat.StartDeferredCompletion
    */
@@ -2765,7 +2779,8 @@ export const Chat: GenService<{
     output: typeof StartDeferredResponseSchema;
   },
   /**
-   * DOC rpc GetDeferredCompletion
+   * Checks a completion started with StartDeferredCompletion. PENDING: poll again shortly; DONE: `response`
+   * holds the result; EXPIRED or FAILED: no result will come.
    *
    * @generated from rpc xai_api.Chat.GetDeferredCompletion
    */
@@ -2775,7 +2790,8 @@ export const Chat: GenService<{
     output: typeof GetDeferredCompletionResponseSchema;
   },
   /**
-   * DOC rpc GetStoredCompletion
+   * Fetches a response that was created with `store_messages` set, by its response id. Returns the same shape
+   * as GetCompletion.
    *
    * @generated from rpc xai_api.Chat.GetStoredCompletion
    */
@@ -2785,7 +2801,8 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionResponseSchema;
   },
   /**
-   * DOC rpc DeleteStoredCompletion
+   * Deletes a stored response so it can no longer be fetched or continued via `previous_response_id`. Returns
+   * the deleted id.
    *
    * @generated from rpc xai_api.Chat.DeleteStoredCompletion
    */
@@ -2795,7 +2812,9 @@ export const Chat: GenService<{
     output: typeof DeleteStoredCompletionResponseSchema;
   },
   /**
-   * DOC rpc CompactContext
+   * Condenses a long conversation into one opaque encrypted item, cutting input tokens on later turns. In the
+   * next completion request, send the returned `encrypted_content` in a message in place of the compacted
+   * messages.
    *
    * @generated from rpc xai_api.Chat.CompactContext
    */

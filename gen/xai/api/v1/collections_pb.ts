@@ -2,6 +2,9 @@
 // @generated from file xai/api/v1/collections.proto (package collections, syntax proto3)
 /* eslint-disable */
 
+// Collections service: create and manage document collections for retrieval.
+// Served at management-api.x.ai:443 and authorised with a management key, not the API key.
+
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
@@ -19,41 +22,41 @@ export const file_xai_api_v1_collections: GenFile = /*@__PURE__*/
   fileDesc("Chx4YWkvYXBpL3YxL2NvbGxlY3Rpb25zLnByb3RvEgtjb2xsZWN0aW9ucyKFAQoPRmllbGREZWZpbml0aW9uEgsKA2tleRgBIAEoCRIQCghyZXF1aXJlZBgCIAEoCBIZChFpbmplY3RfaW50b19jaHVuaxgDIAEoCBIOCgZ1bmlxdWUYBCABKAgSGAoLZGVzY3JpcHRpb24YBSABKAlIAIgBAUIOCgxfZGVzY3JpcHRpb24iiQEKFUZpZWxkRGVmaW5pdGlvblVwZGF0ZRI2ChBmaWVsZF9kZWZpbml0aW9uGAEgASgLMhwuY29sbGVjdGlvbnMuRmllbGREZWZpbml0aW9uEjgKCW9wZXJhdGlvbhgCIAEoDjIlLmNvbGxlY3Rpb25zLkZpZWxkRGVmaW5pdGlvbk9wZXJhdGlvbiKwAwoXQ3JlYXRlQ29sbGVjdGlvblJlcXVlc3QSFAoHdGVhbV9pZBgBIAEoCUgAiAEBEhcKD2NvbGxlY3Rpb25fbmFtZRgCIAEoCRI5ChNpbmRleF9jb25maWd1cmF0aW9uGAQgASgLMhcucmFnLkluZGV4Q29uZmlndXJhdGlvbkgBiAEBEjkKE2NodW5rX2NvbmZpZ3VyYXRpb24YBSABKAsyFy5yYWcuQ2h1bmtDb25maWd1cmF0aW9uSAKIAQESKgoMbWV0cmljX3NwYWNlGAcgASgOMg8ucmFnLkhOU1dNZXRyaWNIA4gBARI3ChFmaWVsZF9kZWZpbml0aW9ucxgJIAMoCzIcLmNvbGxlY3Rpb25zLkZpZWxkRGVmaW5pdGlvbhIjChZjb2xsZWN0aW9uX2Rlc2NyaXB0aW9uGAogASgJSASIAQFCCgoIX3RlYW1faWRCFgoUX2luZGV4X2NvbmZpZ3VyYXRpb25CFgoUX2NodW5rX2NvbmZpZ3VyYXRpb25CDwoNX21ldHJpY19zcGFjZUIZChdfY29sbGVjdGlvbl9kZXNjcmlwdGlvbiKLAwoSQ29sbGVjdGlvbk1ldGFkYXRhEhUKDWNvbGxlY3Rpb25faWQYASABKAkSFwoPY29sbGVjdGlvbl9uYW1lGAIgASgJEi4KCmNyZWF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKE2luZGV4X2NvbmZpZ3VyYXRpb24YBCABKAsyFy5yYWcuSW5kZXhDb25maWd1cmF0aW9uEjQKE2NodW5rX2NvbmZpZ3VyYXRpb24YBSABKAsyFy5yYWcuQ2h1bmtDb25maWd1cmF0aW9uEhcKD2RvY3VtZW50c19jb3VudBgGIAEoBRI3ChFmaWVsZF9kZWZpbml0aW9ucxgIIAMoCzIcLmNvbGxlY3Rpb25zLkZpZWxkRGVmaW5pdGlvbhIjChZjb2xsZWN0aW9uX2Rlc2NyaXB0aW9uGAkgASgJSACIAQESFwoPdG90YWxfZmlsZV9zaXplGAogASgDQhkKF19jb2xsZWN0aW9uX2Rlc2NyaXB0aW9uIp4CChZMaXN0Q29sbGVjdGlvbnNSZXF1ZXN0EhQKB3RlYW1faWQYASABKAlIAIgBARISCgVsaW1pdBgCIAEoBUgBiAEBEiQKBW9yZGVyGAMgASgOMhAuc2hhcmVkLk9yZGVyaW5nSAKIAQESNAoHc29ydF9ieRgEIAEoDjIeLmNvbGxlY3Rpb25zLkNvbGxlY3Rpb25zU29ydEJ5SAOIAQESHQoQcGFnaW5hdGlvbl90b2tlbhgFIAEoCUgEiAEBEhMKBmZpbHRlchgGIAEoCUgFiAEBQgoKCF90ZWFtX2lkQggKBl9saW1pdEIICgZfb3JkZXJCCgoIX3NvcnRfYnlCEwoRX3BhZ2luYXRpb25fdG9rZW5CCQoHX2ZpbHRlciKDAQoXTGlzdENvbGxlY3Rpb25zUmVzcG9uc2USNAoLY29sbGVjdGlvbnMYASADKAsyHy5jb2xsZWN0aW9ucy5Db2xsZWN0aW9uTWV0YWRhdGESHQoQcGFnaW5hdGlvbl90b2tlbhgCIAEoCUgAiAEBQhMKEV9wYWdpbmF0aW9uX3Rva2VuIlIKF0RlbGV0ZUNvbGxlY3Rpb25SZXF1ZXN0EhQKB3RlYW1faWQYASABKAlIAIgBARIVCg1jb2xsZWN0aW9uX2lkGAIgASgJQgoKCF90ZWFtX2lkIlcKHEdldENvbGxlY3Rpb25NZXRhZGF0YVJlcXVlc3QSFAoHdGVhbV9pZBgBIAEoCUgAiAEBEhUKDWNvbGxlY3Rpb25faWQYAiABKAlCCgoIX3RlYW1faWQiiwMKDEZpbGVNZXRhZGF0YRIPCgdmaWxlX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoAxIUCgxjb250ZW50X3R5cGUYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEaGFzaBgHIAEoCRIaCg11cGxvYWRfc3RhdHVzGAggASgJSACIAQESIQoUdXBsb2FkX2Vycm9yX21lc3NhZ2UYCSABKAlIAYgBARIeChFwcm9jZXNzaW5nX3N0YXR1cxgKIAEoCUgCiAEBEhYKCWZpbGVfcGF0aBgLIAEoCUgDiAEBQhAKDl91cGxvYWRfc3RhdHVzQhcKFV91cGxvYWRfZXJyb3JfbWVzc2FnZUIUChJfcHJvY2Vzc2luZ19zdGF0dXNCDAoKX2ZpbGVfcGF0aCKoAwoQRG9jdW1lbnRNZXRhZGF0YRIwCg1maWxlX21ldGFkYXRhGAEgASgLMhkuY29sbGVjdGlvbnMuRmlsZU1ldGFkYXRhEjkKBmZpZWxkcxgCIAMoCzIpLmNvbGxlY3Rpb25zLkRvY3VtZW50TWV0YWRhdGEuRmllbGRzRW50cnkSKwoGc3RhdHVzGAMgASgOMhsuY29sbGVjdGlvbnMuRG9jdW1lbnRTdGF0dXMSGgoNZXJyb3JfbWVzc2FnZRgEIAEoCUgAiAEBEjMKD2xhc3RfaW5kZXhlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoLY2h1bmtfY291bnQYBiABKAVIAYgBARIjChZjaHVua3NfcHJvY2Vzc2VkX2NvdW50GAcgASgDSAKIAQEaLQoLRmllbGRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIQCg5fZXJyb3JfbWVzc2FnZUIOCgxfY2h1bmtfY291bnRCGQoXX2NodW5rc19wcm9jZXNzZWRfY291bnQizQIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhQKB3RlYW1faWQYASABKAlIAIgBARIVCg1jb2xsZWN0aW9uX2lkGAIgASgJEhIKBWxpbWl0GAMgASgFSAGIAQESJAoFb3JkZXIYBCABKA4yEC5zaGFyZWQuT3JkZXJpbmdIAogBARIyCgdzb3J0X2J5GAUgASgOMhwuY29sbGVjdGlvbnMuRG9jdW1lbnRzU29ydEJ5SAOIAQESHQoQcGFnaW5hdGlvbl90b2tlbhgGIAEoCUgEiAEBEhEKBG5hbWUYByABKAlIBYgBARITCgZmaWx0ZXIYCCABKAlIBogBAUIKCghfdGVhbV9pZEIICgZfbGltaXRCCAoGX29yZGVyQgoKCF9zb3J0X2J5QhMKEV9wYWdpbmF0aW9uX3Rva2VuQgcKBV9uYW1lQgkKB19maWx0ZXIifQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEjAKCWRvY3VtZW50cxgBIAMoCzIdLmNvbGxlY3Rpb25zLkRvY3VtZW50TWV0YWRhdGESHQoQcGFnaW5hdGlvbl90b2tlbhgCIAEoCUgAiAEBQhMKEV9wYWdpbmF0aW9uX3Rva2VuImYKGkdldERvY3VtZW50TWV0YWRhdGFSZXF1ZXN0Eg8KB2ZpbGVfaWQYASABKAkSFAoHdGVhbV9pZBgCIAEoCUgAiAEBEhUKDWNvbGxlY3Rpb25faWQYAyABKAlCCgoIX3RlYW1faWQi4gEKHkFkZERvY3VtZW50VG9Db2xsZWN0aW9uUmVxdWVzdBIPCgdmaWxlX2lkGAEgASgJEhQKB3RlYW1faWQYAiABKAlIAIgBARIVCg1jb2xsZWN0aW9uX2lkGAMgASgJEkcKBmZpZWxkcxgFIAMoCzI3LmNvbGxlY3Rpb25zLkFkZERvY3VtZW50VG9Db2xsZWN0aW9uUmVxdWVzdC5GaWVsZHNFbnRyeRotCgtGaWVsZHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgoKCF90ZWFtX2lkIm8KI1JlbW92ZURvY3VtZW50RnJvbUNvbGxlY3Rpb25SZXF1ZXN0Eg8KB2ZpbGVfaWQYASABKAkSFAoHdGVhbV9pZBgCIAEoCUgAiAEBEhUKDWNvbGxlY3Rpb25faWQYAyABKAlCCgoIX3RlYW1faWQitAIKFVVwZGF0ZURvY3VtZW50UmVxdWVzdBIUCgd0ZWFtX2lkGAEgASgJSACIAQESFQoNY29sbGVjdGlvbl9pZBgCIAEoCRIPCgdmaWxlX2lkGAMgASgJEhEKBG5hbWUYBCABKAlIAYgBARIRCgRkYXRhGAUgASgMSAKIAQESGQoMY29udGVudF90eXBlGAYgASgJSAOIAQESPgoGZmllbGRzGAcgAygLMi4uY29sbGVjdGlvbnMuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0LkZpZWxkc0VudHJ5Gi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCCgoIX3RlYW1faWRCBwoFX25hbWVCBwoFX2RhdGFCDwoNX2NvbnRlbnRfdHlwZSJiChZSZUluZGV4RG9jdW1lbnRSZXF1ZXN0EhQKB3RlYW1faWQYASABKAlIAIgBARIVCg1jb2xsZWN0aW9uX2lkGAIgASgJEg8KB2ZpbGVfaWQYAyABKAlCCgoIX3RlYW1faWQi3QIKF1VwZGF0ZUNvbGxlY3Rpb25SZXF1ZXN0EhQKB3RlYW1faWQYASABKAlIAIgBARIVCg1jb2xsZWN0aW9uX2lkGAIgASgJEhwKD2NvbGxlY3Rpb25fbmFtZRgDIAEoCUgBiAEBEjkKE2NodW5rX2NvbmZpZ3VyYXRpb24YBCABKAsyFy5yYWcuQ2h1bmtDb25maWd1cmF0aW9uSAKIAQESRAoYZmllbGRfZGVmaW5pdGlvbl91cGRhdGVzGAUgAygLMiIuY29sbGVjdGlvbnMuRmllbGREZWZpbml0aW9uVXBkYXRlEiMKFmNvbGxlY3Rpb25fZGVzY3JpcHRpb24YBiABKAlIA4gBAUIKCghfdGVhbV9pZEISChBfY29sbGVjdGlvbl9uYW1lQhYKFF9jaHVua19jb25maWd1cmF0aW9uQhkKF19jb2xsZWN0aW9uX2Rlc2NyaXB0aW9uImUKGEJhdGNoR2V0RG9jdW1lbnRzUmVxdWVzdBIUCgd0ZWFtX2lkGAEgASgJSACIAQESFQoNY29sbGVjdGlvbl9pZBgCIAEoCRIQCghmaWxlX2lkcxgDIAMoCUIKCghfdGVhbV9pZCJNChlCYXRjaEdldERvY3VtZW50c1Jlc3BvbnNlEjAKCWRvY3VtZW50cxgBIAMoCzIdLmNvbGxlY3Rpb25zLkRvY3VtZW50TWV0YWRhdGEiPQokR2VuZXJhdGVDb2xsZWN0aW9uRGVzY3JpcHRpb25SZXF1ZXN0EhUKDWNvbGxlY3Rpb25faWQYASABKAkiRwolR2VuZXJhdGVDb2xsZWN0aW9uRGVzY3JpcHRpb25SZXNwb25zZRIeChZjb2xsZWN0aW9uX2Rlc2NyaXB0aW9uGAEgASgJKk4KEUNvbGxlY3Rpb25zU29ydEJ5EhwKGENPTExFQ1RJT05TX1NPUlRfQllfTkFNRRAAEhsKF0NPTExFQ1RJT05TX1NPUlRfQllfQUdFEAEqUQoYRmllbGREZWZpbml0aW9uT3BlcmF0aW9uEhgKFEZJRUxEX0RFRklOSVRJT05fQUREEAASGwoXRklFTERfREVGSU5JVElPTl9ERUxFVEUQASpkCg9Eb2N1bWVudHNTb3J0QnkSGgoWRE9DVU1FTlRTX1NPUlRfQllfTkFNRRAAEhoKFkRPQ1VNRU5UU19TT1JUX0JZX1NJWkUQARIZChVET0NVTUVOVFNfU09SVF9CWV9BR0UQAirhAQoORG9jdW1lbnRTdGF0dXMSGwoXRE9DVU1FTlRfU1RBVFVTX1VOS05PV04QABIeChpET0NVTUVOVF9TVEFUVVNfUFJPQ0VTU0lORxABEh0KGURPQ1VNRU5UX1NUQVRVU19QUk9DRVNTRUQQAhIaChZET0NVTUVOVF9TVEFUVVNfRkFJTEVEEAMSGwoXRE9DVU1FTlRfU1RBVFVTX0NIVU5LRUQQBBIdChlET0NVTUVOVF9TVEFUVVNfRU1CRURESU5HEAUSGwoXRE9DVU1FTlRfU1RBVFVTX1dSSVRJTkcQBjLrCQoLQ29sbGVjdGlvbnMSWQoQQ3JlYXRlQ29sbGVjdGlvbhIkLmNvbGxlY3Rpb25zLkNyZWF0ZUNvbGxlY3Rpb25SZXF1ZXN0Gh8uY29sbGVjdGlvbnMuQ29sbGVjdGlvbk1ldGFkYXRhElwKD0xpc3RDb2xsZWN0aW9ucxIjLmNvbGxlY3Rpb25zLkxpc3RDb2xsZWN0aW9uc1JlcXVlc3QaJC5jb2xsZWN0aW9ucy5MaXN0Q29sbGVjdGlvbnNSZXNwb25zZRJQChBEZWxldGVDb2xsZWN0aW9uEiQuY29sbGVjdGlvbnMuRGVsZXRlQ29sbGVjdGlvblJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSYwoVR2V0Q29sbGVjdGlvbk1ldGFkYXRhEikuY29sbGVjdGlvbnMuR2V0Q29sbGVjdGlvbk1ldGFkYXRhUmVxdWVzdBofLmNvbGxlY3Rpb25zLkNvbGxlY3Rpb25NZXRhZGF0YRJTCg5VcGRhdGVEb2N1bWVudBIiLmNvbGxlY3Rpb25zLlVwZGF0ZURvY3VtZW50UmVxdWVzdBodLmNvbGxlY3Rpb25zLkRvY3VtZW50TWV0YWRhdGESVgoNTGlzdERvY3VtZW50cxIhLmNvbGxlY3Rpb25zLkxpc3REb2N1bWVudHNSZXF1ZXN0GiIuY29sbGVjdGlvbnMuTGlzdERvY3VtZW50c1Jlc3BvbnNlEl0KE0dldERvY3VtZW50TWV0YWRhdGESJy5jb2xsZWN0aW9ucy5HZXREb2N1bWVudE1ldGFkYXRhUmVxdWVzdBodLmNvbGxlY3Rpb25zLkRvY3VtZW50TWV0YWRhdGESXgoXQWRkRG9jdW1lbnRUb0NvbGxlY3Rpb24SKy5jb2xsZWN0aW9ucy5BZGREb2N1bWVudFRvQ29sbGVjdGlvblJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSaAocUmVtb3ZlRG9jdW1lbnRGcm9tQ29sbGVjdGlvbhIwLmNvbGxlY3Rpb25zLlJlbW92ZURvY3VtZW50RnJvbUNvbGxlY3Rpb25SZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Ek4KD1JlSW5kZXhEb2N1bWVudBIjLmNvbGxlY3Rpb25zLlJlSW5kZXhEb2N1bWVudFJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSWQoQVXBkYXRlQ29sbGVjdGlvbhIkLmNvbGxlY3Rpb25zLlVwZGF0ZUNvbGxlY3Rpb25SZXF1ZXN0Gh8uY29sbGVjdGlvbnMuQ29sbGVjdGlvbk1ldGFkYXRhEmIKEUJhdGNoR2V0RG9jdW1lbnRzEiUuY29sbGVjdGlvbnMuQmF0Y2hHZXREb2N1bWVudHNSZXF1ZXN0GiYuY29sbGVjdGlvbnMuQmF0Y2hHZXREb2N1bWVudHNSZXNwb25zZRKGAQodR2VuZXJhdGVDb2xsZWN0aW9uRGVzY3JpcHRpb24SMS5jb2xsZWN0aW9ucy5HZW5lcmF0ZUNvbGxlY3Rpb25EZXNjcmlwdGlvblJlcXVlc3QaMi5jb2xsZWN0aW9ucy5HZW5lcmF0ZUNvbGxlY3Rpb25EZXNjcmlwdGlvblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_empty, file_google_protobuf_timestamp, file_xai_api_v1_shared, file_xai_api_v1_types]);
 
 /**
- * DOC message collections.FieldDefinition
+ * A metadata field that documents in a collection can carry.
  *
  * @generated from message collections.FieldDefinition
  */
 export type FieldDefinition = Message<"collections.FieldDefinition"> & {
   /**
-   * DOC field key
+   * Field name, used as the key in a document's fields map.
    *
    * @generated from field: string key = 1;
    */
   key: string;
 
   /**
-   * DOC field required
+   * Every document must supply a value for this field.
    *
    * @generated from field: bool required = 2;
    */
   required: boolean;
 
   /**
-   * DOC field inject_into_chunk
+   * Add the field's value to each chunk's text so it is searchable.
    *
    * @generated from field: bool inject_into_chunk = 3;
    */
   injectIntoChunk: boolean;
 
   /**
-   * DOC field unique
+   * No two documents in the collection may share a value.
    *
    * @generated from field: bool unique = 4;
    */
   unique: boolean;
 
   /**
-   * DOC field description
+   * What the field means; unset = no description.
    *
    * @generated from field: optional string description = 5;
    */
@@ -68,20 +71,20 @@ export const FieldDefinitionSchema: GenMessage<FieldDefinition> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_collections, 0);
 
 /**
- * DOC message collections.FieldDefinitionUpdate
+ * Adds or deletes one metadata field definition.
  *
  * @generated from message collections.FieldDefinitionUpdate
  */
 export type FieldDefinitionUpdate = Message<"collections.FieldDefinitionUpdate"> & {
   /**
-   * DOC field field_definition
+   * Field to add, or whose key names the field to delete.
    *
    * @generated from field: collections.FieldDefinition field_definition = 1;
    */
   fieldDefinition?: FieldDefinition | undefined;
 
   /**
-   * DOC field operation
+   * Add or delete; defaults to add.
    *
    * @generated from field: collections.FieldDefinitionOperation operation = 2;
    */
@@ -96,55 +99,55 @@ export const FieldDefinitionUpdateSchema: GenMessage<FieldDefinitionUpdate> = /*
   messageDesc(file_xai_api_v1_collections, 1);
 
 /**
- * DOC message collections.CreateCollectionRequest
+ * Settings for a new collection.
  *
  * @generated from message collections.CreateCollectionRequest
  */
 export type CreateCollectionRequest = Message<"collections.CreateCollectionRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_name
+   * Display name of the collection.
    *
    * @generated from field: string collection_name = 2;
    */
   collectionName: string;
 
   /**
-   * DOC field index_configuration
+   * Embedding model for the index; unset = server default.
    *
    * @generated from field: optional rag.IndexConfiguration index_configuration = 4;
    */
   indexConfiguration?: IndexConfiguration | undefined;
 
   /**
-   * DOC field chunk_configuration
+   * How documents are split into chunks; unset = server default.
    *
    * @generated from field: optional rag.ChunkConfiguration chunk_configuration = 5;
    */
   chunkConfiguration?: ChunkConfiguration | undefined;
 
   /**
-   * DOC field metric_space
+   * Vector distance measure; unset = server default.
    *
    * @generated from field: optional rag.HNSWMetric metric_space = 7;
    */
   metricSpace?: HNSWMetric | undefined;
 
   /**
-   * DOC field field_definitions
+   * Metadata fields that documents may or must carry.
    *
    * @generated from field: repeated collections.FieldDefinition field_definitions = 9;
    */
   fieldDefinitions: FieldDefinition[];
 
   /**
-   * DOC field collection_description
+   * What the collection contains; helps models decide when to search it.
    *
    * @generated from field: optional string collection_description = 10;
    */
@@ -159,69 +162,69 @@ export const CreateCollectionRequestSchema: GenMessage<CreateCollectionRequest> 
   messageDesc(file_xai_api_v1_collections, 2);
 
 /**
- * DOC message collections.CollectionMetadata
+ * A collection's settings and summary figures.
  *
  * @generated from message collections.CollectionMetadata
  */
 export type CollectionMetadata = Message<"collections.CollectionMetadata"> & {
   /**
-   * DOC field collection_id
+   * Unique ID of the collection.
    *
    * @generated from field: string collection_id = 1;
    */
   collectionId: string;
 
   /**
-   * DOC field collection_name
+   * Display name.
    *
    * @generated from field: string collection_name = 2;
    */
   collectionName: string;
 
   /**
-   * DOC field created_at
+   * When the collection was created.
    *
    * @generated from field: google.protobuf.Timestamp created_at = 3;
    */
   createdAt?: Timestamp | undefined;
 
   /**
-   * DOC field index_configuration
+   * Embedding model used for the index.
    *
    * @generated from field: rag.IndexConfiguration index_configuration = 4;
    */
   indexConfiguration?: IndexConfiguration | undefined;
 
   /**
-   * DOC field chunk_configuration
+   * How documents are split into chunks.
    *
    * @generated from field: rag.ChunkConfiguration chunk_configuration = 5;
    */
   chunkConfiguration?: ChunkConfiguration | undefined;
 
   /**
-   * DOC field documents_count
+   * Number of documents in the collection.
    *
    * @generated from field: int32 documents_count = 6;
    */
   documentsCount: number;
 
   /**
-   * DOC field field_definitions
+   * Metadata fields defined for documents.
    *
    * @generated from field: repeated collections.FieldDefinition field_definitions = 8;
    */
   fieldDefinitions: FieldDefinition[];
 
   /**
-   * DOC field collection_description
+   * Description of the contents, if set.
    *
    * @generated from field: optional string collection_description = 9;
    */
   collectionDescription?: string | undefined;
 
   /**
-   * DOC field total_file_size
+   * Combined size of all documents, in bytes.
    *
    * @generated from field: int64 total_file_size = 10;
    */
@@ -236,48 +239,48 @@ export const CollectionMetadataSchema: GenMessage<CollectionMetadata> = /*@__PUR
   messageDesc(file_xai_api_v1_collections, 3);
 
 /**
- * DOC message collections.ListCollectionsRequest
+ * One page of the collection list.
  *
  * @generated from message collections.ListCollectionsRequest
  */
 export type ListCollectionsRequest = Message<"collections.ListCollectionsRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field limit
+   * Maximum collections per page; unset = server default.
    *
    * @generated from field: optional int32 limit = 2;
    */
   limit?: number | undefined;
 
   /**
-   * DOC field order
+   * Sort direction; unset = server default.
    *
    * @generated from field: optional shared.Ordering order = 3;
    */
   order?: Ordering | undefined;
 
   /**
-   * DOC field sort_by
+   * Sort key: name or age; unset = server default.
    *
    * @generated from field: optional collections.CollectionsSortBy sort_by = 4;
    */
   sortBy?: CollectionsSortBy | undefined;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset = first page.
    *
    * @generated from field: optional string pagination_token = 5;
    */
   paginationToken?: string | undefined;
 
   /**
-   * DOC field filter
+   * Server-side filter expression to narrow the list; unset = all.
    *
    * @generated from field: optional string filter = 6;
    */
@@ -292,20 +295,20 @@ export const ListCollectionsRequestSchema: GenMessage<ListCollectionsRequest> = 
   messageDesc(file_xai_api_v1_collections, 4);
 
 /**
- * DOC message collections.ListCollectionsResponse
+ * A page of collections.
  *
  * @generated from message collections.ListCollectionsResponse
  */
 export type ListCollectionsResponse = Message<"collections.ListCollectionsResponse"> & {
   /**
-   * DOC field collections
+   * Collections on this page.
    *
    * @generated from field: repeated collections.CollectionMetadata collections = 1;
    */
   collections: CollectionMetadata[];
 
   /**
-   * DOC field pagination_token
+   * Pass to the next call for more; unset or empty = last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -320,20 +323,20 @@ export const ListCollectionsResponseSchema: GenMessage<ListCollectionsResponse> 
   messageDesc(file_xai_api_v1_collections, 5);
 
 /**
- * DOC message collections.DeleteCollectionRequest
+ * Names the collection to delete.
  *
  * @generated from message collections.DeleteCollectionRequest
  */
 export type DeleteCollectionRequest = Message<"collections.DeleteCollectionRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection to delete.
    *
    * @generated from field: string collection_id = 2;
    */
@@ -348,20 +351,20 @@ export const DeleteCollectionRequestSchema: GenMessage<DeleteCollectionRequest> 
   messageDesc(file_xai_api_v1_collections, 6);
 
 /**
- * DOC message collections.GetCollectionMetadataRequest
+ * Names the collection to describe.
  *
  * @generated from message collections.GetCollectionMetadataRequest
  */
 export type GetCollectionMetadataRequest = Message<"collections.GetCollectionMetadataRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 2;
    */
@@ -376,83 +379,83 @@ export const GetCollectionMetadataRequestSchema: GenMessage<GetCollectionMetadat
   messageDesc(file_xai_api_v1_collections, 7);
 
 /**
- * DOC message collections.FileMetadata
+ * Details of the stored file behind a document.
  *
  * @generated from message collections.FileMetadata
  */
 export type FileMetadata = Message<"collections.FileMetadata"> & {
   /**
-   * DOC field file_id
+   * Unique ID of the file.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field name
+   * File name.
    *
    * @generated from field: string name = 2;
    */
   name: string;
 
   /**
-   * DOC field size_bytes
+   * Size in bytes.
    *
    * @generated from field: int64 size_bytes = 3;
    */
   sizeBytes: bigint;
 
   /**
-   * DOC field content_type
+   * MIME type, e.g. application/pdf.
    *
    * @generated from field: string content_type = 4;
    */
   contentType: string;
 
   /**
-   * DOC field created_at
+   * When the file was uploaded.
    *
    * @generated from field: google.protobuf.Timestamp created_at = 5;
    */
   createdAt?: Timestamp | undefined;
 
   /**
-   * DOC field expires_at
+   * When the file will be deleted; unset = never.
    *
    * @generated from field: google.protobuf.Timestamp expires_at = 6;
    */
   expiresAt?: Timestamp | undefined;
 
   /**
-   * DOC field hash
+   * Hash of the file content.
    *
    * @generated from field: string hash = 7;
    */
   hash: string;
 
   /**
-   * DOC field upload_status
+   * State of the upload, as text; unset when not reported.
    *
    * @generated from field: optional string upload_status = 8;
    */
   uploadStatus?: string | undefined;
 
   /**
-   * DOC field upload_error_message
+   * Why the upload failed, if it did.
    *
    * @generated from field: optional string upload_error_message = 9;
    */
   uploadErrorMessage?: string | undefined;
 
   /**
-   * DOC field processing_status
+   * State of the file's processing, as text; unset when not reported.
    *
    * @generated from field: optional string processing_status = 10;
    */
   processingStatus?: string | undefined;
 
   /**
-   * DOC field file_path
+   * Path of the file, if it has one.
    *
    * @generated from field: optional string file_path = 11;
    */
@@ -467,55 +470,55 @@ export const FileMetadataSchema: GenMessage<FileMetadata> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_collections, 8);
 
 /**
- * DOC message collections.DocumentMetadata
+ * A document in a collection: file, metadata fields and indexing state.
  *
  * @generated from message collections.DocumentMetadata
  */
 export type DocumentMetadata = Message<"collections.DocumentMetadata"> & {
   /**
-   * DOC field file_metadata
+   * Details of the underlying file.
    *
    * @generated from field: collections.FileMetadata file_metadata = 1;
    */
   fileMetadata?: FileMetadata | undefined;
 
   /**
-   * DOC field fields
+   * Metadata values keyed by field definition key.
    *
    * @generated from field: map<string, string> fields = 2;
    */
   fields: { [key: string]: string };
 
   /**
-   * DOC field status
+   * Indexing state; only PROCESSED documents are fully searchable.
    *
    * @generated from field: collections.DocumentStatus status = 3;
    */
   status: DocumentStatus;
 
   /**
-   * DOC field error_message
+   * Why indexing failed, when status is FAILED.
    *
    * @generated from field: optional string error_message = 4;
    */
   errorMessage?: string | undefined;
 
   /**
-   * DOC field last_indexed_at
+   * When indexing last finished.
    *
    * @generated from field: google.protobuf.Timestamp last_indexed_at = 5;
    */
   lastIndexedAt?: Timestamp | undefined;
 
   /**
-   * DOC field chunk_count
+   * Number of chunks the document was split into; unset until chunked.
    *
    * @generated from field: optional int32 chunk_count = 6;
    */
   chunkCount?: number | undefined;
 
   /**
-   * DOC field chunks_processed_count
+   * Chunks indexed so far; compare with chunk_count for progress.
    *
    * @generated from field: optional int64 chunks_processed_count = 7;
    */
@@ -530,62 +533,62 @@ export const DocumentMetadataSchema: GenMessage<DocumentMetadata> = /*@__PURE__*
   messageDesc(file_xai_api_v1_collections, 9);
 
 /**
- * DOC message collections.ListDocumentsRequest
+ * One page of a collection's document list.
  *
  * @generated from message collections.ListDocumentsRequest
  */
 export type ListDocumentsRequest = Message<"collections.ListDocumentsRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection whose documents to list.
    *
    * @generated from field: string collection_id = 2;
    */
   collectionId: string;
 
   /**
-   * DOC field limit
+   * Maximum documents per page; unset = server default.
    *
    * @generated from field: optional int32 limit = 3;
    */
   limit?: number | undefined;
 
   /**
-   * DOC field order
+   * Sort direction; unset = server default.
    *
    * @generated from field: optional shared.Ordering order = 4;
    */
   order?: Ordering | undefined;
 
   /**
-   * DOC field sort_by
+   * Sort key: name, size or age; unset = server default.
    *
    * @generated from field: optional collections.DocumentsSortBy sort_by = 5;
    */
   sortBy?: DocumentsSortBy | undefined;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset = first page.
    *
    * @generated from field: optional string pagination_token = 6;
    */
   paginationToken?: string | undefined;
 
   /**
-   * DOC field name
+   * Only documents whose file name matches this; unset = any name.
    *
    * @generated from field: optional string name = 7;
    */
   name?: string | undefined;
 
   /**
-   * DOC field filter
+   * Server-side filter expression, e.g. on metadata fields; unset = all.
    *
    * @generated from field: optional string filter = 8;
    */
@@ -600,20 +603,20 @@ export const ListDocumentsRequestSchema: GenMessage<ListDocumentsRequest> = /*@_
   messageDesc(file_xai_api_v1_collections, 10);
 
 /**
- * DOC message collections.ListDocumentsResponse
+ * A page of documents.
  *
  * @generated from message collections.ListDocumentsResponse
  */
 export type ListDocumentsResponse = Message<"collections.ListDocumentsResponse"> & {
   /**
-   * DOC field documents
+   * Documents on this page.
    *
    * @generated from field: repeated collections.DocumentMetadata documents = 1;
    */
   documents: DocumentMetadata[];
 
   /**
-   * DOC field pagination_token
+   * Pass to the next call for more; unset or empty = last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -628,27 +631,27 @@ export const ListDocumentsResponseSchema: GenMessage<ListDocumentsResponse> = /*
   messageDesc(file_xai_api_v1_collections, 11);
 
 /**
- * DOC message collections.GetDocumentMetadataRequest
+ * Names the document to describe.
  *
  * @generated from message collections.GetDocumentMetadataRequest
  */
 export type GetDocumentMetadataRequest = Message<"collections.GetDocumentMetadataRequest"> & {
   /**
-   * DOC field file_id
+   * ID of the document's file.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 3;
    */
@@ -663,34 +666,34 @@ export const GetDocumentMetadataRequestSchema: GenMessage<GetDocumentMetadataReq
   messageDesc(file_xai_api_v1_collections, 12);
 
 /**
- * DOC message collections.AddDocumentToCollectionRequest
+ * Names an uploaded file and the collection to add it to.
  *
  * @generated from message collections.AddDocumentToCollectionRequest
  */
 export type AddDocumentToCollectionRequest = Message<"collections.AddDocumentToCollectionRequest"> & {
   /**
-   * DOC field file_id
+   * ID of a file already uploaded through the Files service.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection to add the file to.
    *
    * @generated from field: string collection_id = 3;
    */
   collectionId: string;
 
   /**
-   * DOC field fields
+   * Metadata values keyed by field key; must include every required field.
    *
    * @generated from field: map<string, string> fields = 5;
    */
@@ -705,27 +708,27 @@ export const AddDocumentToCollectionRequestSchema: GenMessage<AddDocumentToColle
   messageDesc(file_xai_api_v1_collections, 13);
 
 /**
- * DOC message collections.RemoveDocumentFromCollectionRequest
+ * Names the document to remove and its collection.
  *
  * @generated from message collections.RemoveDocumentFromCollectionRequest
  */
 export type RemoveDocumentFromCollectionRequest = Message<"collections.RemoveDocumentFromCollectionRequest"> & {
   /**
-   * DOC field file_id
+   * ID of the document's file to remove.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 3;
    */
@@ -740,55 +743,55 @@ export const RemoveDocumentFromCollectionRequestSchema: GenMessage<RemoveDocumen
   messageDesc(file_xai_api_v1_collections, 14);
 
 /**
- * DOC message collections.UpdateDocumentRequest
+ * Changes to one document; unset fields stay as they are.
  *
  * @generated from message collections.UpdateDocumentRequest
  */
 export type UpdateDocumentRequest = Message<"collections.UpdateDocumentRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 2;
    */
   collectionId: string;
 
   /**
-   * DOC field file_id
+   * ID of the document's file.
    *
    * @generated from field: string file_id = 3;
    */
   fileId: string;
 
   /**
-   * DOC field name
+   * New file name; unset = keep.
    *
    * @generated from field: optional string name = 4;
    */
   name?: string | undefined;
 
   /**
-   * DOC field data
+   * New file content, replacing the old one and triggering re-indexing; unset = keep.
    *
    * @generated from field: optional bytes data = 5;
    */
   data?: Uint8Array | undefined;
 
   /**
-   * DOC field content_type
+   * MIME type of the new data; unset = keep or infer.
    *
    * @generated from field: optional string content_type = 6;
    */
   contentType?: string | undefined;
 
   /**
-   * DOC field fields
+   * Metadata values to set, keyed by field key; empty = leave metadata unchanged.
    *
    * @generated from field: map<string, string> fields = 7;
    */
@@ -803,27 +806,27 @@ export const UpdateDocumentRequestSchema: GenMessage<UpdateDocumentRequest> = /*
   messageDesc(file_xai_api_v1_collections, 15);
 
 /**
- * DOC message collections.ReIndexDocumentRequest
+ * Names the document to index again.
  *
  * @generated from message collections.ReIndexDocumentRequest
  */
 export type ReIndexDocumentRequest = Message<"collections.ReIndexDocumentRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 2;
    */
   collectionId: string;
 
   /**
-   * DOC field file_id
+   * ID of the document's file.
    *
    * @generated from field: string file_id = 3;
    */
@@ -838,48 +841,48 @@ export const ReIndexDocumentRequestSchema: GenMessage<ReIndexDocumentRequest> = 
   messageDesc(file_xai_api_v1_collections, 16);
 
 /**
- * DOC message collections.UpdateCollectionRequest
+ * Changes to a collection; unset fields stay as they are.
  *
  * @generated from message collections.UpdateCollectionRequest
  */
 export type UpdateCollectionRequest = Message<"collections.UpdateCollectionRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 2;
    */
   collectionId: string;
 
   /**
-   * DOC field collection_name
+   * New display name; unset = keep.
    *
    * @generated from field: optional string collection_name = 3;
    */
   collectionName?: string | undefined;
 
   /**
-   * DOC field chunk_configuration
+   * New chunking settings; unset = keep. Re-index documents to apply to them.
    *
    * @generated from field: optional rag.ChunkConfiguration chunk_configuration = 4;
    */
   chunkConfiguration?: ChunkConfiguration | undefined;
 
   /**
-   * DOC field field_definition_updates
+   * Metadata fields to add or delete, applied in order.
    *
    * @generated from field: repeated collections.FieldDefinitionUpdate field_definition_updates = 5;
    */
   fieldDefinitionUpdates: FieldDefinitionUpdate[];
 
   /**
-   * DOC field collection_description
+   * New description; unset = keep.
    *
    * @generated from field: optional string collection_description = 6;
    */
@@ -894,27 +897,27 @@ export const UpdateCollectionRequestSchema: GenMessage<UpdateCollectionRequest> 
   messageDesc(file_xai_api_v1_collections, 17);
 
 /**
- * DOC message collections.BatchGetDocumentsRequest
+ * Names several documents of one collection.
  *
  * @generated from message collections.BatchGetDocumentsRequest
  */
 export type BatchGetDocumentsRequest = Message<"collections.BatchGetDocumentsRequest"> & {
   /**
-   * DOC field team_id
+   * Team that owns the collection; unset = the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * DOC field collection_id
+   * ID of the collection.
    *
    * @generated from field: string collection_id = 2;
    */
   collectionId: string;
 
   /**
-   * DOC field file_ids
+   * IDs of the documents' files to fetch.
    *
    * @generated from field: repeated string file_ids = 3;
    */
@@ -929,13 +932,13 @@ export const BatchGetDocumentsRequestSchema: GenMessage<BatchGetDocumentsRequest
   messageDesc(file_xai_api_v1_collections, 18);
 
 /**
- * DOC message collections.BatchGetDocumentsResponse
+ * Metadata of the requested documents.
  *
  * @generated from message collections.BatchGetDocumentsResponse
  */
 export type BatchGetDocumentsResponse = Message<"collections.BatchGetDocumentsResponse"> & {
   /**
-   * DOC field documents
+   * The documents found.
    *
    * @generated from field: repeated collections.DocumentMetadata documents = 1;
    */
@@ -950,13 +953,13 @@ export const BatchGetDocumentsResponseSchema: GenMessage<BatchGetDocumentsRespon
   messageDesc(file_xai_api_v1_collections, 19);
 
 /**
- * DOC message collections.GenerateCollectionDescriptionRequest
+ * Names the collection to describe.
  *
  * @generated from message collections.GenerateCollectionDescriptionRequest
  */
 export type GenerateCollectionDescriptionRequest = Message<"collections.GenerateCollectionDescriptionRequest"> & {
   /**
-   * DOC field collection_id
+   * ID of the collection to describe.
    *
    * @generated from field: string collection_id = 1;
    */
@@ -971,13 +974,13 @@ export const GenerateCollectionDescriptionRequestSchema: GenMessage<GenerateColl
   messageDesc(file_xai_api_v1_collections, 20);
 
 /**
- * DOC message collections.GenerateCollectionDescriptionResponse
+ * A generated collection description.
  *
  * @generated from message collections.GenerateCollectionDescriptionResponse
  */
 export type GenerateCollectionDescriptionResponse = Message<"collections.GenerateCollectionDescriptionResponse"> & {
   /**
-   * DOC field collection_description
+   * Proposed description text.
    *
    * @generated from field: string collection_description = 1;
    */
@@ -992,20 +995,20 @@ export const GenerateCollectionDescriptionResponseSchema: GenMessage<GenerateCol
   messageDesc(file_xai_api_v1_collections, 21);
 
 /**
- * DOC enum collections.CollectionsSortBy
+ * Sort key for listing collections.
  *
  * @generated from enum collections.CollectionsSortBy
  */
 export enum CollectionsSortBy {
   /**
-   * DOC value COLLECTIONS_SORT_BY_NAME
+   * By name (zero value).
    *
    * @generated from enum value: COLLECTIONS_SORT_BY_NAME = 0;
    */
   NAME = 0,
 
   /**
-   * DOC value COLLECTIONS_SORT_BY_AGE
+   * By creation time.
    *
    * @generated from enum value: COLLECTIONS_SORT_BY_AGE = 1;
    */
@@ -1019,20 +1022,20 @@ export const CollectionsSortBySchema: GenEnum<CollectionsSortBy> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_collections, 0);
 
 /**
- * DOC enum collections.FieldDefinitionOperation
+ * Change applied to a metadata field definition.
  *
  * @generated from enum collections.FieldDefinitionOperation
  */
 export enum FieldDefinitionOperation {
   /**
-   * DOC value FIELD_DEFINITION_ADD
+   * Add the field (zero value).
    *
    * @generated from enum value: FIELD_DEFINITION_ADD = 0;
    */
   FIELD_DEFINITION_ADD = 0,
 
   /**
-   * DOC value FIELD_DEFINITION_DELETE
+   * Delete the field.
    *
    * @generated from enum value: FIELD_DEFINITION_DELETE = 1;
    */
@@ -1046,27 +1049,27 @@ export const FieldDefinitionOperationSchema: GenEnum<FieldDefinitionOperation> =
   enumDesc(file_xai_api_v1_collections, 1);
 
 /**
- * DOC enum collections.DocumentsSortBy
+ * Sort key for listing documents.
  *
  * @generated from enum collections.DocumentsSortBy
  */
 export enum DocumentsSortBy {
   /**
-   * DOC value DOCUMENTS_SORT_BY_NAME
+   * By file name (zero value).
    *
    * @generated from enum value: DOCUMENTS_SORT_BY_NAME = 0;
    */
   NAME = 0,
 
   /**
-   * DOC value DOCUMENTS_SORT_BY_SIZE
+   * By file size.
    *
    * @generated from enum value: DOCUMENTS_SORT_BY_SIZE = 1;
    */
   SIZE = 1,
 
   /**
-   * DOC value DOCUMENTS_SORT_BY_AGE
+   * By creation time.
    *
    * @generated from enum value: DOCUMENTS_SORT_BY_AGE = 2;
    */
@@ -1080,55 +1083,55 @@ export const DocumentsSortBySchema: GenEnum<DocumentsSortBy> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_collections, 2);
 
 /**
- * DOC enum collections.DocumentStatus
+ * Indexing state of a document.
  *
  * @generated from enum collections.DocumentStatus
  */
 export enum DocumentStatus {
   /**
-   * DOC value DOCUMENT_STATUS_UNKNOWN
+   * Unset or not reported.
    *
    * @generated from enum value: DOCUMENT_STATUS_UNKNOWN = 0;
    */
   UNKNOWN = 0,
 
   /**
-   * DOC value DOCUMENT_STATUS_PROCESSING
+   * Indexing in progress.
    *
    * @generated from enum value: DOCUMENT_STATUS_PROCESSING = 1;
    */
   PROCESSING = 1,
 
   /**
-   * DOC value DOCUMENT_STATUS_PROCESSED
+   * Indexed and searchable.
    *
    * @generated from enum value: DOCUMENT_STATUS_PROCESSED = 2;
    */
   PROCESSED = 2,
 
   /**
-   * DOC value DOCUMENT_STATUS_FAILED
+   * Indexing failed; see error_message.
    *
    * @generated from enum value: DOCUMENT_STATUS_FAILED = 3;
    */
   FAILED = 3,
 
   /**
-   * DOC value DOCUMENT_STATUS_CHUNKED
+   * Split into chunks; embedding not started.
    *
    * @generated from enum value: DOCUMENT_STATUS_CHUNKED = 4;
    */
   CHUNKED = 4,
 
   /**
-   * DOC value DOCUMENT_STATUS_EMBEDDING
+   * Chunks are being embedded.
    *
    * @generated from enum value: DOCUMENT_STATUS_EMBEDDING = 5;
    */
   EMBEDDING = 5,
 
   /**
-   * DOC value DOCUMENT_STATUS_WRITING
+   * Vectors are being written to the index.
    *
    * @generated from enum value: DOCUMENT_STATUS_WRITING = 6;
    */
@@ -1142,13 +1145,14 @@ export const DocumentStatusSchema: GenEnum<DocumentStatus> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_collections, 3);
 
 /**
- * DOC service collections.Collections
+ * Manages collections of documents that Documents.Search can query.
  *
  * @generated from service collections.Collections
  */
 export const Collections: GenService<{
   /**
-   * DOC rpc CreateCollection
+   * Creates an empty collection with optional embedding model, chunking, vector metric and metadata fields.
+   * Returns its metadata, including the new collection_id; then add files with AddDocumentToCollection.
    *
    * @generated from rpc collections.Collections.CreateCollection
    */
@@ -1158,7 +1162,8 @@ export const Collections: GenService<{
     output: typeof CollectionMetadataSchema;
   },
   /**
-   * DOC rpc ListCollections
+   * Lists the team's collections, one page at a time.
+   * Pass the returned pagination_token to get the next page.
    *
    * @generated from rpc collections.Collections.ListCollections
    */
@@ -1168,7 +1173,7 @@ export const Collections: GenService<{
     output: typeof ListCollectionsResponseSchema;
   },
   /**
-   * DOC rpc DeleteCollection
+   * Deletes a collection and its search index. Cannot be undone.
    *
    * @generated from rpc collections.Collections.DeleteCollection
    */
@@ -1178,7 +1183,7 @@ export const Collections: GenService<{
     output: typeof EmptySchema;
   },
   /**
-   * DOC rpc GetCollectionMetadata
+   * Returns the settings, description, document count and size of one collection.
    *
    * @generated from rpc collections.Collections.GetCollectionMetadata
    */
@@ -1188,7 +1193,8 @@ export const Collections: GenService<{
     output: typeof CollectionMetadataSchema;
   },
   /**
-   * DOC rpc UpdateDocument
+   * Changes a document in a collection: its name, content and/or metadata fields.
+   * New content is re-indexed; returns the updated document metadata.
    *
    * @generated from rpc collections.Collections.UpdateDocument
    */
@@ -1198,7 +1204,8 @@ export const Collections: GenService<{
     output: typeof DocumentMetadataSchema;
   },
   /**
-   * DOC rpc ListDocuments
+   * Lists the documents in a collection with their indexing status, one page at a time.
+   * Pass the returned pagination_token to get the next page.
    *
    * @generated from rpc collections.Collections.ListDocuments
    */
@@ -1208,7 +1215,8 @@ export const Collections: GenService<{
     output: typeof ListDocumentsResponseSchema;
   },
   /**
-   * DOC rpc GetDocumentMetadata
+   * Returns one document's file details, metadata fields and indexing status.
+   * Poll it after adding a document until status is PROCESSED or FAILED.
    *
    * @generated from rpc collections.Collections.GetDocumentMetadata
    */
@@ -1218,7 +1226,8 @@ export const Collections: GenService<{
     output: typeof DocumentMetadataSchema;
   },
   /**
-   * DOC rpc AddDocumentToCollection
+   * Adds an uploaded file (see the Files service) to a collection and starts indexing it in the background.
+   * Check progress with GetDocumentMetadata.
    *
    * @generated from rpc collections.Collections.AddDocumentToCollection
    */
@@ -1228,7 +1237,7 @@ export const Collections: GenService<{
     output: typeof EmptySchema;
   },
   /**
-   * DOC rpc RemoveDocumentFromCollection
+   * Removes a document from a collection, so it no longer appears in searches of it.
    *
    * @generated from rpc collections.Collections.RemoveDocumentFromCollection
    */
@@ -1238,7 +1247,8 @@ export const Collections: GenService<{
     output: typeof EmptySchema;
   },
   /**
-   * DOC rpc ReIndexDocument
+   * Chunks and embeds a document again, e.g. after a failure or a change of chunk settings.
+   * Runs in the background; check with GetDocumentMetadata.
    *
    * @generated from rpc collections.Collections.ReIndexDocument
    */
@@ -1248,7 +1258,8 @@ export const Collections: GenService<{
     output: typeof EmptySchema;
   },
   /**
-   * DOC rpc UpdateCollection
+   * Changes a collection's name, description, chunk settings or metadata field definitions.
+   * Returns the updated collection metadata.
    *
    * @generated from rpc collections.Collections.UpdateCollection
    */
@@ -1258,7 +1269,7 @@ export const Collections: GenService<{
     output: typeof CollectionMetadataSchema;
   },
   /**
-   * DOC rpc BatchGetDocuments
+   * Returns the metadata and indexing status of several documents of a collection in one call.
    *
    * @generated from rpc collections.Collections.BatchGetDocuments
    */
@@ -1268,7 +1279,8 @@ export const Collections: GenService<{
     output: typeof BatchGetDocumentsResponseSchema;
   },
   /**
-   * DOC rpc GenerateCollectionDescription
+   * Has a model write a description of a collection from its contents and returns the text.
+   * Store it with UpdateCollection if wanted.
    *
    * @generated from rpc collections.Collections.GenerateCollectionDescription
    */

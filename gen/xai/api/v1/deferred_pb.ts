@@ -13,13 +13,13 @@ export const file_xai_api_v1_deferred: GenFile = /*@__PURE__*/
   fileDesc("Chl4YWkvYXBpL3YxL2RlZmVycmVkLnByb3RvEgd4YWlfYXBpIisKFVN0YXJ0RGVmZXJyZWRSZXNwb25zZRISCgpyZXF1ZXN0X2lkGAEgASgJIigKEkdldERlZmVycmVkUmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJKl0KDkRlZmVycmVkU3RhdHVzEhsKF0lOVkFMSURfREVGRVJSRURfU1RBVFVTEAASCAoERE9ORRABEgsKB0VYUElSRUQQAhILCgdQRU5ESU5HEAMSCgoGRkFJTEVEEARiBnByb3RvMw");
 
 /**
- * DOC message xai_api.StartDeferredResponse
+ * Handle returned when a deferred job starts.
  *
  * @generated from message xai_api.StartDeferredResponse
  */
 export type StartDeferredResponse = Message<"xai_api.StartDeferredResponse"> & {
   /**
-   * DOC field request_id
+   * ID to poll with the matching call (GetDeferredCompletion, GetDeferredVideo).
    *
    * @generated from field: string request_id = 1;
    */
@@ -34,13 +34,13 @@ export const StartDeferredResponseSchema: GenMessage<StartDeferredResponse> = /*
   messageDesc(file_xai_api_v1_deferred, 0);
 
 /**
- * DOC message xai_api.GetDeferredRequest
+ * Input for polling a deferred job.
  *
  * @generated from message xai_api.GetDeferredRequest
  */
 export type GetDeferredRequest = Message<"xai_api.GetDeferredRequest"> & {
   /**
-   * DOC field request_id
+   * ID returned when the job was started.
    *
    * @generated from field: string request_id = 1;
    */
@@ -55,41 +55,41 @@ export const GetDeferredRequestSchema: GenMessage<GetDeferredRequest> = /*@__PUR
   messageDesc(file_xai_api_v1_deferred, 1);
 
 /**
- * DOC enum xai_api.DeferredStatus
+ * State of a deferred job.
  *
  * @generated from enum xai_api.DeferredStatus
  */
 export enum DeferredStatus {
   /**
-   * DOC value INVALID_DEFERRED_STATUS
+   * Unset; not a real state.
    *
    * @generated from enum value: INVALID_DEFERRED_STATUS = 0;
    */
   INVALID_DEFERRED_STATUS = 0,
 
   /**
-   * DOC value DONE
+   * Finished; the result is present.
    *
    * @generated from enum value: DONE = 1;
    */
   DONE = 1,
 
   /**
-   * DOC value EXPIRED
+   * Result no longer available; start a new job.
    *
    * @generated from enum value: EXPIRED = 2;
    */
   EXPIRED = 2,
 
   /**
-   * DOC value PENDING
+   * Still running; poll again in about a second.
    *
    * @generated from enum value: PENDING = 3;
    */
   PENDING = 3,
 
   /**
-   * DOC value FAILED
+   * Job failed; no result.
    *
    * @generated from enum value: FAILED = 4;
    */

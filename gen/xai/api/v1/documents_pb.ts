@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/documents.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Documents service: search the chunks of documents stored in collections.
+
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
@@ -13,26 +15,27 @@ export const file_xai_api_v1_documents: GenFile = /*@__PURE__*/
   fileDesc("Chp4YWkvYXBpL3YxL2RvY3VtZW50cy5wcm90bxIHeGFpX2FwaSLGAQoPSHlicmlkUmV0cmlldmFsEh4KEXNlYXJjaF9tdWx0aXBsaWVyGAEgASgFSAGIAQESMAoOcmVyYW5rZXJfbW9kZWwYAiABKAsyFi54YWlfYXBpLlJlcmFua2VyTW9kZWxIABI/ChZyZWNpcHJvY2FsX3JhbmtfZnVzaW9uGAMgASgLMh0ueGFpX2FwaS5SZWNpcHJvY2FsUmFua0Z1c2lvbkgAQgoKCHJlcmFua2VyQhQKEl9zZWFyY2hfbXVsdGlwbGllciJOChBLZXl3b3JkUmV0cmlldmFsEi0KCHJlcmFua2VyGAEgASgLMhYueGFpX2FwaS5SZXJhbmtlck1vZGVsSACIAQFCCwoJX3JlcmFua2VyIk8KEVNlbWFudGljUmV0cmlldmFsEi0KCHJlcmFua2VyGAEgASgLMhYueGFpX2FwaS5SZXJhbmtlck1vZGVsSACIAQFCCwoJX3JlcmFua2VyIlsKFFJlY2lwcm9jYWxSYW5rRnVzaW9uEg4KAWsYASABKAVIAIgBARIYChBlbWJlZGRpbmdfd2VpZ2h0GAMgASgCEhMKC3RleHRfd2VpZ2h0GAQgASgCQgQKAl9rIlkKDVJlcmFua2VyTW9kZWwSEgoFbW9kZWwYASABKAlIAIgBARIZCgxpbnN0cnVjdGlvbnMYAiABKAlIAYgBAUIICgZfbW9kZWxCDwoNX2luc3RydWN0aW9ucyKYAwoNU2VhcmNoUmVxdWVzdBINCgVxdWVyeRgBIAEoCRIoCgZzb3VyY2UYAiABKAsyGC54YWlfYXBpLkRvY3VtZW50c1NvdXJjZRISCgVsaW1pdBgDIAEoBUgBiAEBEhkKDGluc3RydWN0aW9ucxgFIAEoCUgCiAEBEjQKEGh5YnJpZF9yZXRyaWV2YWwYCyABKAsyGC54YWlfYXBpLkh5YnJpZFJldHJpZXZhbEgAEjgKEnNlbWFudGljX3JldHJpZXZhbBgMIAEoCzIaLnhhaV9hcGkuU2VtYW50aWNSZXRyaWV2YWxIABI2ChFrZXl3b3JkX3JldHJpZXZhbBgNIAEoCzIZLnhhaV9hcGkuS2V5d29yZFJldHJpZXZhbEgAEjcKDnJhbmtpbmdfbWV0cmljGAQgASgOMhYueGFpX2FwaS5SYW5raW5nTWV0cmljQgIYAUgDiAEBQhAKDnJldHJpZXZhbF9tb2RlQggKBl9saW1pdEIPCg1faW5zdHJ1Y3Rpb25zQhEKD19yYW5raW5nX21ldHJpYyI3Cg5TZWFyY2hSZXNwb25zZRIlCgdtYXRjaGVzGAEgAygLMhQueGFpX2FwaS5TZWFyY2hNYXRjaCJuCgtTZWFyY2hNYXRjaBIPCgdmaWxlX2lkGAEgASgJEhAKCGNodW5rX2lkGAIgASgJEhUKDWNodW5rX2NvbnRlbnQYAyABKAkSDQoFc2NvcmUYBCABKAISFgoOY29sbGVjdGlvbl9pZHMYBSADKAkiKQoPRG9jdW1lbnRzU291cmNlEhYKDmNvbGxlY3Rpb25faWRzGAEgAygJKnEKDVJhbmtpbmdNZXRyaWMSGgoWUkFOS0lOR19NRVRSSUNfVU5LTk9XThAAEh4KGlJBTktJTkdfTUVUUklDX0wyX0RJU1RBTkNFEAESJAogUkFOS0lOR19NRVRSSUNfQ09TSU5FX1NJTUlMQVJJVFkQAjJGCglEb2N1bWVudHMSOQoGU2VhcmNoEhYueGFpX2FwaS5TZWFyY2hSZXF1ZXN0GhcueGFpX2FwaS5TZWFyY2hSZXNwb25zZWIGcHJvdG8z");
 
 /**
- * DOC message xai_api.HybridRetrieval
+ * Combines keyword and semantic search, then merges the two result lists.
  *
  * @generated from message xai_api.HybridRetrieval
  */
 export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
   /**
-   * DOC field search_multiplier
+   * Candidates each search fetches, as a multiple of limit, before merging; unset = server default.
    *
    * @generated from field: optional int32 search_multiplier = 1;
    */
   searchMultiplier?: number | undefined;
 
   /**
-   * DOC oneof reranker
+   * Set at most one of: reranker_model, reciprocal_rank_fusion.
+   * How the two lists are merged; unset = server default.
    *
    * @generated from oneof xai_api.HybridRetrieval.reranker
    */
   reranker: {
     /**
-     * DOC field reranker_model
+     * Merge by rescoring the candidates with a reranking model.
      *
      * @generated from field: xai_api.RerankerModel reranker_model = 2;
      */
@@ -40,7 +43,7 @@ export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
     case: "rerankerModel";
   } | {
     /**
-     * DOC field reciprocal_rank_fusion
+     * Merge by reciprocal rank fusion of the two rankings.
      *
      * @generated from field: xai_api.ReciprocalRankFusion reciprocal_rank_fusion = 3;
      */
@@ -57,13 +60,13 @@ export const HybridRetrievalSchema: GenMessage<HybridRetrieval> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 0);
 
 /**
- * DOC message xai_api.KeywordRetrieval
+ * Lexical search on the words of the query.
  *
  * @generated from message xai_api.KeywordRetrieval
  */
 export type KeywordRetrieval = Message<"xai_api.KeywordRetrieval"> & {
   /**
-   * DOC field reranker
+   * Optional reranking model applied to the keyword hits; unset = no reranking.
    *
    * @generated from field: optional xai_api.RerankerModel reranker = 1;
    */
@@ -78,13 +81,13 @@ export const KeywordRetrievalSchema: GenMessage<KeywordRetrieval> = /*@__PURE__*
   messageDesc(file_xai_api_v1_documents, 1);
 
 /**
- * DOC message xai_api.SemanticRetrieval
+ * Vector search on the meaning of the query using the collection's embeddings.
  *
  * @generated from message xai_api.SemanticRetrieval
  */
 export type SemanticRetrieval = Message<"xai_api.SemanticRetrieval"> & {
   /**
-   * DOC field reranker
+   * Optional reranking model applied to the vector hits; unset = no reranking.
    *
    * @generated from field: optional xai_api.RerankerModel reranker = 1;
    */
@@ -99,27 +102,27 @@ export const SemanticRetrievalSchema: GenMessage<SemanticRetrieval> = /*@__PURE_
   messageDesc(file_xai_api_v1_documents, 2);
 
 /**
- * DOC message xai_api.ReciprocalRankFusion
+ * Merges rankings by summing weighted 1/(k + rank) per chunk.
  *
  * @generated from message xai_api.ReciprocalRankFusion
  */
 export type ReciprocalRankFusion = Message<"xai_api.ReciprocalRankFusion"> & {
   /**
-   * DOC field k
+   * Smoothing constant k; larger values flatten rank differences. Unset = server default.
    *
    * @generated from field: optional int32 k = 1;
    */
   k?: number | undefined;
 
   /**
-   * DOC field embedding_weight
+   * Weight of the semantic ranking in the fused score.
    *
    * @generated from field: float embedding_weight = 3;
    */
   embeddingWeight: number;
 
   /**
-   * DOC field text_weight
+   * Weight of the keyword ranking in the fused score.
    *
    * @generated from field: float text_weight = 4;
    */
@@ -134,20 +137,20 @@ export const ReciprocalRankFusionSchema: GenMessage<ReciprocalRankFusion> = /*@_
   messageDesc(file_xai_api_v1_documents, 3);
 
 /**
- * DOC message xai_api.RerankerModel
+ * A model that rescores candidate chunks against the query.
  *
  * @generated from message xai_api.RerankerModel
  */
 export type RerankerModel = Message<"xai_api.RerankerModel"> & {
   /**
-   * DOC field model
+   * Reranking model name; unset = server default.
    *
    * @generated from field: optional string model = 1;
    */
   model?: string | undefined;
 
   /**
-   * DOC field instructions
+   * Extra guidance for the reranker on what counts as relevant.
    *
    * @generated from field: optional string instructions = 2;
    */
@@ -162,47 +165,48 @@ export const RerankerModelSchema: GenMessage<RerankerModel> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 4);
 
 /**
- * DOC message xai_api.SearchRequest
+ * A search over the documents of the given collections.
  *
  * @generated from message xai_api.SearchRequest
  */
 export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   /**
-   * DOC field query
+   * Text to search for.
    *
    * @generated from field: string query = 1;
    */
   query: string;
 
   /**
-   * DOC field source
+   * Collections to search in.
    *
    * @generated from field: xai_api.DocumentsSource source = 2;
    */
   source?: DocumentsSource | undefined;
 
   /**
-   * DOC field limit
+   * Maximum number of matches to return; unset = server default.
    *
    * @generated from field: optional int32 limit = 3;
    */
   limit?: number | undefined;
 
   /**
-   * DOC field instructions
+   * Extra guidance on what the search should favour.
    *
    * @generated from field: optional string instructions = 5;
    */
   instructions?: string | undefined;
 
   /**
-   * DOC oneof retrieval_mode
+   * Set at most one of: hybrid_retrieval, semantic_retrieval, keyword_retrieval.
+   * Search strategy; unset = server default.
    *
    * @generated from oneof xai_api.SearchRequest.retrieval_mode
    */
   retrievalMode: {
     /**
-     * DOC field hybrid_retrieval
+     * Run keyword and semantic search and merge the results.
      *
      * @generated from field: xai_api.HybridRetrieval hybrid_retrieval = 11;
      */
@@ -210,7 +214,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
     case: "hybridRetrieval";
   } | {
     /**
-     * DOC field semantic_retrieval
+     * Run vector (meaning-based) search only.
      *
      * @generated from field: xai_api.SemanticRetrieval semantic_retrieval = 12;
      */
@@ -218,7 +222,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
     case: "semanticRetrieval";
   } | {
     /**
-     * DOC field keyword_retrieval
+     * Run keyword search only.
      *
      * @generated from field: xai_api.KeywordRetrieval keyword_retrieval = 13;
      */
@@ -227,7 +231,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * DOC field ranking_metric
+   * Deprecated and ignored; use retrieval_mode instead.
    *
    * @generated from field: optional xai_api.RankingMetric ranking_metric = 4 [deprecated = true];
    * @deprecated
@@ -243,13 +247,13 @@ export const SearchRequestSchema: GenMessage<SearchRequest> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 5);
 
 /**
- * DOC message xai_api.SearchResponse
+ * Result of a document search.
  *
  * @generated from message xai_api.SearchResponse
  */
 export type SearchResponse = Message<"xai_api.SearchResponse"> & {
   /**
-   * DOC field matches
+   * Matching chunks, best first.
    *
    * @generated from field: repeated xai_api.SearchMatch matches = 1;
    */
@@ -264,41 +268,41 @@ export const SearchResponseSchema: GenMessage<SearchResponse> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 6);
 
 /**
- * DOC message xai_api.SearchMatch
+ * One chunk that matched the query.
  *
  * @generated from message xai_api.SearchMatch
  */
 export type SearchMatch = Message<"xai_api.SearchMatch"> & {
   /**
-   * DOC field file_id
+   * File the chunk came from.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field chunk_id
+   * Identifier of the chunk within the index.
    *
    * @generated from field: string chunk_id = 2;
    */
   chunkId: string;
 
   /**
-   * DOC field chunk_content
+   * Text of the chunk.
    *
    * @generated from field: string chunk_content = 3;
    */
   chunkContent: string;
 
   /**
-   * DOC field score
+   * Relevance score; compare only within one response.
    *
    * @generated from field: float score = 4;
    */
   score: number;
 
   /**
-   * DOC field collection_ids
+   * Collections, among those searched, that hold the file.
    *
    * @generated from field: repeated string collection_ids = 5;
    */
@@ -313,13 +317,13 @@ export const SearchMatchSchema: GenMessage<SearchMatch> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 7);
 
 /**
- * DOC message xai_api.DocumentsSource
+ * Where a search looks.
  *
  * @generated from message xai_api.DocumentsSource
  */
 export type DocumentsSource = Message<"xai_api.DocumentsSource"> & {
   /**
-   * DOC field collection_ids
+   * IDs of the collections to search; at least one.
    *
    * @generated from field: repeated string collection_ids = 1;
    */
@@ -334,27 +338,27 @@ export const DocumentsSourceSchema: GenMessage<DocumentsSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_documents, 8);
 
 /**
- * DOC enum xai_api.RankingMetric
+ * Deprecated scoring metric for search.
  *
  * @generated from enum xai_api.RankingMetric
  */
 export enum RankingMetric {
   /**
-   * DOC value RANKING_METRIC_UNKNOWN
+   * Unset; do not send.
    *
    * @generated from enum value: RANKING_METRIC_UNKNOWN = 0;
    */
   UNKNOWN = 0,
 
   /**
-   * DOC value RANKING_METRIC_L2_DISTANCE
+   * Euclidean distance.
    *
    * @generated from enum value: RANKING_METRIC_L2_DISTANCE = 1;
    */
   L2_DISTANCE = 1,
 
   /**
-   * DOC value RANKING_METRIC_COSINE_SIMILARITY
+   * Cosine similarity.
    *
    * @generated from enum value: RANKING_METRIC_COSINE_SIMILARITY = 2;
    */
@@ -368,13 +372,14 @@ export const RankingMetricSchema: GenEnum<RankingMetric> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_documents, 0);
 
 /**
- * DOC service xai_api.Documents
+ * Retrieval over the documents held in collections.
  *
  * @generated from service xai_api.Documents
  */
 export const Documents: GenService<{
   /**
-   * DOC rpc Search
+   * Searches the chunks of documents in one or more collections and returns the best-matching chunks with scores.
+   * Use it to ground answers in uploaded files; collections are created and filled with the Collections service.
    *
    * @generated from rpc xai_api.Documents.Search
    */

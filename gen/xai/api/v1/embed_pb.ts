@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/embed.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Embedder service: turn text or images into embedding vectors.
+
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ImageUrlContent } from "./image_pb.js";
@@ -17,34 +19,34 @@ export const file_xai_api_v1_embed: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL2VtYmVkLnByb3RvEgd4YWlfYXBpIoYBCgxFbWJlZFJlcXVlc3QSIgoFaW5wdXQYASADKAsyEy54YWlfYXBpLkVtYmVkSW5wdXQSDQoFbW9kZWwYAiABKAkSNQoPZW5jb2RpbmdfZm9ybWF0GAMgASgOMhwueGFpX2FwaS5FbWJlZEVuY29kaW5nRm9ybWF0EgwKBHVzZXIYBCABKAkiVgoKRW1iZWRJbnB1dBIQCgZzdHJpbmcYASABKAlIABItCglpbWFnZV91cmwYAiABKAsyGC54YWlfYXBpLkltYWdlVXJsQ29udGVudEgAQgcKBWlucHV0IpYBCg1FbWJlZFJlc3BvbnNlEgoKAmlkGAEgASgJEiYKCmVtYmVkZGluZ3MYAiADKAsyEi54YWlfYXBpLkVtYmVkZGluZxImCgV1c2FnZRgDIAEoCzIXLnhhaV9hcGkuRW1iZWRkaW5nVXNhZ2USDQoFbW9kZWwYBCABKAkSGgoSc3lzdGVtX2ZpbmdlcnByaW50GAUgASgJIkYKCUVtYmVkZGluZxINCgVpbmRleBgBIAEoBRIqCgplbWJlZGRpbmdzGAIgAygLMhYueGFpX2FwaS5GZWF0dXJlVmVjdG9yIjoKDUZlYXR1cmVWZWN0b3ISEwoLZmxvYXRfYXJyYXkYASADKAISFAoMYmFzZTY0X2FycmF5GAIgASgJKk4KE0VtYmVkRW5jb2RpbmdGb3JtYXQSEgoORk9STUFUX0lOVkFMSUQQABIQCgxGT1JNQVRfRkxPQVQQARIRCg1GT1JNQVRfQkFTRTY0EAIyQgoIRW1iZWRkZXISNgoFRW1iZWQSFS54YWlfYXBpLkVtYmVkUmVxdWVzdBoWLnhhaV9hcGkuRW1iZWRSZXNwb25zZWIGcHJvdG8z", [file_xai_api_v1_image, file_xai_api_v1_usage]);
 
 /**
- * DOC message xai_api.EmbedRequest
+ * Inputs to embed and the model to use.
  *
  * @generated from message xai_api.EmbedRequest
  */
 export type EmbedRequest = Message<"xai_api.EmbedRequest"> & {
   /**
-   * DOC field input
+   * Texts and/or images to embed; each gets its own vector, in order.
    *
    * @generated from field: repeated xai_api.EmbedInput input = 1;
    */
   input: EmbedInput[];
 
   /**
-   * DOC field model
+   * Embedding model name or alias, e.g. grok-embedding-small.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field encoding_format
+   * How vectors are returned: FORMAT_FLOAT (number lists) or FORMAT_BASE64.
    *
    * @generated from field: xai_api.EmbedEncodingFormat encoding_format = 3;
    */
   encodingFormat: EmbedEncodingFormat;
 
   /**
-   * DOC field user
+   * Optional end-user identifier for abuse monitoring.
    *
    * @generated from field: string user = 4;
    */
@@ -59,19 +61,19 @@ export const EmbedRequestSchema: GenMessage<EmbedRequest> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_embed, 0);
 
 /**
- * DOC message xai_api.EmbedInput
+ * One item to embed.
  *
  * @generated from message xai_api.EmbedInput
  */
 export type EmbedInput = Message<"xai_api.EmbedInput"> & {
   /**
-   * DOC oneof input
+   * Set at most one of: string, image_url.
    *
    * @generated from oneof xai_api.EmbedInput.input
    */
   input: {
     /**
-     * DOC field string
+     * Text to embed.
      *
      * @generated from field: string string = 1;
      */
@@ -79,7 +81,7 @@ export type EmbedInput = Message<"xai_api.EmbedInput"> & {
     case: "string";
   } | {
     /**
-     * DOC field image_url
+     * Image to embed, by URL (or data URL) or uploaded file ID.
      *
      * @generated from field: xai_api.ImageUrlContent image_url = 2;
      */
@@ -96,41 +98,41 @@ export const EmbedInputSchema: GenMessage<EmbedInput> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_embed, 1);
 
 /**
- * DOC message xai_api.EmbedResponse
+ * Embeddings for the request's inputs.
  *
  * @generated from message xai_api.EmbedResponse
  */
 export type EmbedResponse = Message<"xai_api.EmbedResponse"> & {
   /**
-   * DOC field id
+   * Identifier of this request.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field embeddings
+   * One entry per input; match them by index.
    *
    * @generated from field: repeated xai_api.Embedding embeddings = 2;
    */
   embeddings: Embedding[];
 
   /**
-   * DOC field usage
+   * How many text and image inputs were embedded.
    *
    * @generated from field: xai_api.EmbeddingUsage usage = 3;
    */
   usage?: EmbeddingUsage | undefined;
 
   /**
-   * DOC field model
+   * Model that actually served the request (aliases resolved).
    *
    * @generated from field: string model = 4;
    */
   model: string;
 
   /**
-   * DOC field system_fingerprint
+   * Identifies the backend configuration that produced the result.
    *
    * @generated from field: string system_fingerprint = 5;
    */
@@ -145,20 +147,20 @@ export const EmbedResponseSchema: GenMessage<EmbedResponse> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_embed, 2);
 
 /**
- * DOC message xai_api.Embedding
+ * The embedding of one input.
  *
  * @generated from message xai_api.Embedding
  */
 export type Embedding = Message<"xai_api.Embedding"> & {
   /**
-   * DOC field index
+   * Zero-based position of the input in the request.
    *
    * @generated from field: int32 index = 1;
    */
   index: number;
 
   /**
-   * DOC field embeddings
+   * Vector(s) for this input; normally exactly one.
    *
    * @generated from field: repeated xai_api.FeatureVector embeddings = 2;
    */
@@ -173,20 +175,20 @@ export const EmbeddingSchema: GenMessage<Embedding> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_embed, 3);
 
 /**
- * DOC message xai_api.FeatureVector
+ * One embedding vector in the requested encoding.
  *
  * @generated from message xai_api.FeatureVector
  */
 export type FeatureVector = Message<"xai_api.FeatureVector"> & {
   /**
-   * DOC field float_array
+   * Vector components; filled for FORMAT_FLOAT.
    *
    * @generated from field: repeated float float_array = 1;
    */
   floatArray: number[];
 
   /**
-   * DOC field base64_array
+   * Vector as base64 of packed floats; filled for FORMAT_BASE64.
    *
    * @generated from field: string base64_array = 2;
    */
@@ -201,27 +203,27 @@ export const FeatureVectorSchema: GenMessage<FeatureVector> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_embed, 4);
 
 /**
- * DOC enum xai_api.EmbedEncodingFormat
+ * Encoding of returned vectors.
  *
  * @generated from enum xai_api.EmbedEncodingFormat
  */
 export enum EmbedEncodingFormat {
   /**
-   * DOC value FORMAT_INVALID
+   * Unset; do not send.
    *
    * @generated from enum value: FORMAT_INVALID = 0;
    */
   FORMAT_INVALID = 0,
 
   /**
-   * DOC value FORMAT_FLOAT
+   * Arrays of floats.
    *
    * @generated from enum value: FORMAT_FLOAT = 1;
    */
   FORMAT_FLOAT = 1,
 
   /**
-   * DOC value FORMAT_BASE64
+   * Base64-encoded bytes, more compact.
    *
    * @generated from enum value: FORMAT_BASE64 = 2;
    */
@@ -235,13 +237,14 @@ export const EmbedEncodingFormatSchema: GenEnum<EmbedEncodingFormat> = /*@__PURE
   enumDesc(file_xai_api_v1_embed, 0);
 
 /**
- * DOC service xai_api.Embedder
+ * Computes embedding vectors for text and images.
  *
  * @generated from service xai_api.Embedder
  */
 export const Embedder: GenService<{
   /**
-   * DOC rpc Embed
+   * Returns one embedding vector per input text or image, for similarity search, clustering or classification.
+   * List models with ListEmbeddingModels (e.g. grok-embedding-small).
    *
    * @generated from rpc xai_api.Embedder.Embed
    */

@@ -15,20 +15,20 @@ export const file_xai_api_v1_files: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL2ZpbGVzLnByb3RvEgd4YWlfYXBpIkwKDlVwbG9hZEZpbGVJbml0EgwKBG5hbWUYASABKAkSGgoNZXhwaXJlc19hZnRlchgCIAEoA0gAiAEBQhAKDl9leHBpcmVzX2FmdGVyIlMKD1VwbG9hZEZpbGVDaHVuaxInCgRpbml0GAEgASgLMhcueGFpX2FwaS5VcGxvYWRGaWxlSW5pdEgAEg4KBGRhdGEYAiABKAxIAEIHCgVjaHVuayKoAgoERmlsZRIMCgRzaXplGAEgASgDEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSACIAQESEAoIZmlsZW5hbWUYBCABKAkSCgoCaWQYBSABKAkSFwoKcHVibGljX3VybBgHIAEoCUgBiAEBEj4KFXB1YmxpY191cmxfZXhwaXJlc19hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIAogBAUINCgtfZXhwaXJlc19hdEINCgtfcHVibGljX3VybEIYChZfcHVibGljX3VybF9leHBpcmVzX2F0Is8BChBMaXN0RmlsZXNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEiAKBW9yZGVyGAIgASgOMhEueGFpX2FwaS5PcmRlcmluZxIdChBwYWdpbmF0aW9uX3Rva2VuGAMgASgJSACIAQESKgoHc29ydF9ieRgEIAEoDjIULnhhaV9hcGkuRmlsZXNTb3J0QnlIAYgBARITCgZmaWx0ZXIYBSABKAlIAogBAUITChFfcGFnaW5hdGlvbl90b2tlbkIKCghfc29ydF9ieUIJCgdfZmlsdGVyImQKEUxpc3RGaWxlc1Jlc3BvbnNlEhsKBGRhdGEYASADKAsyDS54YWlfYXBpLkZpbGUSHQoQcGFnaW5hdGlvbl90b2tlbhgCIAEoCUgAiAEBQhMKEV9wYWdpbmF0aW9uX3Rva2VuIiYKE1JldHJpZXZlRmlsZVJlcXVlc3QSDwoHZmlsZV9pZBgBIAEoCSIkChFEZWxldGVGaWxlUmVxdWVzdBIPCgdmaWxlX2lkGAEgASgJIjEKEkRlbGV0ZUZpbGVSZXNwb25zZRIKCgJpZBgBIAEoCRIPCgdkZWxldGVkGAIgASgIImYKGlJldHJpZXZlRmlsZUNvbnRlbnRSZXF1ZXN0Eg8KB2ZpbGVfaWQYASABKAkSLAoGZm9ybWF0GAIgASgOMhcueGFpX2FwaS5Eb3dubG9hZEZvcm1hdEgAiAEBQgkKB19mb3JtYXQiIAoQRmlsZUNvbnRlbnRDaHVuaxIMCgRkYXRhGAEgASgMIlcKFkNyZWF0ZVB1YmxpY1VybFJlcXVlc3QSDwoHZmlsZV9pZBgBIAEoCRIaCg1leHBpcmVzX2FmdGVyGAIgASgDSACIAQFCEAoOX2V4cGlyZXNfYWZ0ZXIicQoXQ3JlYXRlUHVibGljVXJsUmVzcG9uc2USEgoKcHVibGljX3VybBgBIAEoCRIzCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEgAiAEBQg0KC19leHBpcmVzX2F0IikKFlJldm9rZVB1YmxpY1VybFJlcXVlc3QSDwoHZmlsZV9pZBgBIAEoCSJjChdSZXZva2VQdWJsaWNVcmxSZXNwb25zZRIPCgdmaWxlX2lkGAEgASgJEg8KB3Jldm9rZWQYAiABKAgSFwoKcHVibGljX3VybBgDIAEoCUgAiAEBQg0KC19wdWJsaWNfdXJsKikKCE9yZGVyaW5nEg0KCUFTQ0VORElORxAAEg4KCkRFU0NFTkRJTkcQASpfCgtGaWxlc1NvcnRCeRIcChhGSUxFU19TT1JUX0JZX0NSRUFURURfQVQQABIaChZGSUxFU19TT1JUX0JZX0ZJTEVOQU1FEAESFgoSRklMRVNfU09SVF9CWV9TSVpFEAIqZQoORG93bmxvYWRGb3JtYXQSGwoXRE9XTkxPQURfRk9STUFUX1VOS05PV04QABIcChhET1dOTE9BRF9GT1JNQVRfT1JJR0lOQUwQARIYChRET1dOTE9BRF9GT1JNQVRfVEVYVBACMo0ECgVGaWxlcxI3CgpVcGxvYWRGaWxlEhgueGFpX2FwaS5VcGxvYWRGaWxlQ2h1bmsaDS54YWlfYXBpLkZpbGUoARJCCglMaXN0RmlsZXMSGS54YWlfYXBpLkxpc3RGaWxlc1JlcXVlc3QaGi54YWlfYXBpLkxpc3RGaWxlc1Jlc3BvbnNlEjsKDFJldHJpZXZlRmlsZRIcLnhhaV9hcGkuUmV0cmlldmVGaWxlUmVxdWVzdBoNLnhhaV9hcGkuRmlsZRJFCgpEZWxldGVGaWxlEhoueGFpX2FwaS5EZWxldGVGaWxlUmVxdWVzdBobLnhhaV9hcGkuRGVsZXRlRmlsZVJlc3BvbnNlElcKE1JldHJpZXZlRmlsZUNvbnRlbnQSIy54YWlfYXBpLlJldHJpZXZlRmlsZUNvbnRlbnRSZXF1ZXN0GhkueGFpX2FwaS5GaWxlQ29udGVudENodW5rMAESVAoPQ3JlYXRlUHVibGljVXJsEh8ueGFpX2FwaS5DcmVhdGVQdWJsaWNVcmxSZXF1ZXN0GiAueGFpX2FwaS5DcmVhdGVQdWJsaWNVcmxSZXNwb25zZRJUCg9SZXZva2VQdWJsaWNVcmwSHy54YWlfYXBpLlJldm9rZVB1YmxpY1VybFJlcXVlc3QaIC54YWlfYXBpLlJldm9rZVB1YmxpY1VybFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
- * DOC message xai_api.UploadFileInit
+ * Metadata sent as the first message of an upload.
  *
  * @generated from message xai_api.UploadFileInit
  */
 export type UploadFileInit = Message<"xai_api.UploadFileInit"> & {
   /**
-   * DOC field name
+   * Filename to record.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field expires_after
+   * Seconds until automatic deletion (3600–2592000); unset keeps the file until deleted.
    *
    * @generated from field: optional int64 expires_after = 2;
    */
@@ -43,19 +43,19 @@ export const UploadFileInitSchema: GenMessage<UploadFileInit> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_files, 0);
 
 /**
- * DOC message xai_api.UploadFileChunk
+ * One message of the upload stream.
  *
  * @generated from message xai_api.UploadFileChunk
  */
 export type UploadFileChunk = Message<"xai_api.UploadFileChunk"> & {
   /**
-   * DOC oneof chunk
+   * Set at most one of: init, data. Send init once first, then data.
    *
    * @generated from oneof xai_api.UploadFileChunk.chunk
    */
   chunk: {
     /**
-     * DOC field init
+     * Upload metadata; only in the first message.
      *
      * @generated from field: xai_api.UploadFileInit init = 1;
      */
@@ -63,7 +63,7 @@ export type UploadFileChunk = Message<"xai_api.UploadFileChunk"> & {
     case: "init";
   } | {
     /**
-     * DOC field data
+     * Next slice of the file's bytes, in order.
      *
      * @generated from field: bytes data = 2;
      */
@@ -80,55 +80,55 @@ export const UploadFileChunkSchema: GenMessage<UploadFileChunk> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_files, 1);
 
 /**
- * DOC message xai_api.File
+ * Metadata of a stored file.
  *
  * @generated from message xai_api.File
  */
 export type File = Message<"xai_api.File"> & {
   /**
-   * DOC field size
+   * Size in bytes.
    *
    * @generated from field: int64 size = 1;
    */
   size: bigint;
 
   /**
-   * DOC field created_at
+   * Upload time.
    *
    * @generated from field: google.protobuf.Timestamp created_at = 2;
    */
   createdAt?: Timestamp | undefined;
 
   /**
-   * DOC field expires_at
+   * Automatic deletion time; unset if the file never expires.
    *
    * @generated from field: optional google.protobuf.Timestamp expires_at = 3;
    */
   expiresAt?: Timestamp | undefined;
 
   /**
-   * DOC field filename
+   * Recorded filename.
    *
    * @generated from field: string filename = 4;
    */
   filename: string;
 
   /**
-   * DOC field id
+   * File ID, used to reference the file in other calls.
    *
    * @generated from field: string id = 5;
    */
   id: string;
 
   /**
-   * DOC field public_url
+   * Active public URL; unset if none.
    *
    * @generated from field: optional string public_url = 7;
    */
   publicUrl?: string | undefined;
 
   /**
-   * DOC field public_url_expires_at
+   * When the public URL expires; unset if it never does or none exists.
    *
    * @generated from field: optional google.protobuf.Timestamp public_url_expires_at = 8;
    */
@@ -143,41 +143,41 @@ export const FileSchema: GenMessage<File> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_files, 2);
 
 /**
- * DOC message xai_api.ListFilesRequest
+ * Input of ListFiles.
  *
  * @generated from message xai_api.ListFilesRequest
  */
 export type ListFilesRequest = Message<"xai_api.ListFilesRequest"> & {
   /**
-   * DOC field limit
+   * Max files per page; unset uses the server default.
    *
    * @generated from field: int32 limit = 1;
    */
   limit: number;
 
   /**
-   * DOC field order
+   * Sort direction; defaults to ASCENDING.
    *
    * @generated from field: xai_api.Ordering order = 2;
    */
   order: Ordering;
 
   /**
-   * DOC field pagination_token
+   * Token from the previous page; unset for the first page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
   paginationToken?: string | undefined;
 
   /**
-   * DOC field sort_by
+   * Sort key; unset sorts by creation time.
    *
    * @generated from field: optional xai_api.FilesSortBy sort_by = 4;
    */
   sortBy?: FilesSortBy | undefined;
 
   /**
-   * DOC field filter
+   * Filter expression on file attributes; unset lists all files.
    *
    * @generated from field: optional string filter = 5;
    */
@@ -192,20 +192,20 @@ export const ListFilesRequestSchema: GenMessage<ListFilesRequest> = /*@__PURE__*
   messageDesc(file_xai_api_v1_files, 3);
 
 /**
- * DOC message xai_api.ListFilesResponse
+ * One page of files.
  *
  * @generated from message xai_api.ListFilesResponse
  */
 export type ListFilesResponse = Message<"xai_api.ListFilesResponse"> & {
   /**
-   * DOC field data
+   * Files on this page.
    *
    * @generated from field: repeated xai_api.File data = 1;
    */
   data: File[];
 
   /**
-   * DOC field pagination_token
+   * Token for the next page; empty or unset on the last page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -220,13 +220,13 @@ export const ListFilesResponseSchema: GenMessage<ListFilesResponse> = /*@__PURE_
   messageDesc(file_xai_api_v1_files, 4);
 
 /**
- * DOC message xai_api.RetrieveFileRequest
+ * Input of RetrieveFile.
  *
  * @generated from message xai_api.RetrieveFileRequest
  */
 export type RetrieveFileRequest = Message<"xai_api.RetrieveFileRequest"> & {
   /**
-   * DOC field file_id
+   * ID of the file.
    *
    * @generated from field: string file_id = 1;
    */
@@ -241,13 +241,13 @@ export const RetrieveFileRequestSchema: GenMessage<RetrieveFileRequest> = /*@__P
   messageDesc(file_xai_api_v1_files, 5);
 
 /**
- * DOC message xai_api.DeleteFileRequest
+ * Input of DeleteFile.
  *
  * @generated from message xai_api.DeleteFileRequest
  */
 export type DeleteFileRequest = Message<"xai_api.DeleteFileRequest"> & {
   /**
-   * DOC field file_id
+   * ID of the file to delete.
    *
    * @generated from field: string file_id = 1;
    */
@@ -262,20 +262,20 @@ export const DeleteFileRequestSchema: GenMessage<DeleteFileRequest> = /*@__PURE_
   messageDesc(file_xai_api_v1_files, 6);
 
 /**
- * DOC message xai_api.DeleteFileResponse
+ * Outcome of DeleteFile.
  *
  * @generated from message xai_api.DeleteFileResponse
  */
 export type DeleteFileResponse = Message<"xai_api.DeleteFileResponse"> & {
   /**
-   * DOC field id
+   * ID of the file.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field deleted
+   * True if the file was deleted.
    *
    * @generated from field: bool deleted = 2;
    */
@@ -290,20 +290,20 @@ export const DeleteFileResponseSchema: GenMessage<DeleteFileResponse> = /*@__PUR
   messageDesc(file_xai_api_v1_files, 7);
 
 /**
- * DOC message xai_api.RetrieveFileContentRequest
+ * Input of RetrieveFileContent.
  *
  * @generated from message xai_api.RetrieveFileContentRequest
  */
 export type RetrieveFileContentRequest = Message<"xai_api.RetrieveFileContentRequest"> & {
   /**
-   * DOC field file_id
+   * ID of the file to download.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field format
+   * ORIGINAL for the stored bytes, TEXT for extracted text; unset returns the original.
    *
    * @generated from field: optional xai_api.DownloadFormat format = 2;
    */
@@ -318,13 +318,13 @@ export const RetrieveFileContentRequestSchema: GenMessage<RetrieveFileContentReq
   messageDesc(file_xai_api_v1_files, 8);
 
 /**
- * DOC message xai_api.FileContentChunk
+ * One slice of a downloaded file.
  *
  * @generated from message xai_api.FileContentChunk
  */
 export type FileContentChunk = Message<"xai_api.FileContentChunk"> & {
   /**
-   * DOC field data
+   * Next bytes of the file, in order; concatenate all chunks.
    *
    * @generated from field: bytes data = 1;
    */
@@ -339,20 +339,20 @@ export const FileContentChunkSchema: GenMessage<FileContentChunk> = /*@__PURE__*
   messageDesc(file_xai_api_v1_files, 9);
 
 /**
- * DOC message xai_api.CreatePublicUrlRequest
+ * Input of CreatePublicUrl.
  *
  * @generated from message xai_api.CreatePublicUrlRequest
  */
 export type CreatePublicUrlRequest = Message<"xai_api.CreatePublicUrlRequest"> & {
   /**
-   * DOC field file_id
+   * File to publish.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field expires_after
+   * Seconds until the URL expires (3600–2592000); unset follows the file's expiry, if any.
    *
    * @generated from field: optional int64 expires_after = 2;
    */
@@ -367,20 +367,20 @@ export const CreatePublicUrlRequestSchema: GenMessage<CreatePublicUrlRequest> = 
   messageDesc(file_xai_api_v1_files, 10);
 
 /**
- * DOC message xai_api.CreatePublicUrlResponse
+ * The created public URL.
  *
  * @generated from message xai_api.CreatePublicUrlResponse
  */
 export type CreatePublicUrlResponse = Message<"xai_api.CreatePublicUrlResponse"> & {
   /**
-   * DOC field public_url
+   * Shareable URL; opens without an API key.
    *
    * @generated from field: string public_url = 1;
    */
   publicUrl: string;
 
   /**
-   * DOC field expires_at
+   * When the URL expires; unset if it never does.
    *
    * @generated from field: optional google.protobuf.Timestamp expires_at = 2;
    */
@@ -395,13 +395,13 @@ export const CreatePublicUrlResponseSchema: GenMessage<CreatePublicUrlResponse> 
   messageDesc(file_xai_api_v1_files, 11);
 
 /**
- * DOC message xai_api.RevokePublicUrlRequest
+ * Input of RevokePublicUrl.
  *
  * @generated from message xai_api.RevokePublicUrlRequest
  */
 export type RevokePublicUrlRequest = Message<"xai_api.RevokePublicUrlRequest"> & {
   /**
-   * DOC field file_id
+   * File whose public URL to revoke.
    *
    * @generated from field: string file_id = 1;
    */
@@ -416,27 +416,27 @@ export const RevokePublicUrlRequestSchema: GenMessage<RevokePublicUrlRequest> = 
   messageDesc(file_xai_api_v1_files, 12);
 
 /**
- * DOC message xai_api.RevokePublicUrlResponse
+ * Outcome of RevokePublicUrl.
  *
  * @generated from message xai_api.RevokePublicUrlResponse
  */
 export type RevokePublicUrlResponse = Message<"xai_api.RevokePublicUrlResponse"> & {
   /**
-   * DOC field file_id
+   * File the URL belonged to.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field revoked
+   * True if a public URL was revoked.
    *
    * @generated from field: bool revoked = 2;
    */
   revoked: boolean;
 
   /**
-   * DOC field public_url
+   * The URL that was revoked; unset if there was none.
    *
    * @generated from field: optional string public_url = 3;
    */
@@ -451,20 +451,20 @@ export const RevokePublicUrlResponseSchema: GenMessage<RevokePublicUrlResponse> 
   messageDesc(file_xai_api_v1_files, 13);
 
 /**
- * DOC enum xai_api.Ordering
+ * Sort direction.
  *
  * @generated from enum xai_api.Ordering
  */
 export enum Ordering {
   /**
-   * DOC value ASCENDING
+   * Smallest, oldest or A first (default).
    *
    * @generated from enum value: ASCENDING = 0;
    */
   ASCENDING = 0,
 
   /**
-   * DOC value DESCENDING
+   * Largest, newest or Z first.
    *
    * @generated from enum value: DESCENDING = 1;
    */
@@ -478,27 +478,27 @@ export const OrderingSchema: GenEnum<Ordering> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_files, 0);
 
 /**
- * DOC enum xai_api.FilesSortBy
+ * Attribute to sort files by.
  *
  * @generated from enum xai_api.FilesSortBy
  */
 export enum FilesSortBy {
   /**
-   * DOC value FILES_SORT_BY_CREATED_AT
+   * Creation time (default).
    *
    * @generated from enum value: FILES_SORT_BY_CREATED_AT = 0;
    */
   CREATED_AT = 0,
 
   /**
-   * DOC value FILES_SORT_BY_FILENAME
+   * Filename.
    *
    * @generated from enum value: FILES_SORT_BY_FILENAME = 1;
    */
   FILENAME = 1,
 
   /**
-   * DOC value FILES_SORT_BY_SIZE
+   * Size in bytes.
    *
    * @generated from enum value: FILES_SORT_BY_SIZE = 2;
    */
@@ -512,27 +512,27 @@ export const FilesSortBySchema: GenEnum<FilesSortBy> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_files, 1);
 
 /**
- * DOC enum xai_api.DownloadFormat
+ * Form in which a file's content is downloaded.
  *
  * @generated from enum xai_api.DownloadFormat
  */
 export enum DownloadFormat {
   /**
-   * DOC value DOWNLOAD_FORMAT_UNKNOWN
+   * Unset; the original bytes are returned.
    *
    * @generated from enum value: DOWNLOAD_FORMAT_UNKNOWN = 0;
    */
   UNKNOWN = 0,
 
   /**
-   * DOC value DOWNLOAD_FORMAT_ORIGINAL
+   * Bytes exactly as uploaded.
    *
    * @generated from enum value: DOWNLOAD_FORMAT_ORIGINAL = 1;
    */
   ORIGINAL = 1,
 
   /**
-   * DOC value DOWNLOAD_FORMAT_TEXT
+   * Text extracted from the file.
    *
    * @generated from enum value: DOWNLOAD_FORMAT_TEXT = 2;
    */
@@ -546,13 +546,14 @@ export const DownloadFormatSchema: GenEnum<DownloadFormat> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_files, 2);
 
 /**
- * DOC service xai_api.Files
+ * Stores files for use in chats, batches, collections and image/video generation.
  *
  * @generated from service xai_api.Files
  */
 export const Files: GenService<{
   /**
-   * DOC rpc UploadFile
+   * Uploads a file as a client stream: first an init message (name, optional expiry), then data
+   * chunks of a few MiB in order. Returns the stored file's metadata, including its id.
    *
    * @generated from rpc xai_api.Files.UploadFile
    */
@@ -562,7 +563,7 @@ export const Files: GenService<{
     output: typeof FileSchema;
   },
   /**
-   * DOC rpc ListFiles
+   * Lists stored files one page at a time, sorted and optionally filtered; pass pagination_token to continue.
    *
    * @generated from rpc xai_api.Files.ListFiles
    */
@@ -572,7 +573,7 @@ export const Files: GenService<{
     output: typeof ListFilesResponseSchema;
   },
   /**
-   * DOC rpc RetrieveFile
+   * Returns one file's metadata (name, size, times, public URL) by id.
    *
    * @generated from rpc xai_api.Files.RetrieveFile
    */
@@ -582,7 +583,7 @@ export const Files: GenService<{
     output: typeof FileSchema;
   },
   /**
-   * DOC rpc DeleteFile
+   * Permanently deletes a file; returns whether it was deleted.
    *
    * @generated from rpc xai_api.Files.DeleteFile
    */
@@ -592,7 +593,7 @@ export const Files: GenService<{
     output: typeof DeleteFileResponseSchema;
   },
   /**
-   * DOC rpc RetrieveFileContent
+   * Downloads a file as a stream of byte chunks, either the original bytes or extracted text.
    *
    * @generated from rpc xai_api.Files.RetrieveFileContent
    */
@@ -602,7 +603,8 @@ export const Files: GenService<{
     output: typeof FileContentChunkSchema;
   },
   /**
-   * DOC rpc CreatePublicUrl
+   * Creates a shareable URL that opens the file without an API key, optionally expiring.
+   * The file itself is unaffected; undo with RevokePublicUrl.
    *
    * @generated from rpc xai_api.Files.CreatePublicUrl
    */
@@ -612,7 +614,7 @@ export const Files: GenService<{
     output: typeof CreatePublicUrlResponseSchema;
   },
   /**
-   * DOC rpc RevokePublicUrl
+   * Invalidates a file's public URL immediately, without deleting the file.
    *
    * @generated from rpc xai_api.Files.RevokePublicUrl
    */

@@ -17,83 +17,83 @@ export const file_xai_api_v1_image: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL2ltYWdlLnByb3RvEgd4YWlfYXBpIt8DChRHZW5lcmF0ZUltYWdlUmVxdWVzdBIOCgZwcm9tcHQYASABKAkSJwoFaW1hZ2UYBSABKAsyGC54YWlfYXBpLkltYWdlVXJsQ29udGVudBINCgVtb2RlbBgCIAEoCRIOCgFuGAMgASgFSACIAQESDAoEdXNlchgEIAEoCRIkCgZmb3JtYXQYCyABKA4yFC54YWlfYXBpLkltYWdlRm9ybWF0EisKB3F1YWxpdHkYDCABKA4yFS54YWlfYXBpLkltYWdlUXVhbGl0eUgBiAEBEjQKDGFzcGVjdF9yYXRpbxgOIAEoDjIZLnhhaV9hcGkuSW1hZ2VBc3BlY3RSYXRpb0gCiAEBEjEKCnJlc29sdXRpb24YDyABKA4yGC54YWlfYXBpLkltYWdlUmVzb2x1dGlvbkgDiAEBEigKBmltYWdlcxgRIAMoCzIYLnhhaV9hcGkuSW1hZ2VVcmxDb250ZW50EjUKD3N0b3JhZ2Vfb3B0aW9ucxgTIAEoCzIXLnhhaV9hcGkuU3RvcmFnZU9wdGlvbnNIBIgBAUIECgJfbkIKCghfcXVhbGl0eUIPCg1fYXNwZWN0X3JhdGlvQg0KC19yZXNvbHV0aW9uQhIKEF9zdG9yYWdlX29wdGlvbnMikwEKDlN0b3JhZ2VPcHRpb25zEhAKCGZpbGVuYW1lGAEgASgJEhoKDWV4cGlyZXNfYWZ0ZXIYAiABKANIAIgBARIyCgpwdWJsaWNfdXJsGAMgASgLMhkueGFpX2FwaS5QdWJsaWNVcmxPcHRpb25zSAGIAQFCEAoOX2V4cGlyZXNfYWZ0ZXJCDQoLX3B1YmxpY191cmwiQAoQUHVibGljVXJsT3B0aW9ucxIaCg1leHBpcmVzX2FmdGVyGAEgASgDSACIAQFCEAoOX2V4cGlyZXNfYWZ0ZXIiqQIKCkZpbGVPdXRwdXQSDwoHZmlsZV9pZBgBIAEoCRIQCghmaWxlbmFtZRgCIAEoCRIXCgpwdWJsaWNfdXJsGAQgASgJSACIAQESPgoVcHVibGljX3VybF9leHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEgBiAEBEjMKCmV4cGlyZXNfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAKIAQESHQoQcHVibGljX3VybF9lcnJvchgHIAEoCUgDiAEBQg0KC19wdWJsaWNfdXJsQhgKFl9wdWJsaWNfdXJsX2V4cGlyZXNfYXRCDQoLX2V4cGlyZXNfYXRCEwoRX3B1YmxpY191cmxfZXJyb3IibgoNSW1hZ2VSZXNwb25zZRInCgZpbWFnZXMYASADKAsyFy54YWlfYXBpLkdlbmVyYXRlZEltYWdlEg0KBW1vZGVsGAIgASgJEiUKBXVzYWdlGAMgASgLMhYueGFpX2FwaS5TYW1wbGluZ1VzYWdlIsMBCg5HZW5lcmF0ZWRJbWFnZRIQCgZiYXNlNjQYASABKAlIABINCgN1cmwYAyABKAlIABIaChJyZXNwZWN0X21vZGVyYXRpb24YBCABKAgSLQoLZmlsZV9vdXRwdXQYCCABKAsyEy54YWlfYXBpLkZpbGVPdXRwdXRIAYgBARIaCg1zdG9yYWdlX2Vycm9yGAkgASgJSAKIAQFCBwoFaW1hZ2VCDgoMX2ZpbGVfb3V0cHV0QhAKDl9zdG9yYWdlX2Vycm9yImkKD0ltYWdlVXJsQ29udGVudBITCglpbWFnZV91cmwYASABKAlIABIRCgdmaWxlX2lkGAMgASgJSAASJAoGZGV0YWlsGAIgASgOMhQueGFpX2FwaS5JbWFnZURldGFpbEIICgZzb3VyY2UqUwoLSW1hZ2VEZXRhaWwSEgoOREVUQUlMX0lOVkFMSUQQABIPCgtERVRBSUxfQVVUTxABEg4KCkRFVEFJTF9MT1cQAhIPCgtERVRBSUxfSElHSBADKlAKC0ltYWdlRm9ybWF0EhYKEklNR19GT1JNQVRfSU5WQUxJRBAAEhUKEUlNR19GT1JNQVRfQkFTRTY0EAESEgoOSU1HX0ZPUk1BVF9VUkwQAipqCgxJbWFnZVF1YWxpdHkSFwoTSU1HX1FVQUxJVFlfSU5WQUxJRBAAEhMKD0lNR19RVUFMSVRZX0xPVxABEhYKEklNR19RVUFMSVRZX01FRElVTRACEhQKEElNR19RVUFMSVRZX0hJR0gQAyqnAwoQSW1hZ2VBc3BlY3RSYXRpbxIcChhJTUdfQVNQRUNUX1JBVElPX0lOVkFMSUQQABIYChRJTUdfQVNQRUNUX1JBVElPXzFfMRABEhgKFElNR19BU1BFQ1RfUkFUSU9fM180EAISGAoUSU1HX0FTUEVDVF9SQVRJT180XzMQAxIZChVJTUdfQVNQRUNUX1JBVElPXzlfMTYQBBIZChVJTUdfQVNQRUNUX1JBVElPXzE2XzkQBRIYChRJTUdfQVNQRUNUX1JBVElPXzJfMxAGEhgKFElNR19BU1BFQ1RfUkFUSU9fM18yEAcSGQoVSU1HX0FTUEVDVF9SQVRJT19BVVRPEAgSGwoXSU1HX0FTUEVDVF9SQVRJT185XzE5XzUQCRIbChdJTUdfQVNQRUNUX1JBVElPXzE5XzVfORAKEhkKFUlNR19BU1BFQ1RfUkFUSU9fOV8yMBALEhkKFUlNR19BU1BFQ1RfUkFUSU9fMjBfORAMEhgKFElNR19BU1BFQ1RfUkFUSU9fMV8yEA0SGAoUSU1HX0FTUEVDVF9SQVRJT18yXzEQDipbCg9JbWFnZVJlc29sdXRpb24SGgoWSU1HX1JFU09MVVRJT05fSU5WQUxJRBAAEhUKEUlNR19SRVNPTFVUSU9OXzFLEAESFQoRSU1HX1JFU09MVVRJT05fMksQAjJPCgVJbWFnZRJGCg1HZW5lcmF0ZUltYWdlEh0ueGFpX2FwaS5HZW5lcmF0ZUltYWdlUmVxdWVzdBoWLnhhaV9hcGkuSW1hZ2VSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_xai_api_v1_usage]);
 
 /**
- * DOC message xai_api.GenerateImageRequest
+ * Input of GenerateImage.
  *
  * @generated from message xai_api.GenerateImageRequest
  */
 export type GenerateImageRequest = Message<"xai_api.GenerateImageRequest"> & {
   /**
-   * DOC field prompt
+   * What to draw, or the edit to make.
    *
    * @generated from field: string prompt = 1;
    */
   prompt: string;
 
   /**
-   * DOC field image
+   * Single image to edit; unset for text-to-image.
    *
    * @generated from field: xai_api.ImageUrlContent image = 5;
    */
   image?: ImageUrlContent | undefined;
 
   /**
-   * DOC field model
+   * Image model name, e.g. grok-imagine-image.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field n
+   * Number of images, 1–10; unset means 1.
    *
    * @generated from field: optional int32 n = 3;
    */
   n?: number | undefined;
 
   /**
-   * DOC field user
+   * Optional end-user ID, used for abuse monitoring.
    *
    * @generated from field: string user = 4;
    */
   user: string;
 
   /**
-   * DOC field format
+   * IMG_FORMAT_URL (temporary link) or IMG_FORMAT_BASE64 (data URL).
    *
    * @generated from field: xai_api.ImageFormat format = 11;
    */
   format: ImageFormat;
 
   /**
-   * DOC field quality
+   * Quality tier; unset uses the model default.
    *
    * @generated from field: optional xai_api.ImageQuality quality = 12;
    */
   quality?: ImageQuality | undefined;
 
   /**
-   * DOC field aspect_ratio
+   * Output shape; unset uses the model default.
    *
    * @generated from field: optional xai_api.ImageAspectRatio aspect_ratio = 14;
    */
   aspectRatio?: ImageAspectRatio | undefined;
 
   /**
-   * DOC field resolution
+   * Output resolution; unset uses 1k.
    *
    * @generated from field: optional xai_api.ImageResolution resolution = 15;
    */
   resolution?: ImageResolution | undefined;
 
   /**
-   * DOC field images
+   * Several images to edit or combine together; use instead of image.
    *
    * @generated from field: repeated xai_api.ImageUrlContent images = 17;
    */
   images: ImageUrlContent[];
 
   /**
-   * DOC field storage_options
+   * Also save the outputs to Files, optionally with a public URL.
    *
    * @generated from field: optional xai_api.StorageOptions storage_options = 19;
    */
@@ -108,27 +108,27 @@ export const GenerateImageRequestSchema: GenMessage<GenerateImageRequest> = /*@_
   messageDesc(file_xai_api_v1_image, 0);
 
 /**
- * DOC message xai_api.StorageOptions
+ * Saves generated media to Files storage.
  *
  * @generated from message xai_api.StorageOptions
  */
 export type StorageOptions = Message<"xai_api.StorageOptions"> & {
   /**
-   * DOC field filename
+   * Name for the stored file.
    *
    * @generated from field: string filename = 1;
    */
   filename: string;
 
   /**
-   * DOC field expires_after
+   * Seconds until the stored file is deleted (3600–2592000); unset keeps it.
    *
    * @generated from field: optional int64 expires_after = 2;
    */
   expiresAfter?: bigint | undefined;
 
   /**
-   * DOC field public_url
+   * Also create a public URL; unset keeps the file private.
    *
    * @generated from field: optional xai_api.PublicUrlOptions public_url = 3;
    */
@@ -143,13 +143,13 @@ export const StorageOptionsSchema: GenMessage<StorageOptions> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_image, 1);
 
 /**
- * DOC message xai_api.PublicUrlOptions
+ * Public URL settings for stored output.
  *
  * @generated from message xai_api.PublicUrlOptions
  */
 export type PublicUrlOptions = Message<"xai_api.PublicUrlOptions"> & {
   /**
-   * DOC field expires_after
+   * Seconds until the URL expires (3600–2592000); unset follows the file's expiry.
    *
    * @generated from field: optional int64 expires_after = 1;
    */
@@ -164,48 +164,48 @@ export const PublicUrlOptionsSchema: GenMessage<PublicUrlOptions> = /*@__PURE__*
   messageDesc(file_xai_api_v1_image, 2);
 
 /**
- * DOC message xai_api.FileOutput
+ * Where generated media was stored in Files.
  *
  * @generated from message xai_api.FileOutput
  */
 export type FileOutput = Message<"xai_api.FileOutput"> & {
   /**
-   * DOC field file_id
+   * ID of the stored file.
    *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * DOC field filename
+   * Name of the stored file.
    *
    * @generated from field: string filename = 2;
    */
   filename: string;
 
   /**
-   * DOC field public_url
+   * Public URL, if one was requested and created.
    *
    * @generated from field: optional string public_url = 4;
    */
   publicUrl?: string | undefined;
 
   /**
-   * DOC field public_url_expires_at
+   * When the public URL expires; unset if it never does.
    *
    * @generated from field: optional google.protobuf.Timestamp public_url_expires_at = 5;
    */
   publicUrlExpiresAt?: Timestamp | undefined;
 
   /**
-   * DOC field expires_at
+   * When the stored file expires; unset if it never does.
    *
    * @generated from field: optional google.protobuf.Timestamp expires_at = 6;
    */
   expiresAt?: Timestamp | undefined;
 
   /**
-   * DOC field public_url_error
+   * Why the public URL could not be created; unset on success.
    *
    * @generated from field: optional string public_url_error = 7;
    */
@@ -220,27 +220,27 @@ export const FileOutputSchema: GenMessage<FileOutput> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_image, 3);
 
 /**
- * DOC message xai_api.ImageResponse
+ * Result of GenerateImage.
  *
  * @generated from message xai_api.ImageResponse
  */
 export type ImageResponse = Message<"xai_api.ImageResponse"> & {
   /**
-   * DOC field images
+   * Generated images.
    *
    * @generated from field: repeated xai_api.GeneratedImage images = 1;
    */
   images: GeneratedImage[];
 
   /**
-   * DOC field model
+   * Model that produced them.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field usage
+   * Usage and cost of the request.
    *
    * @generated from field: xai_api.SamplingUsage usage = 3;
    */
@@ -255,19 +255,19 @@ export const ImageResponseSchema: GenMessage<ImageResponse> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_image, 4);
 
 /**
- * DOC message xai_api.GeneratedImage
+ * One generated image.
  *
  * @generated from message xai_api.GeneratedImage
  */
 export type GeneratedImage = Message<"xai_api.GeneratedImage"> & {
   /**
-   * DOC oneof image
+   * Set at most one of: base64, url; follows the requested format.
    *
    * @generated from oneof xai_api.GeneratedImage.image
    */
   image: {
     /**
-     * DOC field base64
+     * Image as a data URL (data:image/jpeg;base64,…).
      *
      * @generated from field: string base64 = 1;
      */
@@ -275,7 +275,7 @@ export type GeneratedImage = Message<"xai_api.GeneratedImage"> & {
     case: "base64";
   } | {
     /**
-     * DOC field url
+     * Temporary image URL; fetch or store it promptly.
      *
      * @generated from field: string url = 3;
      */
@@ -284,21 +284,21 @@ export type GeneratedImage = Message<"xai_api.GeneratedImage"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * DOC field respect_moderation
+   * False if moderation blocked this image (its data is then empty).
    *
    * @generated from field: bool respect_moderation = 4;
    */
   respectModeration: boolean;
 
   /**
-   * DOC field file_output
+   * Stored copy, when storage_options was set.
    *
    * @generated from field: optional xai_api.FileOutput file_output = 8;
    */
   fileOutput?: FileOutput | undefined;
 
   /**
-   * DOC field storage_error
+   * Why storing the output failed; unset on success.
    *
    * @generated from field: optional string storage_error = 9;
    */
@@ -313,19 +313,19 @@ export const GeneratedImageSchema: GenMessage<GeneratedImage> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_image, 5);
 
 /**
- * DOC message xai_api.ImageUrlContent
+ * An image input, given by URL, data URL or stored file.
  *
  * @generated from message xai_api.ImageUrlContent
  */
 export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
   /**
-   * DOC oneof source
+   * Set at most one of: image_url, file_id. Where to read the image.
    *
    * @generated from oneof xai_api.ImageUrlContent.source
    */
   source: {
     /**
-     * DOC field image_url
+     * Public http(s) URL or base64 data URL of the image.
      *
      * @generated from field: string image_url = 1;
      */
@@ -333,7 +333,7 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
     case: "imageUrl";
   } | {
     /**
-     * DOC field file_id
+     * ID of an uploaded image file.
      *
      * @generated from field: string file_id = 3;
      */
@@ -342,7 +342,7 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * DOC field detail
+   * How finely a model inspects the image when reading it; DETAIL_AUTO if unsure.
    *
    * @generated from field: xai_api.ImageDetail detail = 2;
    */
@@ -357,34 +357,34 @@ export const ImageUrlContentSchema: GenMessage<ImageUrlContent> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_image, 6);
 
 /**
- * DOC enum xai_api.ImageDetail
+ * Resolution at which a model views an input image.
  *
  * @generated from enum xai_api.ImageDetail
  */
 export enum ImageDetail {
   /**
-   * DOC value DETAIL_INVALID
+   * Unset; not to be sent.
    *
    * @generated from enum value: DETAIL_INVALID = 0;
    */
   DETAIL_INVALID = 0,
 
   /**
-   * DOC value DETAIL_AUTO
+   * Server chooses.
    *
    * @generated from enum value: DETAIL_AUTO = 1;
    */
   DETAIL_AUTO = 1,
 
   /**
-   * DOC value DETAIL_LOW
+   * Low resolution, fewer tokens.
    *
    * @generated from enum value: DETAIL_LOW = 2;
    */
   DETAIL_LOW = 2,
 
   /**
-   * DOC value DETAIL_HIGH
+   * Full detail, more tokens.
    *
    * @generated from enum value: DETAIL_HIGH = 3;
    */
@@ -398,27 +398,27 @@ export const ImageDetailSchema: GenEnum<ImageDetail> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_image, 0);
 
 /**
- * DOC enum xai_api.ImageFormat
+ * Encoding of returned images.
  *
  * @generated from enum xai_api.ImageFormat
  */
 export enum ImageFormat {
   /**
-   * DOC value IMG_FORMAT_INVALID
+   * Unset; not to be sent.
    *
    * @generated from enum value: IMG_FORMAT_INVALID = 0;
    */
   IMG_FORMAT_INVALID = 0,
 
   /**
-   * DOC value IMG_FORMAT_BASE64
+   * Inline base64 data URL.
    *
    * @generated from enum value: IMG_FORMAT_BASE64 = 1;
    */
   IMG_FORMAT_BASE64 = 1,
 
   /**
-   * DOC value IMG_FORMAT_URL
+   * Temporary hosted URL.
    *
    * @generated from enum value: IMG_FORMAT_URL = 2;
    */
@@ -432,34 +432,34 @@ export const ImageFormatSchema: GenEnum<ImageFormat> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_image, 1);
 
 /**
- * DOC enum xai_api.ImageQuality
+ * Output quality tier.
  *
  * @generated from enum xai_api.ImageQuality
  */
 export enum ImageQuality {
   /**
-   * DOC value IMG_QUALITY_INVALID
+   * Unset; model default.
    *
    * @generated from enum value: IMG_QUALITY_INVALID = 0;
    */
   IMG_QUALITY_INVALID = 0,
 
   /**
-   * DOC value IMG_QUALITY_LOW
+   * Low quality, cheapest.
    *
    * @generated from enum value: IMG_QUALITY_LOW = 1;
    */
   IMG_QUALITY_LOW = 1,
 
   /**
-   * DOC value IMG_QUALITY_MEDIUM
+   * Medium quality.
    *
    * @generated from enum value: IMG_QUALITY_MEDIUM = 2;
    */
   IMG_QUALITY_MEDIUM = 2,
 
   /**
-   * DOC value IMG_QUALITY_HIGH
+   * High quality.
    *
    * @generated from enum value: IMG_QUALITY_HIGH = 3;
    */
@@ -473,111 +473,111 @@ export const ImageQualitySchema: GenEnum<ImageQuality> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_image, 2);
 
 /**
- * DOC enum xai_api.ImageAspectRatio
+ * Width:height shape of generated images.
  *
  * @generated from enum xai_api.ImageAspectRatio
  */
 export enum ImageAspectRatio {
   /**
-   * DOC value IMG_ASPECT_RATIO_INVALID
+   * Unset; model default.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_INVALID = 0;
    */
   IMG_ASPECT_RATIO_INVALID = 0,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_1_1
+   * 1:1 square.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_1_1 = 1;
    */
   IMG_ASPECT_RATIO_1_1 = 1,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_3_4
+   * 3:4 portrait.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_3_4 = 2;
    */
   IMG_ASPECT_RATIO_3_4 = 2,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_4_3
+   * 4:3 landscape.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_4_3 = 3;
    */
   IMG_ASPECT_RATIO_4_3 = 3,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_9_16
+   * 9:16 portrait.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_9_16 = 4;
    */
   IMG_ASPECT_RATIO_9_16 = 4,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_16_9
+   * 16:9 landscape.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_16_9 = 5;
    */
   IMG_ASPECT_RATIO_16_9 = 5,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_2_3
+   * 2:3 portrait.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_2_3 = 6;
    */
   IMG_ASPECT_RATIO_2_3 = 6,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_3_2
+   * 3:2 landscape.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_3_2 = 7;
    */
   IMG_ASPECT_RATIO_3_2 = 7,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_AUTO
+   * Model picks a shape to suit the prompt.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_AUTO = 8;
    */
   IMG_ASPECT_RATIO_AUTO = 8,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_9_19_5
+   * 9:19.5 tall phone screen.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_9_19_5 = 9;
    */
   IMG_ASPECT_RATIO_9_19_5 = 9,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_19_5_9
+   * 19.5:9 wide phone screen.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_19_5_9 = 10;
    */
   IMG_ASPECT_RATIO_19_5_9 = 10,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_9_20
+   * 9:20 tall.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_9_20 = 11;
    */
   IMG_ASPECT_RATIO_9_20 = 11,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_20_9
+   * 20:9 wide.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_20_9 = 12;
    */
   IMG_ASPECT_RATIO_20_9 = 12,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_1_2
+   * 1:2 tall.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_1_2 = 13;
    */
   IMG_ASPECT_RATIO_1_2 = 13,
 
   /**
-   * DOC value IMG_ASPECT_RATIO_2_1
+   * 2:1 wide.
    *
    * @generated from enum value: IMG_ASPECT_RATIO_2_1 = 14;
    */
@@ -591,27 +591,27 @@ export const ImageAspectRatioSchema: GenEnum<ImageAspectRatio> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_image, 3);
 
 /**
- * DOC enum xai_api.ImageResolution
+ * Output resolution class.
  *
  * @generated from enum xai_api.ImageResolution
  */
 export enum ImageResolution {
   /**
-   * DOC value IMG_RESOLUTION_INVALID
+   * Unset; model default.
    *
    * @generated from enum value: IMG_RESOLUTION_INVALID = 0;
    */
   IMG_RESOLUTION_INVALID = 0,
 
   /**
-   * DOC value IMG_RESOLUTION_1K
+   * 1k (default).
    *
    * @generated from enum value: IMG_RESOLUTION_1K = 1;
    */
   IMG_RESOLUTION_1K = 1,
 
   /**
-   * DOC value IMG_RESOLUTION_2K
+   * 2k, more detail.
    *
    * @generated from enum value: IMG_RESOLUTION_2K = 2;
    */
@@ -625,13 +625,14 @@ export const ImageResolutionSchema: GenEnum<ImageResolution> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_image, 4);
 
 /**
- * DOC service xai_api.Image
+ * Generates and edits images.
  *
  * @generated from service xai_api.Image
  */
 export const Image: GenService<{
   /**
-   * DOC rpc GenerateImage
+   * Creates n images from a prompt, or edits the given image(s). Returns temporary URLs or base64
+   * data URLs plus usage; an empty image with respect_moderation=false was blocked by moderation.
    *
    * @generated from rpc xai_api.Image.GenerateImage
    */

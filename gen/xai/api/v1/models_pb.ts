@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/models.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Models service: list and describe the language, embedding and image models available to the key.
+
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { EmptySchema, Timestamp } from "@bufbuild/protobuf/wkt";
@@ -15,13 +17,13 @@ export const file_xai_api_v1_models: GenFile = /*@__PURE__*/
   fileDesc("Chd4YWkvYXBpL3YxL21vZGVscy5wcm90bxIHeGFpX2FwaSIfCg9HZXRNb2RlbFJlcXVlc3QSDAoEbmFtZRgBIAEoCSKfAwoNTGFuZ3VhZ2VNb2RlbBIMCgRuYW1lGAEgASgJEg8KB2FsaWFzZXMYCyADKAkSDwoHdmVyc2lvbhgCIAEoCRIrChBpbnB1dF9tb2RhbGl0aWVzGAMgAygOMhEueGFpX2FwaS5Nb2RhbGl0eRIsChFvdXRwdXRfbW9kYWxpdGllcxgEIAMoDjIRLnhhaV9hcGkuTW9kYWxpdHkSHwoXcHJvbXB0X3RleHRfdG9rZW5fcHJpY2UYBSABKAMSIAoYcHJvbXB0X2ltYWdlX3Rva2VuX3ByaWNlGAYgASgDEiEKGWNhY2hlZF9wcm9tcHRfdG9rZW5fcHJpY2UYDCABKAMSIwobY29tcGxldGlvbl90ZXh0X3Rva2VuX3ByaWNlGAcgASgDEhQKDHNlYXJjaF9wcmljZRgNIAEoAxIrCgdjcmVhdGVkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFtYXhfcHJvbXB0X2xlbmd0aBgJIAEoBRIaChJzeXN0ZW1fZmluZ2VycHJpbnQYCiABKAkiRAoaTGlzdExhbmd1YWdlTW9kZWxzUmVzcG9uc2USJgoGbW9kZWxzGAEgAygLMhYueGFpX2FwaS5MYW5ndWFnZU1vZGVsIqcCCg5FbWJlZGRpbmdNb2RlbBIMCgRuYW1lGAEgASgJEg8KB2FsaWFzZXMYCyADKAkSDwoHdmVyc2lvbhgCIAEoCRIrChBpbnB1dF9tb2RhbGl0aWVzGAMgAygOMhEueGFpX2FwaS5Nb2RhbGl0eRIsChFvdXRwdXRfbW9kYWxpdGllcxgEIAMoDjIRLnhhaV9hcGkuTW9kYWxpdHkSHwoXcHJvbXB0X3RleHRfdG9rZW5fcHJpY2UYBSABKAMSIAoYcHJvbXB0X2ltYWdlX3Rva2VuX3ByaWNlGAYgASgDEisKB2NyZWF0ZWQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhoKEnN5c3RlbV9maW5nZXJwcmludBgIIAEoCSJGChtMaXN0RW1iZWRkaW5nTW9kZWxzUmVzcG9uc2USJwoGbW9kZWxzGAEgAygLMhcueGFpX2FwaS5FbWJlZGRpbmdNb2RlbCKaAgoUSW1hZ2VHZW5lcmF0aW9uTW9kZWwSDAoEbmFtZRgBIAEoCRIPCgdhbGlhc2VzGAsgAygJEg8KB3ZlcnNpb24YAiABKAkSKwoQaW5wdXRfbW9kYWxpdGllcxgDIAMoDjIRLnhhaV9hcGkuTW9kYWxpdHkSLAoRb3V0cHV0X21vZGFsaXRpZXMYBiADKA4yES54YWlfYXBpLk1vZGFsaXR5EhMKC2ltYWdlX3ByaWNlGAwgASgDEisKB2NyZWF0ZWQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhkKEW1heF9wcm9tcHRfbGVuZ3RoGAkgASgFEhoKEnN5c3RlbV9maW5nZXJwcmludBgKIAEoCSJSCiFMaXN0SW1hZ2VHZW5lcmF0aW9uTW9kZWxzUmVzcG9uc2USLQoGbW9kZWxzGAEgAygLMh0ueGFpX2FwaS5JbWFnZUdlbmVyYXRpb25Nb2RlbCpECghNb2RhbGl0eRIUChBJTlZBTElEX01PREFMSVRZEAASCAoEVEVYVBABEgkKBUlNQUdFEAISDQoJRU1CRURESU5HEAMy8wMKBk1vZGVscxJRChJMaXN0TGFuZ3VhZ2VNb2RlbHMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaIy54YWlfYXBpLkxpc3RMYW5ndWFnZU1vZGVsc1Jlc3BvbnNlElMKE0xpc3RFbWJlZGRpbmdNb2RlbHMSFi5nb29nbGUucHJvdG9idWYuRW1wdHkaJC54YWlfYXBpLkxpc3RFbWJlZGRpbmdNb2RlbHNSZXNwb25zZRJfChlMaXN0SW1hZ2VHZW5lcmF0aW9uTW9kZWxzEhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5GioueGFpX2FwaS5MaXN0SW1hZ2VHZW5lcmF0aW9uTW9kZWxzUmVzcG9uc2USRAoQR2V0TGFuZ3VhZ2VNb2RlbBIYLnhhaV9hcGkuR2V0TW9kZWxSZXF1ZXN0GhYueGFpX2FwaS5MYW5ndWFnZU1vZGVsEkYKEUdldEVtYmVkZGluZ01vZGVsEhgueGFpX2FwaS5HZXRNb2RlbFJlcXVlc3QaFy54YWlfYXBpLkVtYmVkZGluZ01vZGVsElIKF0dldEltYWdlR2VuZXJhdGlvbk1vZGVsEhgueGFpX2FwaS5HZXRNb2RlbFJlcXVlc3QaHS54YWlfYXBpLkltYWdlR2VuZXJhdGlvbk1vZGVsYgZwcm90bzM", [file_google_protobuf_empty, file_google_protobuf_timestamp]);
 
 /**
- * DOC message xai_api.GetModelRequest
+ * Names the model to look up.
  *
  * @generated from message xai_api.GetModelRequest
  */
 export type GetModelRequest = Message<"xai_api.GetModelRequest"> & {
   /**
-   * DOC field name
+   * Model name or one of its aliases, e.g. grok-4.
    *
    * @generated from field: string name = 1;
    */
@@ -36,97 +38,97 @@ export const GetModelRequestSchema: GenMessage<GetModelRequest> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_models, 0);
 
 /**
- * DOC message xai_api.LanguageModel
+ * A chat/language model with its capabilities and prices.
  *
  * @generated from message xai_api.LanguageModel
  */
 export type LanguageModel = Message<"xai_api.LanguageModel"> & {
   /**
-   * DOC field name
+   * Canonical model name to use in requests.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field aliases
+   * Other names accepted for this model in requests.
    *
    * @generated from field: repeated string aliases = 11;
    */
   aliases: string[];
 
   /**
-   * DOC field version
+   * Version of the model.
    *
    * @generated from field: string version = 2;
    */
   version: string;
 
   /**
-   * DOC field input_modalities
+   * Kinds of input the model accepts.
    *
    * @generated from field: repeated xai_api.Modality input_modalities = 3;
    */
   inputModalities: Modality[];
 
   /**
-   * DOC field output_modalities
+   * Kinds of output the model produces.
    *
    * @generated from field: repeated xai_api.Modality output_modalities = 4;
    */
   outputModalities: Modality[];
 
   /**
-   * DOC field prompt_text_token_price
+   * Price of input text tokens, in 1/100 US cents per million tokens (30000 = $3/M).
    *
    * @generated from field: int64 prompt_text_token_price = 5;
    */
   promptTextTokenPrice: bigint;
 
   /**
-   * DOC field prompt_image_token_price
+   * Price of input image tokens, in 1/100 US cents per million tokens.
    *
    * @generated from field: int64 prompt_image_token_price = 6;
    */
   promptImageTokenPrice: bigint;
 
   /**
-   * DOC field cached_prompt_token_price
+   * Price of prompt tokens served from cache, in 1/100 US cents per million tokens.
    *
    * @generated from field: int64 cached_prompt_token_price = 12;
    */
   cachedPromptTokenPrice: bigint;
 
   /**
-   * DOC field completion_text_token_price
+   * Price of output (and reasoning) tokens, in 1/100 US cents per million tokens.
    *
    * @generated from field: int64 completion_text_token_price = 7;
    */
   completionTextTokenPrice: bigint;
 
   /**
-   * DOC field search_price
+   * Price of server-side search use, in 1/100 US cents per million searches.
    *
    * @generated from field: int64 search_price = 13;
    */
   searchPrice: bigint;
 
   /**
-   * DOC field created
+   * When the model was released.
    *
    * @generated from field: google.protobuf.Timestamp created = 8;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field max_prompt_length
+   * Context window: most tokens a prompt may hold.
    *
    * @generated from field: int32 max_prompt_length = 9;
    */
   maxPromptLength: number;
 
   /**
-   * DOC field system_fingerprint
+   * Identifies the current backend configuration serving the model.
    *
    * @generated from field: string system_fingerprint = 10;
    */
@@ -141,13 +143,13 @@ export const LanguageModelSchema: GenMessage<LanguageModel> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_models, 1);
 
 /**
- * DOC message xai_api.ListLanguageModelsResponse
+ * All language models available to the key.
  *
  * @generated from message xai_api.ListLanguageModelsResponse
  */
 export type ListLanguageModelsResponse = Message<"xai_api.ListLanguageModelsResponse"> & {
   /**
-   * DOC field models
+   * The models.
    *
    * @generated from field: repeated xai_api.LanguageModel models = 1;
    */
@@ -162,69 +164,69 @@ export const ListLanguageModelsResponseSchema: GenMessage<ListLanguageModelsResp
   messageDesc(file_xai_api_v1_models, 2);
 
 /**
- * DOC message xai_api.EmbeddingModel
+ * An embedding model with its capabilities and prices.
  *
  * @generated from message xai_api.EmbeddingModel
  */
 export type EmbeddingModel = Message<"xai_api.EmbeddingModel"> & {
   /**
-   * DOC field name
+   * Canonical model name to use in requests.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field aliases
+   * Other names accepted for this model in requests.
    *
    * @generated from field: repeated string aliases = 11;
    */
   aliases: string[];
 
   /**
-   * DOC field version
+   * Version of the model.
    *
    * @generated from field: string version = 2;
    */
   version: string;
 
   /**
-   * DOC field input_modalities
+   * Kinds of input the model accepts.
    *
    * @generated from field: repeated xai_api.Modality input_modalities = 3;
    */
   inputModalities: Modality[];
 
   /**
-   * DOC field output_modalities
+   * Kinds of output the model produces.
    *
    * @generated from field: repeated xai_api.Modality output_modalities = 4;
    */
   outputModalities: Modality[];
 
   /**
-   * DOC field prompt_text_token_price
+   * Price of input text tokens, in 1/100 US cents per million tokens (30000 = $3/M).
    *
    * @generated from field: int64 prompt_text_token_price = 5;
    */
   promptTextTokenPrice: bigint;
 
   /**
-   * DOC field prompt_image_token_price
+   * Price of input image tokens, in 1/100 US cents per million tokens.
    *
    * @generated from field: int64 prompt_image_token_price = 6;
    */
   promptImageTokenPrice: bigint;
 
   /**
-   * DOC field created
+   * When the model was released.
    *
    * @generated from field: google.protobuf.Timestamp created = 7;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field system_fingerprint
+   * Identifies the current backend configuration serving the model.
    *
    * @generated from field: string system_fingerprint = 8;
    */
@@ -239,13 +241,13 @@ export const EmbeddingModelSchema: GenMessage<EmbeddingModel> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_models, 3);
 
 /**
- * DOC message xai_api.ListEmbeddingModelsResponse
+ * All embedding models available to the key.
  *
  * @generated from message xai_api.ListEmbeddingModelsResponse
  */
 export type ListEmbeddingModelsResponse = Message<"xai_api.ListEmbeddingModelsResponse"> & {
   /**
-   * DOC field models
+   * The models.
    *
    * @generated from field: repeated xai_api.EmbeddingModel models = 1;
    */
@@ -260,69 +262,69 @@ export const ListEmbeddingModelsResponseSchema: GenMessage<ListEmbeddingModelsRe
   messageDesc(file_xai_api_v1_models, 4);
 
 /**
- * DOC message xai_api.ImageGenerationModel
+ * An image generation model with its capabilities and price.
  *
  * @generated from message xai_api.ImageGenerationModel
  */
 export type ImageGenerationModel = Message<"xai_api.ImageGenerationModel"> & {
   /**
-   * DOC field name
+   * Canonical model name to use in requests.
    *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * DOC field aliases
+   * Other names accepted for this model in requests.
    *
    * @generated from field: repeated string aliases = 11;
    */
   aliases: string[];
 
   /**
-   * DOC field version
+   * Version of the model.
    *
    * @generated from field: string version = 2;
    */
   version: string;
 
   /**
-   * DOC field input_modalities
+   * Kinds of input the model accepts.
    *
    * @generated from field: repeated xai_api.Modality input_modalities = 3;
    */
   inputModalities: Modality[];
 
   /**
-   * DOC field output_modalities
+   * Kinds of output the model produces.
    *
    * @generated from field: repeated xai_api.Modality output_modalities = 6;
    */
   outputModalities: Modality[];
 
   /**
-   * DOC field image_price
+   * Price per generated image, in US cents as reported by the server.
    *
    * @generated from field: int64 image_price = 12;
    */
   imagePrice: bigint;
 
   /**
-   * DOC field created
+   * When the model was released.
    *
    * @generated from field: google.protobuf.Timestamp created = 8;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field max_prompt_length
+   * Longest accepted prompt, in tokens.
    *
    * @generated from field: int32 max_prompt_length = 9;
    */
   maxPromptLength: number;
 
   /**
-   * DOC field system_fingerprint
+   * Identifies the current backend configuration serving the model.
    *
    * @generated from field: string system_fingerprint = 10;
    */
@@ -337,13 +339,13 @@ export const ImageGenerationModelSchema: GenMessage<ImageGenerationModel> = /*@_
   messageDesc(file_xai_api_v1_models, 5);
 
 /**
- * DOC message xai_api.ListImageGenerationModelsResponse
+ * All image generation models available to the key.
  *
  * @generated from message xai_api.ListImageGenerationModelsResponse
  */
 export type ListImageGenerationModelsResponse = Message<"xai_api.ListImageGenerationModelsResponse"> & {
   /**
-   * DOC field models
+   * The models.
    *
    * @generated from field: repeated xai_api.ImageGenerationModel models = 1;
    */
@@ -358,34 +360,34 @@ export const ListImageGenerationModelsResponseSchema: GenMessage<ListImageGenera
   messageDesc(file_xai_api_v1_models, 6);
 
 /**
- * DOC enum xai_api.Modality
+ * A kind of data a model takes in or produces.
  *
  * @generated from enum xai_api.Modality
  */
 export enum Modality {
   /**
-   * DOC value INVALID_MODALITY
+   * Unset; not a real modality.
    *
    * @generated from enum value: INVALID_MODALITY = 0;
    */
   INVALID_MODALITY = 0,
 
   /**
-   * DOC value TEXT
+   * Text.
    *
    * @generated from enum value: TEXT = 1;
    */
   TEXT = 1,
 
   /**
-   * DOC value IMAGE
+   * Images.
    *
    * @generated from enum value: IMAGE = 2;
    */
   IMAGE = 2,
 
   /**
-   * DOC value EMBEDDING
+   * Embedding vectors.
    *
    * @generated from enum value: EMBEDDING = 3;
    */
@@ -399,13 +401,14 @@ export const ModalitySchema: GenEnum<Modality> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_models, 0);
 
 /**
- * DOC service xai_api.Models
+ * Describes the models the API key can use, with capabilities and prices.
  *
  * @generated from service xai_api.Models
  */
 export const Models: GenService<{
   /**
-   * DOC rpc ListLanguageModels
+   * Lists every chat/language model available to the key, with modalities, context length and token prices.
+   * Use it to choose a model name for chat calls.
    *
    * @generated from rpc xai_api.Models.ListLanguageModels
    */
@@ -415,7 +418,7 @@ export const Models: GenService<{
     output: typeof ListLanguageModelsResponseSchema;
   },
   /**
-   * DOC rpc ListEmbeddingModels
+   * Lists every embedding model available to the key, with modalities and prices.
    *
    * @generated from rpc xai_api.Models.ListEmbeddingModels
    */
@@ -425,7 +428,7 @@ export const Models: GenService<{
     output: typeof ListEmbeddingModelsResponseSchema;
   },
   /**
-   * DOC rpc ListImageGenerationModels
+   * Lists every image generation model available to the key, with per-image prices.
    *
    * @generated from rpc xai_api.Models.ListImageGenerationModels
    */
@@ -435,7 +438,8 @@ export const Models: GenService<{
     output: typeof ListImageGenerationModelsResponseSchema;
   },
   /**
-   * DOC rpc GetLanguageModel
+   * Returns details of one language model by name or alias: modalities, context length, prices.
+   * Fails with NOT_FOUND for unknown names.
    *
    * @generated from rpc xai_api.Models.GetLanguageModel
    */
@@ -445,7 +449,7 @@ export const Models: GenService<{
     output: typeof LanguageModelSchema;
   },
   /**
-   * DOC rpc GetEmbeddingModel
+   * Returns details of one embedding model by name or alias.
    *
    * @generated from rpc xai_api.Models.GetEmbeddingModel
    */
@@ -455,7 +459,7 @@ export const Models: GenService<{
     output: typeof EmbeddingModelSchema;
   },
   /**
-   * DOC rpc GetImageGenerationModel
+   * Returns details of one image generation model by name or alias.
    *
    * @generated from rpc xai_api.Models.GetImageGenerationModel
    */

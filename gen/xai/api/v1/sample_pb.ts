@@ -17,97 +17,97 @@ export const file_xai_api_v1_sample: GenFile = /*@__PURE__*/
   fileDesc("Chd4YWkvYXBpL3YxL3NhbXBsZS5wcm90bxIHeGFpX2FwaSKYAwoRU2FtcGxlVGV4dFJlcXVlc3QSDgoGcHJvbXB0GAEgAygJEg0KBW1vZGVsGAMgASgJEg4KAW4YCCABKAVIAIgBARIXCgptYXhfdG9rZW5zGAcgASgFSAGIAQESEQoEc2VlZBgLIAEoBUgCiAEBEgwKBHN0b3AYDCADKAkSGAoLdGVtcGVyYXR1cmUYDiABKAJIA4gBARISCgV0b3BfcBgPIAEoAkgEiAEBEh4KEWZyZXF1ZW5jeV9wZW5hbHR5GA0gASgCSAWIAQESEAoIbG9ncHJvYnMYBSABKAgSHQoQcHJlc2VuY2VfcGVuYWx0eRgJIAEoAkgGiAEBEhkKDHRvcF9sb2dwcm9icxgGIAEoBUgHiAEBEgwKBHVzZXIYESABKAlCBAoCX25CDQoLX21heF90b2tlbnNCBwoFX3NlZWRCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIUChJfZnJlcXVlbmN5X3BlbmFsdHlCEwoRX3ByZXNlbmNlX3BlbmFsdHlCDwoNX3RvcF9sb2dwcm9icyLHAQoSU2FtcGxlVGV4dFJlc3BvbnNlEgoKAmlkGAEgASgJEiYKB2Nob2ljZXMYAiADKAsyFS54YWlfYXBpLlNhbXBsZUNob2ljZRIrCgdjcmVhdGVkGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVtb2RlbBgGIAEoCRIaChJzeXN0ZW1fZmluZ2VycHJpbnQYByABKAkSJQoFdXNhZ2UYCSABKAsyFi54YWlfYXBpLlNhbXBsaW5nVXNhZ2UiWQoMU2FtcGxlQ2hvaWNlEiwKDWZpbmlzaF9yZWFzb24YASABKA4yFS54YWlfYXBpLkZpbmlzaFJlYXNvbhINCgVpbmRleBgCIAEoBRIMCgR0ZXh0GAMgASgJKo0BCgxGaW5pc2hSZWFzb24SEgoOUkVBU09OX0lOVkFMSUQQABISCg5SRUFTT05fTUFYX0xFThABEhYKElJFQVNPTl9NQVhfQ09OVEVYVBACEg8KC1JFQVNPTl9TVE9QEAMSFQoRUkVBU09OX1RPT0xfQ0FMTFMQBBIVChFSRUFTT05fVElNRV9MSU1JVBAFMqEBCgZTYW1wbGUSRQoKU2FtcGxlVGV4dBIaLnhhaV9hcGkuU2FtcGxlVGV4dFJlcXVlc3QaGy54YWlfYXBpLlNhbXBsZVRleHRSZXNwb25zZRJQChNTYW1wbGVUZXh0U3RyZWFtaW5nEhoueGFpX2FwaS5TYW1wbGVUZXh0UmVxdWVzdBobLnhhaV9hcGkuU2FtcGxlVGV4dFJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_xai_api_v1_usage]);
 
 /**
- * DOC message xai_api.SampleTextRequest
+ * Input of SampleText and SampleTextStreaming.
  *
  * @generated from message xai_api.SampleTextRequest
  */
 export type SampleTextRequest = Message<"xai_api.SampleTextRequest"> & {
   /**
-   * DOC field prompt
+   * Text prompt(s) to continue.
    *
    * @generated from field: repeated string prompt = 1;
    */
   prompt: string[];
 
   /**
-   * DOC field model
+   * Language model name.
    *
    * @generated from field: string model = 3;
    */
   model: string;
 
   /**
-   * DOC field n
+   * Completions to generate; unset means 1.
    *
    * @generated from field: optional int32 n = 8;
    */
   n?: number | undefined;
 
   /**
-   * DOC field max_tokens
+   * Max tokens to generate; unset is limited only by the context window.
    *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
 
   /**
-   * DOC field seed
+   * Seed for best-effort reproducible sampling; unset is random.
    *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
 
   /**
-   * DOC field stop
+   * Sequences that end generation when produced; not included in the output.
    *
    * @generated from field: repeated string stop = 12;
    */
   stop: string[];
 
   /**
-   * DOC field temperature
+   * Sampling randomness, 0–2; lower is more deterministic. Unset uses 1.
    *
    * @generated from field: optional float temperature = 14;
    */
   temperature?: number | undefined;
 
   /**
-   * DOC field top_p
+   * Nucleus sampling probability mass, 0–1; unset uses 1.
    *
    * @generated from field: optional float top_p = 15;
    */
   topP?: number | undefined;
 
   /**
-   * DOC field frequency_penalty
+   * -2 to 2; positive values discourage tokens in proportion to their count so far. Unset is 0.
    *
    * @generated from field: optional float frequency_penalty = 13;
    */
   frequencyPenalty?: number | undefined;
 
   /**
-   * DOC field logprobs
+   * Return log probabilities of the output tokens.
    *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
 
   /**
-   * DOC field presence_penalty
+   * -2 to 2; positive values discourage tokens that already appeared. Unset is 0.
    *
    * @generated from field: optional float presence_penalty = 9;
    */
   presencePenalty?: number | undefined;
 
   /**
-   * DOC field top_logprobs
+   * Most likely alternatives to return per token (0–8); needs logprobs.
    *
    * @generated from field: optional int32 top_logprobs = 6;
    */
   topLogprobs?: number | undefined;
 
   /**
-   * DOC field user
+   * Optional end-user ID, used for abuse monitoring.
    *
    * @generated from field: string user = 17;
    */
@@ -122,48 +122,48 @@ export const SampleTextRequestSchema: GenMessage<SampleTextRequest> = /*@__PURE_
   messageDesc(file_xai_api_v1_sample, 0);
 
 /**
- * DOC message xai_api.SampleTextResponse
+ * Completions of a SampleText request, or one streamed chunk of them.
  *
  * @generated from message xai_api.SampleTextResponse
  */
 export type SampleTextResponse = Message<"xai_api.SampleTextResponse"> & {
   /**
-   * DOC field id
+   * Request ID.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * DOC field choices
+   * Generated completions.
    *
    * @generated from field: repeated xai_api.SampleChoice choices = 2;
    */
   choices: SampleChoice[];
 
   /**
-   * DOC field created
+   * When the response was created.
    *
    * @generated from field: google.protobuf.Timestamp created = 5;
    */
   created?: Timestamp | undefined;
 
   /**
-   * DOC field model
+   * Model that served the request.
    *
    * @generated from field: string model = 6;
    */
   model: string;
 
   /**
-   * DOC field system_fingerprint
+   * Identifier of the serving configuration, for reproducibility checks.
    *
    * @generated from field: string system_fingerprint = 7;
    */
   systemFingerprint: string;
 
   /**
-   * DOC field usage
+   * Token usage and cost.
    *
    * @generated from field: xai_api.SamplingUsage usage = 9;
    */
@@ -178,27 +178,27 @@ export const SampleTextResponseSchema: GenMessage<SampleTextResponse> = /*@__PUR
   messageDesc(file_xai_api_v1_sample, 1);
 
 /**
- * DOC message xai_api.SampleChoice
+ * One generated completion.
  *
  * @generated from message xai_api.SampleChoice
  */
 export type SampleChoice = Message<"xai_api.SampleChoice"> & {
   /**
-   * DOC field finish_reason
+   * Why generation stopped; unset while still generating.
    *
    * @generated from field: xai_api.FinishReason finish_reason = 1;
    */
   finishReason: FinishReason;
 
   /**
-   * DOC field index
+   * Position of this choice among the n generated.
    *
    * @generated from field: int32 index = 2;
    */
   index: number;
 
   /**
-   * DOC field text
+   * Generated text (a fragment when streaming).
    *
    * @generated from field: string text = 3;
    */
@@ -213,48 +213,48 @@ export const SampleChoiceSchema: GenMessage<SampleChoice> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_sample, 2);
 
 /**
- * DOC enum xai_api.FinishReason
+ * Why the model stopped generating.
  *
  * @generated from enum xai_api.FinishReason
  */
 export enum FinishReason {
   /**
-   * DOC value REASON_INVALID
+   * Unset; generation not finished.
    *
    * @generated from enum value: REASON_INVALID = 0;
    */
   REASON_INVALID = 0,
 
   /**
-   * DOC value REASON_MAX_LEN
+   * Reached max_tokens.
    *
    * @generated from enum value: REASON_MAX_LEN = 1;
    */
   REASON_MAX_LEN = 1,
 
   /**
-   * DOC value REASON_MAX_CONTEXT
+   * Reached the model's context window.
    *
    * @generated from enum value: REASON_MAX_CONTEXT = 2;
    */
   REASON_MAX_CONTEXT = 2,
 
   /**
-   * DOC value REASON_STOP
+   * Natural end or a stop sequence.
    *
    * @generated from enum value: REASON_STOP = 3;
    */
   REASON_STOP = 3,
 
   /**
-   * DOC value REASON_TOOL_CALLS
+   * Model asked to call tools.
    *
    * @generated from enum value: REASON_TOOL_CALLS = 4;
    */
   REASON_TOOL_CALLS = 4,
 
   /**
-   * DOC value REASON_TIME_LIMIT
+   * Reached the generation time limit.
    *
    * @generated from enum value: REASON_TIME_LIMIT = 5;
    */
@@ -268,13 +268,14 @@ export const FinishReasonSchema: GenEnum<FinishReason> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_sample, 0);
 
 /**
- * DOC service xai_api.Sample
+ * Completes raw text prompts (legacy; prefer Chat).
  *
  * @generated from service xai_api.Sample
  */
 export const Sample: GenService<{
   /**
-   * DOC rpc SampleText
+   * Continues raw text prompts without chat formatting and returns the completions with usage.
+   * Prefer Chat.GetCompletion for conversations.
    *
    * @generated from rpc xai_api.Sample.SampleText
    */
@@ -284,7 +285,7 @@ export const Sample: GenService<{
     output: typeof SampleTextResponseSchema;
   },
   /**
-   * DOC rpc SampleTextStreaming
+   * Like SampleText, but streams the output as it is generated; concatenate text per choice index.
    *
    * @generated from rpc xai_api.Sample.SampleTextStreaming
    */

@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/shared.proto (package shared, syntax proto3)
 /* eslint-disable */
 
+// Small types shared by several services, such as sort order for list calls.
+
 import type { GenEnum, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
 
@@ -12,27 +14,27 @@ export const file_xai_api_v1_shared: GenFile = /*@__PURE__*/
   fileDesc("Chd4YWkvYXBpL3YxL3NoYXJlZC5wcm90bxIGc2hhcmVkKlEKCE9yZGVyaW5nEhQKEE9SREVSSU5HX1VOS05PV04QABIWChJPUkRFUklOR19BU0NFTkRJTkcQARIXChNPUkRFUklOR19ERVNDRU5ESU5HEAJiBnByb3RvMw");
 
 /**
- * DOC enum shared.Ordering
+ * Sort direction for list results.
  *
  * @generated from enum shared.Ordering
  */
 export enum Ordering {
   /**
-   * DOC value ORDERING_UNKNOWN
+   * Unset; the server's default order applies.
    *
    * @generated from enum value: ORDERING_UNKNOWN = 0;
    */
   UNKNOWN = 0,
 
   /**
-   * DOC value ORDERING_ASCENDING
+   * Smallest or oldest first.
    *
    * @generated from enum value: ORDERING_ASCENDING = 1;
    */
   ASCENDING = 1,
 
   /**
-   * DOC value ORDERING_DESCENDING
+   * Largest or newest first.
    *
    * @generated from enum value: ORDERING_DESCENDING = 2;
    */

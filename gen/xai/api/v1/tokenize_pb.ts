@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/tokenize.proto (package xai_api, syntax proto3)
 /* eslint-disable */
 
+// Tokenize service: split text into the tokens a model would see.
+
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
@@ -13,27 +15,27 @@ export const file_xai_api_v1_tokenize: GenFile = /*@__PURE__*/
   fileDesc("Chl4YWkvYXBpL3YxL3Rva2VuaXplLnByb3RvEgd4YWlfYXBpIkAKE1Rva2VuaXplVGV4dFJlcXVlc3QSDAoEdGV4dBgBIAEoCRINCgVtb2RlbBgCIAEoCRIMCgR1c2VyGAMgASgJIkQKBVRva2VuEhAKCHRva2VuX2lkGAEgASgNEhQKDHN0cmluZ190b2tlbhgCIAEoCRITCgt0b2tlbl9ieXRlcxgEIAEoDCJFChRUb2tlbml6ZVRleHRSZXNwb25zZRIeCgZ0b2tlbnMYASADKAsyDi54YWlfYXBpLlRva2VuEg0KBW1vZGVsGAIgASgJMlcKCFRva2VuaXplEksKDFRva2VuaXplVGV4dBIcLnhhaV9hcGkuVG9rZW5pemVUZXh0UmVxdWVzdBodLnhhaV9hcGkuVG9rZW5pemVUZXh0UmVzcG9uc2ViBnByb3RvMw");
 
 /**
- * DOC message xai_api.TokenizeTextRequest
+ * Text to tokenize and the model whose tokenizer to use.
  *
  * @generated from message xai_api.TokenizeTextRequest
  */
 export type TokenizeTextRequest = Message<"xai_api.TokenizeTextRequest"> & {
   /**
-   * DOC field text
+   * Text to tokenize.
    *
    * @generated from field: string text = 1;
    */
   text: string;
 
   /**
-   * DOC field model
+   * Model name or alias whose tokenizer is used, e.g. grok-4.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field user
+   * Optional end-user identifier for abuse monitoring.
    *
    * @generated from field: string user = 3;
    */
@@ -48,27 +50,27 @@ export const TokenizeTextRequestSchema: GenMessage<TokenizeTextRequest> = /*@__P
   messageDesc(file_xai_api_v1_tokenize, 0);
 
 /**
- * DOC message xai_api.Token
+ * One token of the tokenized text.
  *
  * @generated from message xai_api.Token
  */
 export type Token = Message<"xai_api.Token"> & {
   /**
-   * DOC field token_id
+   * Token ID in the model's vocabulary.
    *
    * @generated from field: uint32 token_id = 1;
    */
   tokenId: number;
 
   /**
-   * DOC field string_token
+   * Text of the token; may be garbled when it holds part of a UTF-8 character.
    *
    * @generated from field: string string_token = 2;
    */
   stringToken: string;
 
   /**
-   * DOC field token_bytes
+   * Exact bytes of the token.
    *
    * @generated from field: bytes token_bytes = 4;
    */
@@ -83,20 +85,20 @@ export const TokenSchema: GenMessage<Token> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_tokenize, 1);
 
 /**
- * DOC message xai_api.TokenizeTextResponse
+ * The tokens of the text, in order.
  *
  * @generated from message xai_api.TokenizeTextResponse
  */
 export type TokenizeTextResponse = Message<"xai_api.TokenizeTextResponse"> & {
   /**
-   * DOC field tokens
+   * Tokens in order; their count is the token count.
    *
    * @generated from field: repeated xai_api.Token tokens = 1;
    */
   tokens: Token[];
 
   /**
-   * DOC field model
+   * Model whose tokenizer was used (aliases resolved).
    *
    * @generated from field: string model = 2;
    */
@@ -111,13 +113,14 @@ export const TokenizeTextResponseSchema: GenMessage<TokenizeTextResponse> = /*@_
   messageDesc(file_xai_api_v1_tokenize, 2);
 
 /**
- * DOC service xai_api.Tokenize
+ * Tokenizes text with a model's tokenizer.
  *
  * @generated from service xai_api.Tokenize
  */
 export const Tokenize: GenService<{
   /**
-   * DOC rpc TokenizeText
+   * Splits text into the tokens the given model would see and returns each token's ID and text.
+   * Use it to count tokens before a call; chat formatting adds a few tokens on top.
    *
    * @generated from rpc xai_api.Tokenize.TokenizeText
    */

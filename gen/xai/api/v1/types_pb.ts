@@ -2,6 +2,8 @@
 // @generated from file xai/api/v1/types.proto (package rag, syntax proto3)
 /* eslint-disable */
 
+// Retrieval index settings shared by collections: embedding model, chunking and vector metric.
+
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
@@ -13,13 +15,13 @@ export const file_xai_api_v1_types: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL3R5cGVzLnByb3RvEgNyYWciKAoSSW5kZXhDb25maWd1cmF0aW9uEhIKCm1vZGVsX25hbWUYASABKAkigwIKEkNodW5rQ29uZmlndXJhdGlvbhI2ChNjaGFyc19jb25maWd1cmF0aW9uGAEgASgLMhcucmFnLkNoYXJzQ29uZmlndXJhdGlvbkgAEjgKFHRva2Vuc19jb25maWd1cmF0aW9uGAIgASgLMhgucmFnLlRva2Vuc0NvbmZpZ3VyYXRpb25IABI2ChNieXRlc19jb25maWd1cmF0aW9uGAsgASgLMhcucmFnLkJ5dGVzQ29uZmlndXJhdGlvbkgAEhgKEHN0cmlwX3doaXRlc3BhY2UYAyABKAgSHwoXaW5qZWN0X25hbWVfaW50b19jaHVua3MYBCABKAhCCAoGY29uZmlnIk8KEkNoYXJzQ29uZmlndXJhdGlvbhIcChRtYXhfY2h1bmtfc2l6ZV9jaGFycxgBIAEoBRIbChNjaHVua19vdmVybGFwX2NoYXJzGAIgASgFImkKE1Rva2Vuc0NvbmZpZ3VyYXRpb24SHQoVbWF4X2NodW5rX3NpemVfdG9rZW5zGAEgASgFEhwKFGNodW5rX292ZXJsYXBfdG9rZW5zGAIgASgFEhUKDWVuY29kaW5nX25hbWUYAyABKAkiTwoSQnl0ZXNDb25maWd1cmF0aW9uEhwKFG1heF9jaHVua19zaXplX2J5dGVzGAEgASgFEhsKE2NodW5rX292ZXJsYXBfYnl0ZXMYAiABKAUqdwoKSE5TV01ldHJpYxIXChNITlNXX01FVFJJQ19VTktOT1dOEAASFgoSSE5TV19NRVRSSUNfQ09TSU5FEAESGQoVSE5TV19NRVRSSUNfRVVDTElERUFOEAISHQoZSE5TV19NRVRSSUNfSU5ORVJfUFJPRFVDVBADYgZwcm90bzM");
 
 /**
- * DOC message rag.IndexConfiguration
+ * How a collection's chunks are embedded for vector search.
  *
  * @generated from message rag.IndexConfiguration
  */
 export type IndexConfiguration = Message<"rag.IndexConfiguration"> & {
   /**
-   * DOC field model_name
+   * Embedding model used to index chunks (e.g. grok-embedding-small).
    *
    * @generated from field: string model_name = 1;
    */
@@ -34,19 +36,20 @@ export const IndexConfigurationSchema: GenMessage<IndexConfiguration> = /*@__PUR
   messageDesc(file_xai_api_v1_types, 0);
 
 /**
- * DOC message rag.ChunkConfiguration
+ * How documents are split into chunks before indexing.
  *
  * @generated from message rag.ChunkConfiguration
  */
 export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
   /**
-   * DOC oneof config
+   * Set at most one of: chars_configuration, tokens_configuration, bytes_configuration.
+   * Chooses the unit chunks are measured in; unset = server default.
    *
    * @generated from oneof rag.ChunkConfiguration.config
    */
   config: {
     /**
-     * DOC field chars_configuration
+     * Measure chunk size and overlap in characters.
      *
      * @generated from field: rag.CharsConfiguration chars_configuration = 1;
      */
@@ -54,7 +57,7 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
     case: "charsConfiguration";
   } | {
     /**
-     * DOC field tokens_configuration
+     * Measure chunk size and overlap in tokens.
      *
      * @generated from field: rag.TokensConfiguration tokens_configuration = 2;
      */
@@ -62,7 +65,7 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
     case: "tokensConfiguration";
   } | {
     /**
-     * DOC field bytes_configuration
+     * Measure chunk size and overlap in bytes.
      *
      * @generated from field: rag.BytesConfiguration bytes_configuration = 11;
      */
@@ -71,14 +74,14 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * DOC field strip_whitespace
+   * Trim surplus whitespace from chunk text before indexing.
    *
    * @generated from field: bool strip_whitespace = 3;
    */
   stripWhitespace: boolean;
 
   /**
-   * DOC field inject_name_into_chunks
+   * Prepend the document name to every chunk so it is embedded and searchable.
    *
    * @generated from field: bool inject_name_into_chunks = 4;
    */
@@ -93,20 +96,20 @@ export const ChunkConfigurationSchema: GenMessage<ChunkConfiguration> = /*@__PUR
   messageDesc(file_xai_api_v1_types, 1);
 
 /**
- * DOC message rag.CharsConfiguration
+ * Chunk sizes counted in characters.
  *
  * @generated from message rag.CharsConfiguration
  */
 export type CharsConfiguration = Message<"rag.CharsConfiguration"> & {
   /**
-   * DOC field max_chunk_size_chars
+   * Largest chunk, in characters.
    *
    * @generated from field: int32 max_chunk_size_chars = 1;
    */
   maxChunkSizeChars: number;
 
   /**
-   * DOC field chunk_overlap_chars
+   * Characters shared by consecutive chunks; keep below the chunk size.
    *
    * @generated from field: int32 chunk_overlap_chars = 2;
    */
@@ -121,27 +124,27 @@ export const CharsConfigurationSchema: GenMessage<CharsConfiguration> = /*@__PUR
   messageDesc(file_xai_api_v1_types, 2);
 
 /**
- * DOC message rag.TokensConfiguration
+ * Chunk sizes counted in tokens.
  *
  * @generated from message rag.TokensConfiguration
  */
 export type TokensConfiguration = Message<"rag.TokensConfiguration"> & {
   /**
-   * DOC field max_chunk_size_tokens
+   * Largest chunk, in tokens.
    *
    * @generated from field: int32 max_chunk_size_tokens = 1;
    */
   maxChunkSizeTokens: number;
 
   /**
-   * DOC field chunk_overlap_tokens
+   * Tokens shared by consecutive chunks; keep below the chunk size.
    *
    * @generated from field: int32 chunk_overlap_tokens = 2;
    */
   chunkOverlapTokens: number;
 
   /**
-   * DOC field encoding_name
+   * Name of the tokenizer encoding used to count tokens; empty = server default.
    *
    * @generated from field: string encoding_name = 3;
    */
@@ -156,20 +159,20 @@ export const TokensConfigurationSchema: GenMessage<TokensConfiguration> = /*@__P
   messageDesc(file_xai_api_v1_types, 3);
 
 /**
- * DOC message rag.BytesConfiguration
+ * Chunk sizes counted in bytes.
  *
  * @generated from message rag.BytesConfiguration
  */
 export type BytesConfiguration = Message<"rag.BytesConfiguration"> & {
   /**
-   * DOC field max_chunk_size_bytes
+   * Largest chunk, in bytes.
    *
    * @generated from field: int32 max_chunk_size_bytes = 1;
    */
   maxChunkSizeBytes: number;
 
   /**
-   * DOC field chunk_overlap_bytes
+   * Bytes shared by consecutive chunks; keep below the chunk size.
    *
    * @generated from field: int32 chunk_overlap_bytes = 2;
    */
@@ -184,34 +187,34 @@ export const BytesConfigurationSchema: GenMessage<BytesConfiguration> = /*@__PUR
   messageDesc(file_xai_api_v1_types, 4);
 
 /**
- * DOC enum rag.HNSWMetric
+ * Distance measure used by the collection's vector index.
  *
  * @generated from enum rag.HNSWMetric
  */
 export enum HNSWMetric {
   /**
-   * DOC value HNSW_METRIC_UNKNOWN
+   * Unset; the server picks its default.
    *
    * @generated from enum value: HNSW_METRIC_UNKNOWN = 0;
    */
   HNSW_METRIC_UNKNOWN = 0,
 
   /**
-   * DOC value HNSW_METRIC_COSINE
+   * Cosine similarity.
    *
    * @generated from enum value: HNSW_METRIC_COSINE = 1;
    */
   HNSW_METRIC_COSINE = 1,
 
   /**
-   * DOC value HNSW_METRIC_EUCLIDEAN
+   * Euclidean (L2) distance.
    *
    * @generated from enum value: HNSW_METRIC_EUCLIDEAN = 2;
    */
   HNSW_METRIC_EUCLIDEAN = 2,
 
   /**
-   * DOC value HNSW_METRIC_INNER_PRODUCT
+   * Dot product.
    *
    * @generated from enum value: HNSW_METRIC_INNER_PRODUCT = 3;
    */

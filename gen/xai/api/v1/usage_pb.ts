@@ -13,76 +13,76 @@ export const file_xai_api_v1_usage: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL3VzYWdlLnByb3RvEgd4YWlfYXBpItYCCg1TYW1wbGluZ1VzYWdlEhkKEWNvbXBsZXRpb25fdG9rZW5zGAEgASgFEhgKEHJlYXNvbmluZ190b2tlbnMYBiABKAUSFQoNcHJvbXB0X3Rva2VucxgCIAEoBRIUCgx0b3RhbF90b2tlbnMYAyABKAUSGgoScHJvbXB0X3RleHRfdG9rZW5zGAQgASgFEiEKGWNhY2hlZF9wcm9tcHRfdGV4dF90b2tlbnMYByABKAUSGwoTcHJvbXB0X2ltYWdlX3Rva2VucxgFIAEoBRIYChBudW1fc291cmNlc191c2VkGAggASgFEjcKFnNlcnZlcl9zaWRlX3Rvb2xzX3VzZWQYCSADKA4yFy54YWlfYXBpLlNlcnZlclNpZGVUb29sEh4KEWNvc3RfaW5fdXNkX3RpY2tzGAsgASgDSACIAQFCFAoSX2Nvc3RfaW5fdXNkX3RpY2tzIksKDkVtYmVkZGluZ1VzYWdlEhsKE251bV90ZXh0X2VtYmVkZGluZ3MYASABKAUSHAoUbnVtX2ltYWdlX2VtYmVkZGluZ3MYAiABKAUqYAoLU2VydmljZVRpZXISHAoYU0VSVklDRV9USUVSX1VOU1BFQ0lGSUVEEAASGAoUU0VSVklDRV9USUVSX0RFRkFVTFQQARIZChVTRVJWSUNFX1RJRVJfUFJJT1JJVFkQAiqMAwoOU2VydmVyU2lkZVRvb2wSHAoYU0VSVkVSX1NJREVfVE9PTF9JTlZBTElEEAASHwobU0VSVkVSX1NJREVfVE9PTF9XRUJfU0VBUkNIEAESHQoZU0VSVkVSX1NJREVfVE9PTF9YX1NFQVJDSBACEiMKH1NFUlZFUl9TSURFX1RPT0xfQ09ERV9FWEVDVVRJT04QAxIfChtTRVJWRVJfU0lERV9UT09MX1ZJRVdfSU1BR0UQBBIhCh1TRVJWRVJfU0lERV9UT09MX1ZJRVdfWF9WSURFTxAFEicKI1NFUlZFUl9TSURFX1RPT0xfQ09MTEVDVElPTlNfU0VBUkNIEAYSGAoUU0VSVkVSX1NJREVfVE9PTF9NQ1AQBxImCiJTRVJWRVJfU0lERV9UT09MX0FUVEFDSE1FTlRfU0VBUkNIEAgSIQodU0VSVkVSX1NJREVfVE9PTF9JTUFHRV9TRUFSQ0gQChIlCiFTRVJWRVJfU0lERV9UT09MX0lNQUdFX0dFTkVSQVRJT04QC2IGcHJvdG8z");
 
 /**
- * DOC message xai_api.SamplingUsage
+ * Tokens, server-side tools and cost consumed by a request.
  *
  * @generated from message xai_api.SamplingUsage
  */
 export type SamplingUsage = Message<"xai_api.SamplingUsage"> & {
   /**
-   * DOC field completion_tokens
+   * Output tokens generated across all choices, excluding reasoning tokens.
    *
    * @generated from field: int32 completion_tokens = 1;
    */
   completionTokens: number;
 
   /**
-   * DOC field reasoning_tokens
+   * Tokens spent on the model's internal reasoning.
    *
    * @generated from field: int32 reasoning_tokens = 6;
    */
   reasoningTokens: number;
 
   /**
-   * DOC field prompt_tokens
+   * Input tokens, text and image combined.
    *
    * @generated from field: int32 prompt_tokens = 2;
    */
   promptTokens: number;
 
   /**
-   * DOC field total_tokens
+   * Prompt, completion and reasoning tokens combined.
    *
    * @generated from field: int32 total_tokens = 3;
    */
   totalTokens: number;
 
   /**
-   * DOC field prompt_text_tokens
+   * Input tokens from text.
    *
    * @generated from field: int32 prompt_text_tokens = 4;
    */
   promptTextTokens: number;
 
   /**
-   * DOC field cached_prompt_text_tokens
+   * Input text tokens served from the prompt cache, billed at a lower rate.
    *
    * @generated from field: int32 cached_prompt_text_tokens = 7;
    */
   cachedPromptTextTokens: number;
 
   /**
-   * DOC field prompt_image_tokens
+   * Input tokens from images.
    *
    * @generated from field: int32 prompt_image_tokens = 5;
    */
   promptImageTokens: number;
 
   /**
-   * DOC field num_sources_used
+   * Search sources consulted while answering.
    *
    * @generated from field: int32 num_sources_used = 8;
    */
   numSourcesUsed: number;
 
   /**
-   * DOC field server_side_tools_used
+   * Server-side tools invoked while answering.
    *
    * @generated from field: repeated xai_api.ServerSideTool server_side_tools_used = 9;
    */
   serverSideToolsUsed: ServerSideTool[];
 
   /**
-   * DOC field cost_in_usd_ticks
+   * Amount billed in USD ticks (1 USD = 10^10 ticks); unset if not reported.
    *
    * @generated from field: optional int64 cost_in_usd_ticks = 11;
    */
@@ -97,20 +97,20 @@ export const SamplingUsageSchema: GenMessage<SamplingUsage> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_usage, 0);
 
 /**
- * DOC message xai_api.EmbeddingUsage
+ * Inputs embedded by an embedding request.
  *
  * @generated from message xai_api.EmbeddingUsage
  */
 export type EmbeddingUsage = Message<"xai_api.EmbeddingUsage"> & {
   /**
-   * DOC field num_text_embeddings
+   * Text inputs embedded.
    *
    * @generated from field: int32 num_text_embeddings = 1;
    */
   numTextEmbeddings: number;
 
   /**
-   * DOC field num_image_embeddings
+   * Image inputs embedded.
    *
    * @generated from field: int32 num_image_embeddings = 2;
    */
@@ -125,27 +125,27 @@ export const EmbeddingUsageSchema: GenMessage<EmbeddingUsage> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_usage, 1);
 
 /**
- * DOC enum xai_api.ServiceTier
+ * Processing tier of a request.
  *
  * @generated from enum xai_api.ServiceTier
  */
 export enum ServiceTier {
   /**
-   * DOC value SERVICE_TIER_UNSPECIFIED
+   * Unset; default tier.
    *
    * @generated from enum value: SERVICE_TIER_UNSPECIFIED = 0;
    */
   UNSPECIFIED = 0,
 
   /**
-   * DOC value SERVICE_TIER_DEFAULT
+   * Standard processing.
    *
    * @generated from enum value: SERVICE_TIER_DEFAULT = 1;
    */
   DEFAULT = 1,
 
   /**
-   * DOC value SERVICE_TIER_PRIORITY
+   * Faster processing at a higher price.
    *
    * @generated from enum value: SERVICE_TIER_PRIORITY = 2;
    */
@@ -159,83 +159,83 @@ export const ServiceTierSchema: GenEnum<ServiceTier> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_usage, 0);
 
 /**
- * DOC enum xai_api.ServerSideTool
+ * A tool that the server runs for the model.
  *
  * @generated from enum xai_api.ServerSideTool
  */
 export enum ServerSideTool {
   /**
-   * DOC value SERVER_SIDE_TOOL_INVALID
+   * Unset; not a real tool.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_INVALID = 0;
    */
   INVALID = 0,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_WEB_SEARCH
+   * Web search.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_WEB_SEARCH = 1;
    */
   WEB_SEARCH = 1,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_X_SEARCH
+   * Search of posts on X.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_X_SEARCH = 2;
    */
   X_SEARCH = 2,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_CODE_EXECUTION
+   * Sandboxed code execution.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_CODE_EXECUTION = 3;
    */
   CODE_EXECUTION = 3,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_VIEW_IMAGE
+   * Viewing an image.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_VIEW_IMAGE = 4;
    */
   VIEW_IMAGE = 4,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_VIEW_X_VIDEO
+   * Viewing a video posted on X.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_VIEW_X_VIDEO = 5;
    */
   VIEW_X_VIDEO = 5,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_COLLECTIONS_SEARCH
+   * Search of document collections.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_COLLECTIONS_SEARCH = 6;
    */
   COLLECTIONS_SEARCH = 6,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_MCP
+   * Call to a remote MCP server.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_MCP = 7;
    */
   MCP = 7,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_ATTACHMENT_SEARCH
+   * Search of files attached to the conversation.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_ATTACHMENT_SEARCH = 8;
    */
   ATTACHMENT_SEARCH = 8,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_IMAGE_SEARCH
+   * Image search.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_IMAGE_SEARCH = 10;
    */
   IMAGE_SEARCH = 10,
 
   /**
-   * DOC value SERVER_SIDE_TOOL_IMAGE_GENERATION
+   * Image generation.
    *
    * @generated from enum value: SERVER_SIDE_TOOL_IMAGE_GENERATION = 11;
    */

@@ -19,19 +19,19 @@ export const file_xai_api_v1_video: GenFile = /*@__PURE__*/
   fileDesc("ChZ4YWkvYXBpL3YxL3ZpZGVvLnByb3RvEgd4YWlfYXBpIj0KD1ZpZGVvVXJsQ29udGVudBINCgN1cmwYASABKAlIABIRCgdmaWxlX2lkGAIgASgJSABCCAoGc291cmNlIi8KD0F1ZGlvVXJsQ29udGVudBISCgh2b2ljZV9pZBgCIAEoCUgAQggKBnNvdXJjZSKXBAoUR2VuZXJhdGVWaWRlb1JlcXVlc3QSDgoGcHJvbXB0GAEgASgJEicKBWltYWdlGAIgASgLMhgueGFpX2FwaS5JbWFnZVVybENvbnRlbnQSDQoFbW9kZWwYAyABKAkSFQoIZHVyYXRpb24YBCABKAVIAIgBARInCgV2aWRlbxgGIAEoCzIYLnhhaV9hcGkuVmlkZW9VcmxDb250ZW50EjQKDGFzcGVjdF9yYXRpbxgHIAEoDjIZLnhhaV9hcGkuVmlkZW9Bc3BlY3RSYXRpb0gBiAEBEjEKCnJlc29sdXRpb24YCCABKA4yGC54YWlfYXBpLlZpZGVvUmVzb2x1dGlvbkgCiAEBEjIKEHJlZmVyZW5jZV9pbWFnZXMYDSADKAsyGC54YWlfYXBpLkltYWdlVXJsQ29udGVudBI1Cg9zdG9yYWdlX29wdGlvbnMYDiABKAsyFy54YWlfYXBpLlN0b3JhZ2VPcHRpb25zSAOIAQESMgoQcmVmZXJlbmNlX2F1ZGlvcxgQIAMoCzIYLnhhaV9hcGkuQXVkaW9VcmxDb250ZW50EhsKDmdlbmVyYXRlX2F1ZGlvGBEgASgISASIAQFCCwoJX2R1cmF0aW9uQg8KDV9hc3BlY3RfcmF0aW9CDQoLX3Jlc29sdXRpb25CEgoQX3N0b3JhZ2Vfb3B0aW9uc0IRCg9fZ2VuZXJhdGVfYXVkaW8iLQoXR2V0RGVmZXJyZWRWaWRlb1JlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCSKyAQoNVmlkZW9SZXNwb25zZRImCgV2aWRlbxgBIAEoCzIXLnhhaV9hcGkuR2VuZXJhdGVkVmlkZW8SDQoFbW9kZWwYAiABKAkSJQoFdXNhZ2UYAyABKAsyFi54YWlfYXBpLlNhbXBsaW5nVXNhZ2USJwoFZXJyb3IYBiABKAsyEy54YWlfYXBpLlZpZGVvRXJyb3JIAIgBARIQCghwcm9ncmVzcxgHIAEoBUIICgZfZXJyb3IiuAEKDkdlbmVyYXRlZFZpZGVvEgsKA3VybBgBIAEoCRIQCghkdXJhdGlvbhgEIAEoBRIaChJyZXNwZWN0X21vZGVyYXRpb24YBSABKAgSLQoLZmlsZV9vdXRwdXQYBiABKAsyEy54YWlfYXBpLkZpbGVPdXRwdXRIAIgBARIaCg1zdG9yYWdlX2Vycm9yGAcgASgJSAGIAQFCDgoMX2ZpbGVfb3V0cHV0QhAKDl9zdG9yYWdlX2Vycm9yIn8KGEdldERlZmVycmVkVmlkZW9SZXNwb25zZRInCgZzdGF0dXMYASABKA4yFy54YWlfYXBpLkRlZmVycmVkU3RhdHVzEi0KCHJlc3BvbnNlGAIgASgLMhYueGFpX2FwaS5WaWRlb1Jlc3BvbnNlSACIAQFCCwoJX3Jlc3BvbnNlIisKClZpZGVvRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIssBChJFeHRlbmRWaWRlb1JlcXVlc3QSDgoGcHJvbXB0GAEgASgJEicKBXZpZGVvGAIgASgLMhgueGFpX2FwaS5WaWRlb1VybENvbnRlbnQSDQoFbW9kZWwYAyABKAkSFQoIZHVyYXRpb24YBCABKAVIAIgBARI1Cg9zdG9yYWdlX29wdGlvbnMYBiABKAsyFy54YWlfYXBpLlN0b3JhZ2VPcHRpb25zSAGIAQFCCwoJX2R1cmF0aW9uQhIKEF9zdG9yYWdlX29wdGlvbnMq/AEKEFZpZGVvQXNwZWN0UmF0aW8SIgoeVklERU9fQVNQRUNUX1JBVElPX1VOU1BFQ0lGSUVEEAASGgoWVklERU9fQVNQRUNUX1JBVElPXzFfMRABEhsKF1ZJREVPX0FTUEVDVF9SQVRJT18xNl85EAISGwoXVklERU9fQVNQRUNUX1JBVElPXzlfMTYQAxIaChZWSURFT19BU1BFQ1RfUkFUSU9fNF8zEAQSGgoWVklERU9fQVNQRUNUX1JBVElPXzNfNBAFEhoKFlZJREVPX0FTUEVDVF9SQVRJT18zXzIQBhIaChZWSURFT19BU1BFQ1RfUkFUSU9fMl8zEAcqhQEKD1ZpZGVvUmVzb2x1dGlvbhIgChxWSURFT19SRVNPTFVUSU9OX1VOU1BFQ0lGSUVEEAASGQoVVklERU9fUkVTT0xVVElPTl80ODBQEAESGQoVVklERU9fUkVTT0xVVElPTl83MjBQEAISGgoWVklERU9fUkVTT0xVVElPTl8xMDgwUBADMvwBCgVWaWRlbxJOCg1HZW5lcmF0ZVZpZGVvEh0ueGFpX2FwaS5HZW5lcmF0ZVZpZGVvUmVxdWVzdBoeLnhhaV9hcGkuU3RhcnREZWZlcnJlZFJlc3BvbnNlEkoKC0V4dGVuZFZpZGVvEhsueGFpX2FwaS5FeHRlbmRWaWRlb1JlcXVlc3QaHi54YWlfYXBpLlN0YXJ0RGVmZXJyZWRSZXNwb25zZRJXChBHZXREZWZlcnJlZFZpZGVvEiAueGFpX2FwaS5HZXREZWZlcnJlZFZpZGVvUmVxdWVzdBohLnhhaV9hcGkuR2V0RGVmZXJyZWRWaWRlb1Jlc3BvbnNlYgZwcm90bzM", [file_xai_api_v1_deferred, file_xai_api_v1_image, file_xai_api_v1_usage]);
 
 /**
- * DOC message xai_api.VideoUrlContent
+ * A video input, given by URL or stored file.
  *
  * @generated from message xai_api.VideoUrlContent
  */
 export type VideoUrlContent = Message<"xai_api.VideoUrlContent"> & {
   /**
-   * DOC oneof source
+   * Set at most one of: url, file_id. Where to read the video.
    *
    * @generated from oneof xai_api.VideoUrlContent.source
    */
   source: {
     /**
-     * DOC field url
+     * Public URL of the video (MP4).
      *
      * @generated from field: string url = 1;
      */
@@ -39,7 +39,7 @@ export type VideoUrlContent = Message<"xai_api.VideoUrlContent"> & {
     case: "url";
   } | {
     /**
-     * DOC field file_id
+     * ID of an uploaded video file.
      *
      * @generated from field: string file_id = 2;
      */
@@ -56,19 +56,19 @@ export const VideoUrlContentSchema: GenMessage<VideoUrlContent> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_video, 0);
 
 /**
- * DOC message xai_api.AudioUrlContent
+ * An audio reference input.
  *
  * @generated from message xai_api.AudioUrlContent
  */
 export type AudioUrlContent = Message<"xai_api.AudioUrlContent"> & {
   /**
-   * DOC oneof source
+   * Set at most one of: voice_id. The audio source.
    *
    * @generated from oneof xai_api.AudioUrlContent.source
    */
   source: {
     /**
-     * DOC field voice_id
+     * ID of a voice to use for generated speech.
      *
      * @generated from field: string voice_id = 2;
      */
@@ -85,83 +85,83 @@ export const AudioUrlContentSchema: GenMessage<AudioUrlContent> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_video, 1);
 
 /**
- * DOC message xai_api.GenerateVideoRequest
+ * Input of GenerateVideo.
  *
  * @generated from message xai_api.GenerateVideoRequest
  */
 export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   /**
-   * DOC field prompt
+   * What the video should show, or the edit to apply.
    *
    * @generated from field: string prompt = 1;
    */
   prompt: string;
 
   /**
-   * DOC field image
+   * Starting frame to animate (image-to-video); unset for text-to-video.
    *
    * @generated from field: xai_api.ImageUrlContent image = 2;
    */
   image?: ImageUrlContent | undefined;
 
   /**
-   * DOC field model
+   * Video model name, e.g. grok-imagine-video.
    *
    * @generated from field: string model = 3;
    */
   model: string;
 
   /**
-   * DOC field duration
+   * Length in seconds (up to 15); unset uses the model default.
    *
    * @generated from field: optional int32 duration = 4;
    */
   duration?: number | undefined;
 
   /**
-   * DOC field video
+   * Source clip to edit (up to about 8.7 s); unset to create a new video.
    *
    * @generated from field: xai_api.VideoUrlContent video = 6;
    */
   video?: VideoUrlContent | undefined;
 
   /**
-   * DOC field aspect_ratio
+   * Frame shape; unset uses the model default.
    *
    * @generated from field: optional xai_api.VideoAspectRatio aspect_ratio = 7;
    */
   aspectRatio?: VideoAspectRatio | undefined;
 
   /**
-   * DOC field resolution
+   * Output resolution; unset uses the model default.
    *
    * @generated from field: optional xai_api.VideoResolution resolution = 8;
    */
   resolution?: VideoResolution | undefined;
 
   /**
-   * DOC field reference_images
+   * Images whose subjects or style the video should follow (reference-to-video).
    *
    * @generated from field: repeated xai_api.ImageUrlContent reference_images = 13;
    */
   referenceImages: ImageUrlContent[];
 
   /**
-   * DOC field storage_options
+   * Also save the result to Files, optionally with a public URL.
    *
    * @generated from field: optional xai_api.StorageOptions storage_options = 14;
    */
   storageOptions?: StorageOptions | undefined;
 
   /**
-   * DOC field reference_audios
+   * Voice references for generated speech.
    *
    * @generated from field: repeated xai_api.AudioUrlContent reference_audios = 16;
    */
   referenceAudios: AudioUrlContent[];
 
   /**
-   * DOC field generate_audio
+   * Whether to generate a soundtrack; unset uses the model default.
    *
    * @generated from field: optional bool generate_audio = 17;
    */
@@ -176,13 +176,13 @@ export const GenerateVideoRequestSchema: GenMessage<GenerateVideoRequest> = /*@_
   messageDesc(file_xai_api_v1_video, 2);
 
 /**
- * DOC message xai_api.GetDeferredVideoRequest
+ * Input of GetDeferredVideo.
  *
  * @generated from message xai_api.GetDeferredVideoRequest
  */
 export type GetDeferredVideoRequest = Message<"xai_api.GetDeferredVideoRequest"> & {
   /**
-   * DOC field request_id
+   * ID returned by GenerateVideo or ExtendVideo.
    *
    * @generated from field: string request_id = 1;
    */
@@ -197,41 +197,41 @@ export const GetDeferredVideoRequestSchema: GenMessage<GetDeferredVideoRequest> 
   messageDesc(file_xai_api_v1_video, 3);
 
 /**
- * DOC message xai_api.VideoResponse
+ * Result, or progress so far, of a video job.
  *
  * @generated from message xai_api.VideoResponse
  */
 export type VideoResponse = Message<"xai_api.VideoResponse"> & {
   /**
-   * DOC field video
+   * The generated video.
    *
    * @generated from field: xai_api.GeneratedVideo video = 1;
    */
   video?: GeneratedVideo | undefined;
 
   /**
-   * DOC field model
+   * Model that produced it.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * DOC field usage
+   * Usage and cost of the job.
    *
    * @generated from field: xai_api.SamplingUsage usage = 3;
    */
   usage?: SamplingUsage | undefined;
 
   /**
-   * DOC field error
+   * Why generation failed; unset on success.
    *
    * @generated from field: optional xai_api.VideoError error = 6;
    */
   error?: VideoError | undefined;
 
   /**
-   * DOC field progress
+   * Completion percentage, 0–100.
    *
    * @generated from field: int32 progress = 7;
    */
@@ -246,41 +246,41 @@ export const VideoResponseSchema: GenMessage<VideoResponse> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_video, 4);
 
 /**
- * DOC message xai_api.GeneratedVideo
+ * A generated video.
  *
  * @generated from message xai_api.GeneratedVideo
  */
 export type GeneratedVideo = Message<"xai_api.GeneratedVideo"> & {
   /**
-   * DOC field url
+   * Temporary download URL; fetch or store it promptly.
    *
    * @generated from field: string url = 1;
    */
   url: string;
 
   /**
-   * DOC field duration
+   * Length in seconds.
    *
    * @generated from field: int32 duration = 4;
    */
   duration: number;
 
   /**
-   * DOC field respect_moderation
+   * False if moderation blocked the video (url may then be empty).
    *
    * @generated from field: bool respect_moderation = 5;
    */
   respectModeration: boolean;
 
   /**
-   * DOC field file_output
+   * Stored copy, when storage_options was set.
    *
    * @generated from field: optional xai_api.FileOutput file_output = 6;
    */
   fileOutput?: FileOutput | undefined;
 
   /**
-   * DOC field storage_error
+   * Why storing the output failed; unset on success.
    *
    * @generated from field: optional string storage_error = 7;
    */
@@ -295,20 +295,20 @@ export const GeneratedVideoSchema: GenMessage<GeneratedVideo> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_video, 5);
 
 /**
- * DOC message xai_api.GetDeferredVideoResponse
+ * Status of a video job.
  *
  * @generated from message xai_api.GetDeferredVideoResponse
  */
 export type GetDeferredVideoResponse = Message<"xai_api.GetDeferredVideoResponse"> & {
   /**
-   * DOC field status
+   * PENDING, DONE, EXPIRED or FAILED.
    *
    * @generated from field: xai_api.DeferredStatus status = 1;
    */
   status: DeferredStatus;
 
   /**
-   * DOC field response
+   * Result when DONE; may carry progress while PENDING.
    *
    * @generated from field: optional xai_api.VideoResponse response = 2;
    */
@@ -323,20 +323,20 @@ export const GetDeferredVideoResponseSchema: GenMessage<GetDeferredVideoResponse
   messageDesc(file_xai_api_v1_video, 6);
 
 /**
- * DOC message xai_api.VideoError
+ * Why a video job failed.
  *
  * @generated from message xai_api.VideoError
  */
 export type VideoError = Message<"xai_api.VideoError"> & {
   /**
-   * DOC field code
+   * Machine-readable error code.
    *
    * @generated from field: string code = 1;
    */
   code: string;
 
   /**
-   * DOC field message
+   * Human-readable explanation.
    *
    * @generated from field: string message = 2;
    */
@@ -351,41 +351,41 @@ export const VideoErrorSchema: GenMessage<VideoError> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_video, 7);
 
 /**
- * DOC message xai_api.ExtendVideoRequest
+ * Input of ExtendVideo.
  *
  * @generated from message xai_api.ExtendVideoRequest
  */
 export type ExtendVideoRequest = Message<"xai_api.ExtendVideoRequest"> & {
   /**
-   * DOC field prompt
+   * What should happen in the added footage.
    *
    * @generated from field: string prompt = 1;
    */
   prompt: string;
 
   /**
-   * DOC field video
+   * Clip to continue (2–15 s long).
    *
    * @generated from field: xai_api.VideoUrlContent video = 2;
    */
   video?: VideoUrlContent | undefined;
 
   /**
-   * DOC field model
+   * Video model name, e.g. grok-imagine-video.
    *
    * @generated from field: string model = 3;
    */
   model: string;
 
   /**
-   * DOC field duration
+   * Seconds of new footage (2–10); unset uses the model default.
    *
    * @generated from field: optional int32 duration = 4;
    */
   duration?: number | undefined;
 
   /**
-   * DOC field storage_options
+   * Also save the result to Files, optionally with a public URL.
    *
    * @generated from field: optional xai_api.StorageOptions storage_options = 6;
    */
@@ -400,62 +400,62 @@ export const ExtendVideoRequestSchema: GenMessage<ExtendVideoRequest> = /*@__PUR
   messageDesc(file_xai_api_v1_video, 8);
 
 /**
- * DOC enum xai_api.VideoAspectRatio
+ * Width:height shape of a video.
  *
  * @generated from enum xai_api.VideoAspectRatio
  */
 export enum VideoAspectRatio {
   /**
-   * DOC value VIDEO_ASPECT_RATIO_UNSPECIFIED
+   * Unset; model default.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_UNSPECIFIED = 0;
    */
   VIDEO_ASPECT_RATIO_UNSPECIFIED = 0,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_1_1
+   * 1:1 square.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_1_1 = 1;
    */
   VIDEO_ASPECT_RATIO_1_1 = 1,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_16_9
+   * 16:9 landscape.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_16_9 = 2;
    */
   VIDEO_ASPECT_RATIO_16_9 = 2,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_9_16
+   * 9:16 portrait.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_9_16 = 3;
    */
   VIDEO_ASPECT_RATIO_9_16 = 3,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_4_3
+   * 4:3 landscape.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_4_3 = 4;
    */
   VIDEO_ASPECT_RATIO_4_3 = 4,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_3_4
+   * 3:4 portrait.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_3_4 = 5;
    */
   VIDEO_ASPECT_RATIO_3_4 = 5,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_3_2
+   * 3:2 landscape.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_3_2 = 6;
    */
   VIDEO_ASPECT_RATIO_3_2 = 6,
 
   /**
-   * DOC value VIDEO_ASPECT_RATIO_2_3
+   * 2:3 portrait.
    *
    * @generated from enum value: VIDEO_ASPECT_RATIO_2_3 = 7;
    */
@@ -469,34 +469,34 @@ export const VideoAspectRatioSchema: GenEnum<VideoAspectRatio> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_video, 0);
 
 /**
- * DOC enum xai_api.VideoResolution
+ * Output video resolution.
  *
  * @generated from enum xai_api.VideoResolution
  */
 export enum VideoResolution {
   /**
-   * DOC value VIDEO_RESOLUTION_UNSPECIFIED
+   * Unset; model default.
    *
    * @generated from enum value: VIDEO_RESOLUTION_UNSPECIFIED = 0;
    */
   VIDEO_RESOLUTION_UNSPECIFIED = 0,
 
   /**
-   * DOC value VIDEO_RESOLUTION_480P
+   * 480p.
    *
    * @generated from enum value: VIDEO_RESOLUTION_480P = 1;
    */
   VIDEO_RESOLUTION_480P = 1,
 
   /**
-   * DOC value VIDEO_RESOLUTION_720P
+   * 720p.
    *
    * @generated from enum value: VIDEO_RESOLUTION_720P = 2;
    */
   VIDEO_RESOLUTION_720P = 2,
 
   /**
-   * DOC value VIDEO_RESOLUTION_1080P
+   * 1080p (only some models).
    *
    * @generated from enum value: VIDEO_RESOLUTION_1080P = 3;
    */
@@ -510,13 +510,14 @@ export const VideoResolutionSchema: GenEnum<VideoResolution> = /*@__PURE__*/
   enumDesc(file_xai_api_v1_video, 1);
 
 /**
- * DOC service xai_api.Video
+ * Generates, edits and extends videos asynchronously.
  *
  * @generated from service xai_api.Video
  */
 export const Video: GenService<{
   /**
-   * DOC rpc GenerateVideo
+   * Starts a video job from a prompt, optionally animating an image, editing a video or following
+   * reference images. Returns a request_id; poll GetDeferredVideo about once a second until DONE.
    *
    * @generated from rpc xai_api.Video.GenerateVideo
    */
@@ -526,7 +527,8 @@ export const Video: GenService<{
     output: typeof StartDeferredResponseSchema;
   },
   /**
-   * DOC rpc ExtendVideo
+   * Starts a job that continues an existing video with new footage described by the prompt.
+   * Returns a request_id to poll with GetDeferredVideo.
    *
    * @generated from rpc xai_api.Video.ExtendVideo
    */
@@ -536,7 +538,8 @@ export const Video: GenService<{
     output: typeof StartDeferredResponseSchema;
   },
   /**
-   * DOC rpc GetDeferredVideo
+   * Polls a job started by GenerateVideo or ExtendVideo. PENDING: poll again (see progress);
+   * DONE: response holds the video URL; EXPIRED or FAILED: stop and report.
    *
    * @generated from rpc xai_api.Video.GetDeferredVideo
    */
