@@ -1,4 +1,4 @@
-// PLACEHOLDER: replaced by the image part of the emulator.
+// PLACEHOLDER: replaced by the image part of the emulator (creating it no longer throws).
 
 import type { GenerateImageRequest, ImageResponse } from "../../gen/xai/api/v1/image_pb.js";
 import type { EngineDeps } from "../context.js";
@@ -9,5 +9,6 @@ export interface ImageEngine {
 }
 
 export function createImageEngine(_deps: EngineDeps): ImageEngine {
-  throw new Error("not implemented yet");
+  const unimplemented = () => Promise.reject(new Error("not implemented yet"));
+  return { generate: unimplemented };
 }

@@ -1,4 +1,4 @@
-// PLACEHOLDER: replaced by the video part of the emulator.
+// PLACEHOLDER: replaced by the video part of the emulator (creating it no longer throws).
 
 import type {
   ExtendVideoRequest,
@@ -14,5 +14,6 @@ export interface VideoEngine {
 }
 
 export function createVideoEngine(_deps: EngineDeps): VideoEngine {
-  throw new Error("not implemented yet");
+  const unimplemented = () => Promise.reject(new Error("not implemented yet"));
+  return { render: unimplemented };
 }
