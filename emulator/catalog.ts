@@ -200,6 +200,32 @@ export function isReasoningModel(name: string): boolean {
   return LANGUAGE.some((e) => e.reasoning && (e.name === name || e.aliases.includes(name)));
 }
 
+/** Token counts a request is billed for. */
+export interface BilledTokens {
+  /** Prompt text tokens not served from the cache. */
+  readonly promptText?: number;
+  /** Prompt text tokens served from the cache. */
+  readonly cachedPromptText?: number;
+  readonly promptImage?: number;
+  /** Completion plus reasoning tokens (both are billed at the completion price). */
+  readonly completion?: number;
+}
+
+/**
+ * What a request costs on this model, in USD ticks (10^10 ticks = 1 USD), for `cost_in_usd_ticks`.
+ * Prices are in 1/100 US cent per million tokens, i.e. 10^-4 USD / 10^6 tokens = exactly one tick
+ * per token per price unit, so the cost is a plain sum of count × price.
+ */
+export function costInUsdTicks(model: LanguageModel, tokens: BilledTokens): bigint {
+  const n = (v: number | undefined) => BigInt(Math.max(0, Math.trunc(v ?? 0)));
+  return (
+    n(tokens.promptText) * model.promptTextTokenPrice +
+    n(tokens.cachedPromptText) * model.cachedPromptTokenPrice +
+    n(tokens.promptImage) * model.promptImageTokenPrice +
+    n(tokens.completion) * model.completionTextTokenPrice
+  );
+}
+
 /**
  * Builds the catalog. Every call returns fresh messages, so a caller may change what it got (say,
  * to fill a response) without touching the catalog.
