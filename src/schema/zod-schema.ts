@@ -8,7 +8,8 @@ const INT64 = /^-?[0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const DURATION = /^-?[0-9]+(\.[0-9]{1,9})?s$/;
 
-const int64 = () => z.union([z.int(), z.string().regex(INT64, "expected a 64-bit integer as a string of digits")]);
+const int64 = () =>
+  z.union([z.int(), z.string().regex(INT64, "expected a 64-bit integer as a string of digits")]);
 
 function scalar(kind: JsonScalar): z.ZodType {
   switch (kind) {
@@ -63,7 +64,9 @@ export class ZodSchemas {
     if (message.oneofs.length === 0) return object;
     return object.superRefine((value, ctx) => {
       for (const oneof of message.oneofs) {
-        const set = oneof.fields.map((f) => f.name).filter((n) => (value as Record<string, unknown>)[n] != null);
+        const set = oneof.fields
+          .map((f) => f.name)
+          .filter((n) => (value as Record<string, unknown>)[n] != null);
         if (set.length > 1) {
           ctx.addIssue({
             code: "custom",
@@ -118,7 +121,10 @@ function wellKnownSchema(m: DescMessage): z.ZodType | undefined {
   if (!wkt) return undefined;
   switch (wkt.kind) {
     case "timestamp":
-      return z.iso.datetime({ offset: true, message: "expected an RFC 3339 timestamp like 2025-01-31T12:00:00Z" });
+      return z.iso.datetime({
+        offset: true,
+        message: "expected an RFC 3339 timestamp like 2025-01-31T12:00:00Z",
+      });
     case "duration":
       return z.string().regex(DURATION, 'expected a duration like "1.5s"');
     case "field-mask":

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
+import { XaiClient } from "./grpc/xai-client.js";
+import { Logger } from "./log.js";
+import { createMcpServer } from "./server.js";
+import { buildTools } from "./tools/registry.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+
+const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
+
+interface Emulated {
+  readonly config: Config;
+  readonly close: () => Promise<void>;
+}
+
+/** Starts the in-process emulator and points the configuration at it with its keys. */
+async function withEmulator(config: Config): Promise<Emulated> {
+  const { startEmulator } = await import("../emulator/index.js");
+  const emu = await startEmulator();
+  logger.info(`using the built-in xAI emulator at ${emu.address} (no key, no network)`);
+  return {
+    config: {
+      ...config,
+      apiHost: emu.url,
+      managementHost: emu.url,
+      apiKey: emu.context.config.apiKey,
+      managementKey: emu.context.config.managementKey,
+    },
+    close: () => emu.close(),
+  };
+}
+
+async function serve(initial: Config): Promise<void> {
+  const emulated = initial.emulator ? await withEmulator(initial) : undefined;
+  const config = emulated?.config ?? initial;
+  if (!config.apiKey) {
+    process.stderr.write(
+      "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
+        "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
+        "  to try every tool against the built-in emulator without a key.\n",
+    );
+    process.exit(2);
+  }
+  const client = new XaiClient({
+    api: { host: config.apiHost, key: config.apiKey },
+    management: { host: config.managementHost, key: config.managementKey },
+    timeoutMs: config.timeoutMs,
+  });
+  const tools = buildTools({ management: config.managementKey !== undefined });
+  const server = createMcpServer({ client, tools, logger, secrets: [config.apiKey, config.managementKey] });
+
+  let closing = false;
+  const shutdown = async (why: string) => {
+    if (closing) return;
+    closing = true;
+    logger.debug(`shutting down: ${why}`);
+    client.close();
+    await Promise.allSettled([server.close(), emulated?.close()]);
+    process.exit(0);
+  };
+  process.stdin.on("end", () => void shutdown("stdin closed"));
+  process.stdin.on("close", () => void shutdown("stdin closed"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await server.connect(new StdioServerTransport());
+  logger.attach((level, message) => {
+    void server.sendLoggingMessage({ level, logger: PACKAGE_NAME, data: message }).catch(() => {});
+  });
+  logger.debug(`serving ${tools.length} tools; xAI at ${config.apiHost}`);
+}
+
+async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { kind: "emulator" }>) {
+  const { startEmulator } = await import("../emulator/index.js");
+  const { Faults } = await import("../emulator/faults.js");
+  const emu = await startEmulator({
+    port: command.port,
+    ...(command.key !== undefined ? { apiKey: command.key } : {}),
+    ...(command.managementKey !== undefined ? { managementKey: command.managementKey } : {}),
+  });
+  for (const text of command.faults) emu.context.faults.set(...Faults.parseFlag(text));
+  process.stderr.write(
+    `xAI emulator listening on ${emu.address}\n` +
+      `  XAI_API_HOST=${emu.url} XAI_API_KEY=${emu.context.config.apiKey}\n` +
+      `  XAI_MANAGEMENT_API_HOST=${emu.url} XAI_MANAGEMENT_KEY=${emu.context.config.managementKey}\n`,
+  );
+  const stop = async () => {
+    await emu.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case "version":
+      process.stdout.write(`${PACKAGE_NAME} ${PACKAGE_VERSION}\n`);
+      return;
+    case "emulator":
+      return runEmulator(command);
+    case "serve":
+      return serve(command.config);
+  }
+}
+
+process.on("unhandledRejection", (e) =>
+  logger.error(`unhandled rejection: ${e instanceof Error ? e.message : String(e)}`),
+);
+
+main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    process.stderr.write(`xai-grpc-mcp: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`xai-grpc-mcp: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { DEFAULT_TIMEOUT_MS } from "./grpc/xai-client.js";
+
+/** Everything the server is configured with; flags win over environment variables. */
+export interface Config {
+  readonly apiKey: string | undefined;
+  readonly apiHost: string;
+  readonly managementKey: string | undefined;
+  readonly managementHost: string;
+  /** Serve against the built-in emulator instead of xAI. */
+  readonly emulator: boolean;
+  /** Default deadline of each xAI call, in ms. */
+  readonly timeoutMs: number;
+}
+
+export type Command =
+  | { kind: "serve"; config: Config }
+  | { kind: "emulator"; port: number; key?: string; managementKey?: string; faults: string[] }
+  | { kind: "help" }
+  | { kind: "version" };
+
+/** A command-line mistake; the message says what was wrong. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio
+
+Usage:
+  xai-grpc-mcp [options]             serve MCP over stdio against the xAI API (needs XAI_API_KEY)
+  xai-grpc-mcp --emulator [options]  serve MCP over stdio against the built-in emulator (no key, no network)
+  xai-grpc-mcp emulator [--port N] [--key K] [--management-key K] [--fault METHOD=rule]
+                                     run the emulator alone as a gRPC server on 127.0.0.1
+
+Options:
+  --api-host HOST              xAI API host (env XAI_API_HOST, default api.x.ai)
+  --management-api-host HOST   management host for collections (env XAI_MANAGEMENT_API_HOST,
+                               default management-api.x.ai)
+  --timeout SECONDS            deadline of each xAI call (env XAI_TIMEOUT, default 1620 = 27 min)
+  --emulator                   use the built-in emulator
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Hosts: host[:port] or https://host[:port] use TLS; http://host:port is plaintext (local servers).
+Keys: XAI_API_KEY, and XAI_MANAGEMENT_KEY for the collections tools (listed only when it is set).`;
+
+function takeValue(argv: string[], i: number, flag: string): string {
+  const value = argv[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
+  return n;
+}
+
+/** Reads the command line and environment. Throws {@link UsageError} on a mistake. */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  const args = [...argv];
+  if (args.includes("-h") || args.includes("--help")) return { kind: "help" };
+  if (args.includes("-v") || args.includes("--version")) return { kind: "version" };
+  if (args[0] === "emulator") return parseEmulator(args.slice(1));
+
+  let apiHost = env.XAI_API_HOST || "api.x.ai";
+  let managementHost = env.XAI_MANAGEMENT_API_HOST || "management-api.x.ai";
+  let timeoutMs = env.XAI_TIMEOUT
+    ? positiveNumber(env.XAI_TIMEOUT, "XAI_TIMEOUT") * 1000
+    : DEFAULT_TIMEOUT_MS;
+  let emulator = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    switch (arg) {
+      case "--api-host":
+        apiHost = takeValue(args, i++, arg);
+        break;
+      case "--management-api-host":
+        managementHost = takeValue(args, i++, arg);
+        break;
+      case "--timeout":
+        timeoutMs = positiveNumber(takeValue(args, i++, arg), arg) * 1000;
+        break;
+      case "--emulator":
+        emulator = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument "${arg}" (see --help)`);
+    }
+  }
+  return {
+    kind: "serve",
+    config: {
+      apiKey: env.XAI_API_KEY || undefined,
+      apiHost,
+      managementKey: env.XAI_MANAGEMENT_KEY || undefined,
+      managementHost,
+      emulator,
+      timeoutMs,
+    },
+  };
+}
+
+function parseEmulator(args: string[]): Command {
+  let port = 0;
+  let key: string | undefined;
+  let managementKey: string | undefined;
+  const faults: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    switch (arg) {
+      case "--port": {
+        const text = takeValue(args, i++, arg);
+        port = Number(text);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port: invalid port "${text}"`);
+        break;
+      }
+      case "--key":
+        key = takeValue(args, i++, arg);
+        break;
+      case "--management-key":
+        managementKey = takeValue(args, i++, arg);
+        break;
+      case "--fault":
+        faults.push(takeValue(args, i++, arg));
+        break;
+      default:
+        throw new UsageError(`unknown emulator argument "${arg}" (see --help)`);
+    }
+  }
+  return {
+    kind: "emulator",
+    port,
+    faults,
+    ...(key !== undefined ? { key } : {}),
+    ...(managementKey !== undefined ? { managementKey } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { XaiClient } from "./grpc/xai-client.js";
+import type { Logger } from "./log.js";
+import type { ToolDefinition } from "./tools/tool.js";
+import { redact } from "./tools/tool-error.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
+
+export interface ServerDeps {
+  readonly client: XaiClient;
+  readonly tools: readonly ToolDefinition[];
+  readonly logger: Logger;
+  /** Values that must never appear in a result (the keys). */
+  readonly secrets: readonly (string | undefined)[];
+}
+
+const INSTRUCTIONS =
+  "Tools for the xAI API (Grok). Each tool is one xAI gRPC method; arguments are the request in " +
+  "protobuf JSON with proto field names and enum names (e.g. ROLE_USER). Start with " +
+  "models_list_language_models to see the models, then chat_get_completion.";
+
+/** The MCP server: lists the tools and runs calls. Knows nothing of the transport. */
+export function createMcpServer(deps: ServerDeps): Server {
+  const server = new Server(
+    { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+  );
+  const byName = new Map(deps.tools.map((t) => [t.tool.name, t]));
+  const listing = { tools: deps.tools.map((t) => t.tool) };
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => listing);
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    const definition = byName.get(name);
+    if (!definition) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `unknown tool "${name}"; call tools/list for the available tools`,
+      );
+    }
+    const token = request.params._meta?.progressToken;
+    const progress = async (value: number, total?: number, message?: string) => {
+      if (token === undefined) return;
+      await extra.sendNotification({
+        method: "notifications/progress",
+        params: {
+          progressToken: token,
+          progress: value,
+          ...(total !== undefined ? { total } : {}),
+          ...(message !== undefined ? { message } : {}),
+        },
+      });
+    };
+    const started = Date.now();
+    const result = await definition.call(args, {
+      client: deps.client,
+      signal: extra.signal,
+      progress,
+      wantsProgress: token !== undefined,
+      log: deps.logger,
+    });
+    deps.logger.debug(`${name}: ${result.isError ? "error" : "ok"} in ${Date.now() - started} ms`);
+    return result.isError ? redactResult(result, deps.secrets) : result;
+  });
+
+  return server;
+}
+
+function redactResult(result: CallToolResult, secrets: readonly (string | undefined)[]): CallToolResult {
+  return {
+    ...result,
+    content: result.content.map((block) =>
+      block.type === "text" ? { ...block, text: redact(block.text, secrets) } : block,
+    ),
+  };
+}

@@ -1,0 +1,19 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+
+/** `GetCompletionChunk` → `get_completion_chunk`; `get_api_key_info` stays as it is. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/** The contract's tool name: `<service short name>_<method in snake_case>`. */
+export function toolName(short: string, method: DescMethod): string {
+  return `${short}_${snakeCase(method.name)}`;
+}
+
+/** The gRPC path of a method, as carried in each tool's `_meta`. */
+export function rpcPath(method: DescMethod): string {
+  return `/${method.parent.typeName}/${method.name}`;
+}

@@ -1,0 +1,84 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolHandler, ToolOptions } from "./tool.js";
+
+/** The human choices for one RPC's tool; everything else is derived from the descriptors. */
+export interface RpcChoice {
+  /** The tool's `title`. */
+  readonly title: string;
+  /** Guidance added after the proto documentation of the RPC. */
+  readonly note?: string;
+  /** Annotations where the method name alone misleads. */
+  readonly annotations?: Partial<ToolAnnotations>;
+  /** Special behaviour; without it a unary RPC is simply sent and its answer returned. */
+  readonly handler?: (method: DescMethod) => ToolHandler;
+  /** Tool-level arguments beside the request fields. */
+  readonly options?: ToolOptions;
+}
+
+/**
+ * One entry per RPC, keyed by gRPC path. A test checks that every key names a real RPC and every
+ * RPC has an entry. Streaming RPCs have no tool until their handler exists.
+ */
+export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
+  "/xai_api.Chat/GetCompletion": {
+    title: "Chat completion",
+    note: "Messages: [{role:'ROLE_USER', content:[{text:'…'}]}]; model e.g. 'grok-4'.",
+  },
+  "/xai_api.Chat/GetCompletionChunk": { title: "Chat completion (streamed)" },
+  "/xai_api.Chat/StartDeferredCompletion": { title: "Start a deferred chat completion" },
+  "/xai_api.Chat/GetDeferredCompletion": { title: "Get a deferred chat completion" },
+  "/xai_api.Chat/GetStoredCompletion": { title: "Get a stored chat completion" },
+  "/xai_api.Chat/DeleteStoredCompletion": { title: "Delete a stored chat completion" },
+  "/xai_api.Chat/CompactContext": { title: "Compact a conversation", annotations: { readOnlyHint: true } },
+  "/xai_api.Image/GenerateImage": { title: "Generate images" },
+  "/xai_api.Video/GenerateVideo": { title: "Start a video generation" },
+  "/xai_api.Video/ExtendVideo": { title: "Start a video extension" },
+  "/xai_api.Video/GetDeferredVideo": { title: "Get a deferred video" },
+  "/xai_api.Models/ListLanguageModels": { title: "List language models" },
+  "/xai_api.Models/ListEmbeddingModels": { title: "List embedding models" },
+  "/xai_api.Models/ListImageGenerationModels": { title: "List image generation models" },
+  "/xai_api.Models/GetLanguageModel": { title: "Get a language model" },
+  "/xai_api.Models/GetEmbeddingModel": { title: "Get an embedding model" },
+  "/xai_api.Models/GetImageGenerationModel": { title: "Get an image generation model" },
+  "/xai_api.Sample/SampleText": {
+    title: "Sample raw text",
+    annotations: { readOnlyHint: true, idempotentHint: false },
+  },
+  "/xai_api.Sample/SampleTextStreaming": { title: "Sample raw text (streamed)" },
+  "/xai_api.Embedder/Embed": { title: "Embed texts or images" },
+  "/xai_api.Tokenize/TokenizeText": { title: "Tokenize text" },
+  "/xai_api.Files/UploadFile": { title: "Upload a file" },
+  "/xai_api.Files/ListFiles": { title: "List files" },
+  "/xai_api.Files/RetrieveFile": { title: "Get file metadata" },
+  "/xai_api.Files/DeleteFile": { title: "Delete a file" },
+  "/xai_api.Files/RetrieveFileContent": { title: "Download a file" },
+  "/xai_api.Files/CreatePublicUrl": { title: "Create a public file URL" },
+  "/xai_api.Files/RevokePublicUrl": { title: "Revoke a public file URL" },
+  "/xai_api.Documents/Search": { title: "Search collections" },
+  "/xai_api.BatchMgmt/CreateBatch": { title: "Create a batch" },
+  "/xai_api.BatchMgmt/GetBatch": { title: "Get a batch" },
+  "/xai_api.BatchMgmt/ListBatches": { title: "List batches" },
+  "/xai_api.BatchMgmt/CancelBatch": { title: "Cancel a batch" },
+  "/xai_api.BatchMgmt/AddBatchRequests": { title: "Add requests to a batch" },
+  "/xai_api.BatchMgmt/ListBatchRequestMetadata": { title: "List a batch's request states" },
+  "/xai_api.BatchMgmt/ListBatchResults": { title: "List a batch's results" },
+  "/xai_api.BatchMgmt/GetBatchRequestResult": { title: "Get one batch result" },
+  "/xai_api.Auth/get_api_key_info": { title: "Describe the API key" },
+  "/collections.Collections/CreateCollection": { title: "Create a collection" },
+  "/collections.Collections/ListCollections": { title: "List collections" },
+  "/collections.Collections/DeleteCollection": { title: "Delete a collection" },
+  "/collections.Collections/GetCollectionMetadata": { title: "Get a collection" },
+  "/collections.Collections/UpdateDocument": { title: "Update a document" },
+  "/collections.Collections/ListDocuments": { title: "List a collection's documents" },
+  "/collections.Collections/GetDocumentMetadata": { title: "Get a document" },
+  "/collections.Collections/AddDocumentToCollection": { title: "Add a file to a collection" },
+  "/collections.Collections/RemoveDocumentFromCollection": { title: "Remove a document from a collection" },
+  "/collections.Collections/ReIndexDocument": {
+    title: "Re-index a document",
+    annotations: { idempotentHint: true },
+  },
+  "/collections.Collections/UpdateCollection": { title: "Update a collection" },
+  "/collections.Collections/BatchGetDocuments": { title: "Get several documents" },
+  "/collections.Collections/GenerateCollectionDescription": { title: "Describe a collection" },
+};

@@ -1,0 +1,92 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
+import { Status } from "../grpc/status.js";
+
+/** What the user can do about each gRPC status, in the words an agent can pass on. */
+const ADVICE: Partial<Record<number, string>> = {
+  [Status.UNAUTHENTICATED]:
+    "The key was refused. Check XAI_API_KEY (XAI_MANAGEMENT_KEY for collections tools) and restart the server.",
+  [Status.PERMISSION_DENIED]:
+    "The key is valid but not allowed to do this (team permissions, ACLs or a blocked key). Check it in the xAI console.",
+  [Status.INVALID_ARGUMENT]: "Fix the argument the message names and call again.",
+  [Status.NOT_FOUND]:
+    "Check the id or model name; list the available ones with the matching list tool (e.g. models_list_language_models).",
+  [Status.ALREADY_EXISTS]: "It exists already: use the existing one or pick another id or name.",
+  [Status.FAILED_PRECONDITION]:
+    "The resource is not in a state that allows this; check its current state first.",
+  [Status.RESOURCE_EXHAUSTED]:
+    "A rate limit, quota or size limit was hit. Wait before retrying, send less at once, or check the team's credits.",
+  [Status.DEADLINE_EXCEEDED]:
+    "The call took longer than the deadline. Retry, ask for less, or raise the server's timeout (--timeout).",
+  [Status.UNAVAILABLE]:
+    "xAI could not be reached (network, DNS or an outage); it was retried already. Check the host setting and try again later.",
+  [Status.CANCELLED]: "The call was cancelled before it finished.",
+  [Status.UNIMPLEMENTED]:
+    "This server does not offer the method; check the host setting points at the xAI API.",
+  [Status.INTERNAL]: "xAI reported an internal error. Retrying later may help.",
+  [Status.UNKNOWN]: "The call failed for an unknown reason; retrying may help.",
+  [Status.DATA_LOSS]: "xAI reported data loss. Retry; if it persists, report it.",
+  [Status.ABORTED]: "The operation was aborted (often a conflict). Retry.",
+  [Status.OUT_OF_RANGE]: "A value is out of its allowed range; fix it and call again.",
+};
+
+/** Follows `cause` links for a network-level reason: connection refused, DNS, TLS. */
+function networkCause(e: unknown): string | undefined {
+  let current: unknown = e;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The `isError` result of a failed RPC: status, the server's message, and what to do. */
+export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResult {
+  const advice = ADVICE[e.code] ?? "Retrying may help.";
+  const cause = networkCause(e.cause);
+  const lines = [
+    `${toolName} failed: ${e.status} (gRPC status ${e.code}) from ${e.method}.`,
+    `Server message: ${e.details || "(none)"}`,
+    ...(cause ? [`Network cause: ${cause}`] : []),
+    `What to do: ${advice}`,
+  ];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: { error: { status: e.status, code: e.code, message: e.details, method: e.method } },
+  };
+}
+
+/** The `isError` result of bad arguments: one line per offending field path. */
+export function argumentErrorResult(toolName: string, problems: readonly string[]): CallToolResult {
+  return {
+    isError: true,
+    content: [
+      {
+        type: "text",
+        text: `Invalid arguments for ${toolName}:\n${problems.map((p) => `- ${p}`).join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
+      },
+    ],
+  };
+}
+
+/** Any failure as an `isError` result; nothing escapes to crash the server. */
+export function errorResult(e: unknown, toolName: string): CallToolResult {
+  if (isXaiGrpcError(e)) return grpcErrorResult(e, toolName);
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    isError: true,
+    content: [{ type: "text", text: `${toolName} failed: ${message}` }],
+  };
+}
+
+/**
+ * Removes a secret from text that is about to leave the server. Errors are built without
+ * metadata, but a server could echo the key in its message; this is the last line of defence.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
+  return out;
+}
