@@ -9,8 +9,8 @@ import {
   type DescriptorProto,
   type EnumDescriptorProto,
   FieldDescriptorProto_Label,
-  FieldDescriptorProtoSchema,
   FieldDescriptorProto_Type,
+  FieldDescriptorProtoSchema,
 } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { file_google_rpc_status } from "../gen/google/rpc/status_pb.js";

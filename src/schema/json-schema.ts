@@ -22,7 +22,7 @@ export interface JsonSchemaOptions {
 const SCALAR: Record<JsonScalar, JsonSchema> = {
   number: { type: "number" },
   integer: { type: "integer" },
-  int64: { type: ["integer", "string"] },
+  int64: { type: ["integer", "string"], pattern: "^-?[0-9]+$" },
   boolean: { type: "boolean" },
   string: { type: "string" },
   bytes: { type: "string", contentEncoding: "base64" },
@@ -111,7 +111,10 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
     for (const field of m.fields) {
       const schema = valueSchema(field);
       const doc = docs[`${m.typeName}.${field.name}`];
-      properties[field.name] = doc ? withDescription(schema, doc) : schema;
+      // An inlined message keeps its "at most one" notes beside the field's own documentation.
+      const note =
+        field.fieldKind === "message" && !("$ref" in schema) ? oneofNote(field.message) : undefined;
+      properties[field.name] = doc ? { ...schema, description: note ? `${doc} ${note}` : doc } : schema;
     }
     inProgress.delete(m.typeName);
     const out: JsonSchema = { type: "object" };
@@ -127,20 +130,17 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
   return top;
 }
 
-/** A message's description: its documentation, then one line per oneof saying "at most one". */
+/** A message's description: its documentation, then its oneof notes. */
 function describeMessage(m: DescMessage, docs: Docs): string | undefined {
-  const parts: string[] = [];
-  const doc = docs[m.typeName];
-  if (doc) parts.push(doc);
-  for (const o of m.oneofs) {
-    const names = o.fields.map((f) => f.name).join(", ");
-    parts.push(`Set at most one of: ${names}.`);
-  }
-  return parts.length > 0 ? parts.join(" ") : undefined;
+  return [docs[m.typeName], oneofNote(m)].filter(Boolean).join(" ") || undefined;
 }
 
-function withDescription(schema: JsonSchema, description: string): JsonSchema {
-  return { ...schema, description };
+/** One sentence per oneof of a message: "Set at most one of: a, b." */
+function oneofNote(m: DescMessage): string | undefined {
+  return (
+    m.oneofs.map((o) => `Set at most one of: ${o.fields.map((f) => f.name).join(", ")}.`).join(" ") ||
+    undefined
+  );
 }
 
 function wellKnownSchema(m: DescMessage): JsonSchema | undefined {

@@ -2,6 +2,7 @@ import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { type JsonSchema, messageJsonSchema } from "../schema/json-schema.js";
+import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
 import { annotationsFor } from "./annotations.js";
 import { ArgumentError, describeIssues, parseRequest } from "./arguments.js";
@@ -89,7 +90,8 @@ function defineTool(
         (optionKeys.has(key) ? optionArgs : requestArgs)[key] = value;
       }
       checkOptions(optionArgs, choice);
-      const request = parseRequest(method.input, zod.message(method.input), requestArgs);
+      const expanded = expandShorthands(method.input, requestArgs) as Record<string, unknown>;
+      const request = parseRequest(method.input, zod.message(method.input), expanded);
       return await handler(request, optionArgs, ctx);
     } catch (e) {
       if (e instanceof ArgumentError) return argumentErrorResult(name, e.problems);

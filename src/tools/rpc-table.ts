@@ -23,7 +23,7 @@ export interface RpcChoice {
 export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
-    note: "Messages: [{role:'ROLE_USER', content:[{text:'…'}]}]; model e.g. 'grok-4'.",
+    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"ROLE_USER","content":[{"text":"Hi"}]}]}. Shorthands: content may be a plain string, enum values may drop their prefix ("user").',
   },
   "/xai_api.Chat/GetCompletionChunk": { title: "Chat completion (streamed)" },
   "/xai_api.Chat/StartDeferredCompletion": { title: "Start a deferred chat completion" },
