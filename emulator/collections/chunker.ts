@@ -31,6 +31,7 @@ interface Units {
 }
 
 const WHITESPACE = /\s/u;
+const ASCII_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -40,7 +41,8 @@ function charUnits(text: string): Units {
     length: chars.length,
     text: (s, e) => chars.slice(s, e).join(""),
     canCut: () => true,
-    isWordBoundary: (i) => WHITESPACE.test(chars[i - 1] ?? ""),
+    // Either side of a cut being whitespace means no word is split by it.
+    isWordBoundary: (i) => WHITESPACE.test(chars[i - 1] ?? "") || WHITESPACE.test(chars[i] ?? ""),
   };
 }
 
@@ -62,7 +64,7 @@ function byteUnits(text: string): Units {
     text: (s, e) => decoder.decode(bytes.subarray(s, e)),
     // UTF-8 continuation bytes are 10xxxxxx: cutting before one would split a character.
     canCut: (i) => i >= bytes.length || ((bytes[i] ?? 0) & 0xc0) !== 0x80,
-    isWordBoundary: (i) => [0x20, 0x09, 0x0a, 0x0d].includes(bytes[i - 1] ?? 0),
+    isWordBoundary: (i) => ASCII_SPACE.has(bytes[i - 1] ?? 0) || ASCII_SPACE.has(bytes[i] ?? 0),
   };
 }
 

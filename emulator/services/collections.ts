@@ -256,6 +256,8 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
       const doc = document(c, req.fileId);
       settle(doc, ctx.now());
       const name = req.name === undefined ? doc.name : checkedName(req.name, "name");
+      // Like an upload, new content must have at least one byte.
+      if (req.data !== undefined && req.data.length === 0) throw invalidArgument("data must not be empty");
       const fields = Object.keys(req.fields).length > 0 ? { ...doc.fields, ...req.fields } : doc.fields;
       checkDocumentFields(c, fields, doc.fileId);
       const contentType = req.contentType?.trim() || (req.data ? contentTypeOf(name) : doc.contentType);
