@@ -1,14 +1,137 @@
-// PLACEHOLDER: replaced by the image part of the emulator (creating it no longer throws).
-
-import type { GenerateImageRequest, ImageResponse } from "../../gen/xai/api/v1/image_pb.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
+import {
+  type GeneratedImageSchema,
+  type GenerateImageRequest,
+  ImageFormat,
+  ImageQuality,
+  type ImageResponse,
+  ImageResponseSchema,
+} from "../../gen/xai/api/v1/image_pb.js";
 import type { EngineDeps } from "../context.js";
+import { invalidArgument } from "../errors.js";
+import { type ResolvedImage, resolveImageInput } from "../media/image-input.js";
+import { imageSize, isImageAspectRatio, isImageResolution } from "../media/image-size.js";
+import { paintLandscape } from "../media/picture.js";
+import { encodePng, pngSize } from "../media/png.js";
+import { checkStorageOptions, outputFilename, storeOutput } from "../media/storage.js";
+import { hashParts } from "../text/hash.js";
+
+/** Most images one request may ask for. */
+export const MAX_IMAGES_PER_REQUEST = 10;
+/** Prompt tokens an input image counts for in usage. */
+export const IMAGE_INPUT_TOKENS = 256;
+/** USD ticks per US cent (1 USD = 10^10 ticks). */
+export const TICKS_PER_CENT = 100_000_000n;
 
 /** Generates images; used by Image itself and by Batch. */
 export interface ImageEngine {
+  /**
+   * Validates the request like the real API (`INVALID_ARGUMENT`, `NOT_FOUND` for an unknown model or
+   * input file) and generates its images: PNGs, deterministic from the model, prompt, inputs and
+   * image index (size, format and storage do not change the picture).
+   */
   generate(request: GenerateImageRequest): Promise<ImageResponse>;
 }
 
-export function createImageEngine(_deps: EngineDeps): ImageEngine {
-  const unimplemented = () => Promise.reject(new Error("not implemented yet"));
-  return { generate: unimplemented };
+/**
+ * The emulator's image generator. Every image is a PNG landscape painted from a hash of the request
+ * (see `paintLandscape`), at the size the aspect ratio and resolution ask for (`imageSize`), with a
+ * `tEXt` note saying it was emulated. Base64 results are `data:image/png;base64,` URLs; URL results
+ * are served by the emulator's media host on loopback.
+ */
+export function createImageEngine(deps: EngineDeps): ImageEngine {
+  return {
+    async generate(request) {
+      const prompt = request.prompt;
+      if (prompt.trim() === "") throw invalidArgument("prompt must not be empty");
+      if (request.model.trim() === "") {
+        throw invalidArgument("model must be set, e.g. grok-imagine-image");
+      }
+      const model = deps.catalog.image(request.model);
+      const n = request.n ?? 1;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_IMAGES_PER_REQUEST) {
+        throw invalidArgument(`n must be between 1 and ${MAX_IMAGES_PER_REQUEST}, got ${n}`);
+      }
+      const format = request.format;
+      if (format !== ImageFormat.IMG_FORMAT_BASE64 && format !== ImageFormat.IMG_FORMAT_URL) {
+        throw invalidArgument(
+          format === ImageFormat.IMG_FORMAT_INVALID
+            ? "format must be set: IMG_FORMAT_URL or IMG_FORMAT_BASE64"
+            : `format has an unknown value ${format}`,
+        );
+      }
+      const quality = request.quality ?? ImageQuality.IMG_QUALITY_INVALID;
+      if (!(quality in ImageQuality)) throw invalidArgument(`quality has an unknown value ${quality}`);
+      const aspect = request.aspectRatio ?? 0;
+      if (!isImageAspectRatio(aspect)) throw invalidArgument(`aspect_ratio has an unknown value ${aspect}`);
+      const resolution = request.resolution ?? 0;
+      if (!isImageResolution(resolution))
+        throw invalidArgument(`resolution has an unknown value ${resolution}`);
+      const promptTokens = deps.tokenizer.count(prompt);
+      if (promptTokens > model.maxPromptLength) {
+        throw invalidArgument(
+          `prompt is ${promptTokens} tokens; ${model.name} accepts at most ${model.maxPromptLength}`,
+        );
+      }
+      if (request.image && request.images.length > 0) {
+        throw invalidArgument("set either image or images, not both");
+      }
+      const inputs: ResolvedImage[] = request.image
+        ? [resolveImageInput(deps, request.image, "image")]
+        : request.images.map((img, i) => resolveImageInput(deps, img, `images[${i}]`));
+      checkStorageOptions(request.storageOptions);
+
+      // An edit keeps the shape of its (first) input when no ratio is asked for; only PNG headers
+      // are read for that, other formats fall back to square.
+      const firstBytes = inputs[0]?.bytes;
+      const base = firstBytes ? pngSize(firstBytes) : undefined;
+      const { width, height } = imageSize(aspect, resolution, base);
+      const inputDigests = inputs.map((i) => i.digest).join(",");
+      const images: MessageInitShape<typeof GeneratedImageSchema>[] = [];
+      for (let index = 0; index < n; index++) {
+        const seed = hashParts("image", model.name, prompt, inputDigests, quality, index);
+        const png = await encodePng(paintLandscape(width, height, seed), {
+          Software: "xai-grpc-mcp emulator",
+          Comment: `Emulated image (not generated by a real model) for the prompt: ${prompt.slice(0, 500)}`,
+        });
+        const stored = request.storageOptions
+          ? storeOutput(
+              deps,
+              png,
+              request.storageOptions,
+              outputFilename(request.storageOptions.filename, "image.png", index, n),
+            )
+          : undefined;
+        images.push({
+          image:
+            format === ImageFormat.IMG_FORMAT_BASE64
+              ? { case: "base64", value: `data:image/png;base64,${Buffer.from(png).toString("base64")}` }
+              : {
+                  case: "url",
+                  value: deps.media.publish(
+                    png,
+                    "image/png",
+                    `image-${seed.toString(16).padStart(8, "0")}.png`,
+                  ),
+                },
+          respectModeration: true,
+          fileOutput: stored?.fileOutput,
+          storageError: stored?.storageError,
+        });
+      }
+      const imageTokens = inputs.length * IMAGE_INPUT_TOKENS;
+      return create(ImageResponseSchema, {
+        images,
+        model: model.name,
+        usage: {
+          promptTextTokens: promptTokens,
+          promptImageTokens: imageTokens,
+          promptTokens: promptTokens + imageTokens,
+          totalTokens: promptTokens + imageTokens,
+          costInUsdTicks: BigInt(n) * model.imagePrice * TICKS_PER_CENT,
+        },
+      });
+    },
+  };
 }

@@ -1,8 +1,10 @@
-// PLACEHOLDER: every method answers UNIMPLEMENTED until this service is written.
 import { Image } from "../../gen/xai/api/v1/image_pb.js";
 import type { EmulatorContext } from "../context.js";
-import { type ServiceBinding, unimplemented } from "../service-impl.js";
+import { bind, type ServiceBinding } from "../service-impl.js";
 
-export function imageService(_ctx: EmulatorContext): ServiceBinding {
-  return unimplemented(Image);
+/** The Image service: GenerateImage, served by the shared image engine (which Batch also uses). */
+export function imageService(ctx: EmulatorContext): ServiceBinding {
+  return bind(Image, {
+    generateImage: (request) => ctx.images.generate(request),
+  });
 }
