@@ -182,6 +182,10 @@ function numberFor(s: Record<string, unknown>, integer: boolean, variant: number
     // Undo binary floating point noise such as 0.30000000000000004.
     value = Number(value.toPrecision(12));
     if (integer && !Number.isInteger(value)) value = Math.round(value);
+  } else {
+    // A few significant digits read better than 0.16666666666666666, when still within bounds.
+    const rounded = Number(value.toPrecision(4));
+    if (inside(rounded)) value = rounded;
   }
   return value;
 }

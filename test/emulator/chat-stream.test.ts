@@ -87,6 +87,18 @@ describe("GetCompletionChunk", () => {
     }
   });
 
+  it("streams each chunk's log probabilities, which join up to the unary ones", async () => {
+    const extra = { model: "grok-4-fast", logprobs: true, topLogprobs: 2 };
+    const unary = await client.unary(Chat.method.getCompletion, request(extra));
+    const chunks = await collect(extra);
+    const streamed = chunks.flatMap((c) => c.outputs[0]?.logprobs?.content ?? []);
+    expect(streamed).toEqual(unary.outputs[0]?.logprobs?.content);
+    for (const c of chunks) {
+      const tokens = (c.outputs[0]?.logprobs?.content ?? []).map((e) => e.token).join("");
+      expect(tokens).toBe(c.outputs[0]?.delta?.content ?? "");
+    }
+  });
+
   it("sends a tool call whole in one chunk", async () => {
     const tools = [
       {

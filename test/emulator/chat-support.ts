@@ -132,7 +132,7 @@ export function validate(schema: Record<string, unknown>, value: Json, path = "$
       errors.push(`${path}: items not unique`);
     }
     const items = schema.items as Record<string, unknown> | undefined;
-    if (items) value.forEach((v, i) => errors.push(...validate(items, v, `${path}[${i}]`)));
+    if (items) for (const [i, v] of value.entries()) errors.push(...validate(items, v, `${path}[${i}]`));
   }
   if (isObj(value)) {
     const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;

@@ -1,10 +1,11 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
 import {
   Chat,
   FormatType,
-  type GetCompletionsRequest,
+  type GetCompletionsRequestSchema,
   MessageRole,
   ReasoningEffort,
   ToolCallStatus,
@@ -17,7 +18,7 @@ import { Status } from "../../src/grpc/status.js";
 import type { XaiClient } from "../../src/grpc/xai-client.js";
 import { msg, startChatEmulator, validate } from "./chat-support.js";
 
-type Request = Parameters<XaiClient["unary"]>[1] & Partial<GetCompletionsRequest>;
+type Request = MessageInitShape<typeof GetCompletionsRequestSchema>;
 
 let emu: RunningEmulator;
 let client: XaiClient;
@@ -94,7 +95,7 @@ describe("GetCompletion", () => {
     expect(r.model).toBe("grok-4-fast");
     expect(r.systemFingerprint).toBe(model.systemFingerprint);
     expect(r.systemFingerprint).toContain("emulator");
-    const created = timestampDate(r.created ?? ({ seconds: 0n, nanos: 0 } as never)).getTime();
+    const created = r.created ? timestampDate(r.created).getTime() : 0;
     expect(created).toBeGreaterThanOrEqual(before - 1000);
     expect(created).toBeLessThanOrEqual(emu.context.now().getTime() + 1000);
     expect(r.outputs).toHaveLength(1);
@@ -188,6 +189,22 @@ describe("GetCompletion", () => {
     const none = await complete({ model: "grok-4", reasoningEffort: ReasoningEffort.EFFORT_NONE });
     expect(none.outputs[0]?.message?.reasoningContent).toBe("");
     expect(none.usage?.reasoningTokens).toBe(0);
+  });
+
+  it("returns log probabilities per generated token when asked", async () => {
+    const r = await complete({ logprobs: true, topLogprobs: 3 });
+    const content = r.outputs[0]?.message?.content ?? "";
+    const entries = r.outputs[0]?.logprobs?.content ?? [];
+    expect(entries.map((e) => e.token)).toEqual(emu.context.tokenizer.pieces(content));
+    for (const e of entries) {
+      expect(e.logprob).toBeLessThan(0);
+      expect(Buffer.from(e.bytes).toString()).toBe(e.token);
+      expect(e.topLogprobs).toHaveLength(3);
+      expect(e.topLogprobs[0]?.token).toBe(e.token);
+      expect(e.topLogprobs[1]?.logprob).toBeLessThan(e.logprob);
+    }
+    const plain = await complete({});
+    expect(plain.outputs[0]?.logprobs).toBeUndefined();
   });
 
   it("returns reasoning as an opaque blob with use_encrypted_content", async () => {
