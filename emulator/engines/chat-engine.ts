@@ -18,7 +18,6 @@ import {
   MessageSchema,
   ReasoningEffort,
   SearchMode,
-  type ToolCall,
 } from "../../gen/xai/api/v1/chat_pb.js";
 import { FinishReason } from "../../gen/xai/api/v1/sample_pb.js";
 import { ServerSideTool, ServiceTier } from "../../gen/xai/api/v1/usage_pb.js";
@@ -97,17 +96,17 @@ function citationsFor(
     urls.push(`https://example.com/xai-emulator/x/${slug}/1`);
   }
   const max = legacy?.maxSearchResults;
-  return { urls: max !== undefined && !web && !x ? urls.slice(0, Math.max(0, max)) : urls, tools };
+  return { urls: max !== undefined ? urls.slice(0, Math.max(0, max)) : urls, tools };
 }
 
-/** Cuts `text` before the earliest stop sequence; says whether one was found. */
-function cutAtStop(text: string, stops: readonly string[]): { text: string; stopped: boolean } {
+/** `text` cut before the earliest of the stop sequences (unchanged when none occurs). */
+function cutAtStop(text: string, stops: readonly string[]): string {
   let at = -1;
   for (const s of stops) {
     const i = text.indexOf(s);
     if (i >= 0 && (at < 0 || i < at)) at = i;
   }
-  return at < 0 ? { text, stopped: false } : { text: text.slice(0, at), stopped: true };
+  return at < 0 ? text : text.slice(0, at);
 }
 
 /** Builds the chat engine of one emulator run. */
@@ -131,7 +130,7 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
       text += " The emulator searched nothing: its citations are placeholder example.com links.";
     const hints = { answer: text, query: lastUser ? messageText(lastUser) : "", variant: reply.index };
     const calls = chooseFunctions(request, reply.messages, valid.functions);
-    const message: MessageInitShape<typeof CompletionMessageSchema> & { toolCalls?: ToolCall[] } = {
+    const message: MessageInitShape<typeof CompletionMessageSchema> = {
       role: MessageRole.ROLE_ASSISTANT,
     };
     let finishReason = FinishReason.REASON_STOP;
@@ -160,8 +159,7 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
       } else {
         plan = "answer in plain text and say that this is the emulator";
       }
-      const cut = cutAtStop(text, request.stop);
-      text = cut.text;
+      text = cutAtStop(text, request.stop);
       if (request.maxTokens !== undefined && tokenizer.count(text) > request.maxTokens) {
         text = tokenizer.truncate(text, request.maxTokens);
         finishReason = FinishReason.REASON_MAX_LEN;
