@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
+import { hashParts } from "../text/hash.js";
 
 /**
  * The stable, non-secret id of an API key (UUID-shaped), as reported in `Batch.create_api_key_id`.
- * A one-way hash of the key: the same key always gives the same id, and the id reveals nothing of
- * the key. The Auth service can use it for `api_key_id` so both agree.
+ * It is the same id Auth's `get_api_key_info` reports as `api_key_id` (same derivation), so a
+ * client can tell which of its keys created a batch; a hash, so it reveals nothing of the key.
  */
 export function apiKeyId(key: string): string {
-  const h = createHash("sha256").update(`xai-emulator-api-key-id:${key}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  const hex = [0, 1, 2, 3].map((i) => hashParts("key", key, i).toString(16).padStart(8, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
