@@ -3,8 +3,14 @@ import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPrice } from "../../emulator/batch/cost.js";
 import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { batchService } from "../../emulator/services/batch.js";
 import { Auth } from "../../gen/xai/api/v1/auth_pb.js";
-import { BatchMgmt, BatchRequestMetadata_State as State } from "../../gen/xai/api/v1/batch_pb.js";
+import {
+  AddBatchRequestsRequestSchema,
+  BatchMgmt,
+  CreateBatchRequestSchema,
+  BatchRequestMetadata_State as State,
+} from "../../gen/xai/api/v1/batch_pb.js";
 import { GetCompletionsRequestSchema, MessageRole } from "../../gen/xai/api/v1/chat_pb.js";
 import { GenerateImageRequestSchema, ImageFormat } from "../../gen/xai/api/v1/image_pb.js";
 import { Status } from "../../src/grpc/status.js";
@@ -243,6 +249,26 @@ describe("AddBatchRequests and processing", () => {
     // Nothing was added by the refused calls.
     const after = await client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(counts(after).requests).toBe(0);
+  });
+
+  it("refuses a call over the 20 MiB message limit", async () => {
+    // The project's client cannot even send such a message (it caps at 20 MiB, like xAI's), so the
+    // handler is called directly, as a client with a higher send limit would reach it.
+    const { impl } = batchService(emu.context);
+    const call = { method: "", signal: new AbortController().signal, apiKey: "k", headers: {} };
+    const run = (name: string, arg: unknown) =>
+      (impl[name] as (a: unknown, c: unknown) => unknown)(arg, call);
+    const batch = run("createBatch", create(CreateBatchRequestSchema, { name: "big" })) as {
+      batchId: string;
+    };
+    const text = "x".repeat(1024 * 1024);
+    const big = create(AddBatchRequestsRequestSchema, {
+      batchId: batch.batchId,
+      batchRequests: Array.from({ length: 21 }, (_, i) => chatRequest(`big${i}`, text)),
+    });
+    expect(() => run("addBatchRequests", big)).toThrow(/more than the 20971520-byte limit/);
+    const state = run("getBatch", { batchId: batch.batchId }) as { state: { numRequests: bigint } };
+    expect(state.state.numRequests).toBe(0n);
   });
 
   it("refuses a chunk atomically when any id exists already or repeats within it", async () => {
