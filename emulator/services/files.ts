@@ -35,7 +35,10 @@ export function fileMessage(file: StoredFile): MessageInitShape<typeof FileSchem
  *
  * Choices where the API leaves room: an empty upload is refused (`INVALID_ARGUMENT`), since a file
  * needs content to be used anywhere; deleting an unknown file is `NOT_FOUND`; the TEXT download of a
- * file that is not UTF-8 text is `FAILED_PRECONDITION` (the emulator extracts no text from binaries).
+ * file that is not UTF-8 text is `FAILED_PRECONDITION` (the emulator extracts no text from binaries);
+ * ListFiles' `filter` is a case-insensitive substring of the filename (`limit` 1–100, 0 meaning 100;
+ * see `listPage` for the pagination token); CreatePublicUrl on a file that already has a public URL
+ * replaces it (the old URL stops working).
  */
 export function filesService(ctx: EmulatorContext): ServiceBinding {
   const checkFileId = (id: string) => {
