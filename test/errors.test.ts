@@ -110,7 +110,7 @@ describe("failures over stdio", () => {
       // Known defect: the server redacts the text blocks of an error result but not its
       // structuredContent, whose error.message is the server's message verbatim. Turn this into a
       // plain `it` once the whole result is redacted.
-      it.fails("keeps it out of structuredContent", async () => {
+      it("keeps it out of structuredContent", async () => {
         quoteKey();
         const result = await callTool(good.client, "models_get_language_model", { name: "grok-4-heavy" });
 

@@ -15,8 +15,9 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 /**
  * Expands the friendly shorthands the contract allows besides the protobuf JSON form: enum values
  * without their prefix and in any case (`"user"` for `ROLE_USER`, `"high"` for `EFFORT_HIGH`),
- * and plain strings for the messages of {@link PLAIN_STRING_FIELD}. Everything else is returned as
- * it is, to be checked by the schema; the input is not modified.
+ * and plain strings for the messages of {@link PLAIN_STRING_FIELD}. A `null` field is dropped: the
+ * JSON mapping reads it as "unset", and models often send it for optional fields. Everything else is
+ * returned as it is, to be checked by the schema; the input is not modified.
  */
 export function expandShorthands(message: DescMessage, value: unknown): unknown {
   if (!isObject(value)) return value;
@@ -24,6 +25,14 @@ export function expandShorthands(message: DescMessage, value: unknown): unknown 
   for (const field of message.fields) {
     const v = value[field.name];
     if (v === undefined) continue;
+    if (
+      v === null &&
+      !(field.fieldKind === "message" && field.message.typeName === "google.protobuf.Value")
+    ) {
+      out ??= { ...value };
+      delete out[field.name];
+      continue;
+    }
     const expanded = expandField(field, v);
     if (expanded !== v) {
       out ??= { ...value };

@@ -1,15 +1,53 @@
-import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
+import { type DescEnum, type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { z } from "zod";
 import type { Docs } from "./json-schema.js";
 import { type JsonScalar, jsonScalar } from "./scalar-kind.js";
 import { wellKnownJson } from "./well-known.js";
 
-const INT64 = /^-?[0-9]+$/;
+const INT64_TEXT = /^-?[0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const DURATION = /^-?[0-9]+(\.[0-9]{1,9})?s$/;
 
 const int64 = () =>
-  z.union([z.int(), z.string().regex(INT64, "expected a 64-bit integer as a string of digits")]);
+  z.union([z.int(), z.string().regex(INT64_TEXT, "expected a 64-bit integer as a string of digits")]);
+
+const INT32 = [-(2 ** 31), 2 ** 31 - 1] as const;
+const UINT32 = [0, 2 ** 32 - 1] as const;
+const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+const UINT64_RANGE = [0n, 2n ** 64n - 1n] as const;
+
+/** A 64-bit integer as number or digit string, within the type's range. */
+function int64In([min, max]: readonly [bigint, bigint]): z.ZodType {
+  return int64().refine(
+    (v) => {
+      const n = BigInt(v);
+      return n >= min && n <= max;
+    },
+    { message: `must be between ${min} and ${max}` },
+  );
+}
+
+/** The schema of a scalar field, with the range of its protobuf type. */
+function scalarField(t: ScalarType): z.ZodType {
+  switch (t) {
+    case ScalarType.INT32:
+    case ScalarType.SINT32:
+    case ScalarType.SFIXED32:
+      return z.int().min(INT32[0]).max(INT32[1]);
+    case ScalarType.UINT32:
+    case ScalarType.FIXED32:
+      return z.int().min(UINT32[0]).max(UINT32[1]);
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      return int64In(INT64_RANGE);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return int64In(UINT64_RANGE);
+    default:
+      return scalar(jsonScalar(t));
+  }
+}
 
 function scalar(kind: JsonScalar): z.ZodType {
   switch (kind) {
@@ -81,7 +119,7 @@ export class ZodSchemas {
   #field(field: DescField): z.ZodType {
     switch (field.fieldKind) {
       case "scalar":
-        return scalar(jsonScalar(field.scalar));
+        return scalarField(field.scalar);
       case "enum":
         return enumSchema(field.enum);
       case "message":
@@ -89,7 +127,7 @@ export class ZodSchemas {
       case "list":
         return z.array(
           field.listKind === "scalar"
-            ? scalar(jsonScalar(field.scalar))
+            ? scalarField(field.scalar)
             : field.listKind === "enum"
               ? enumSchema(field.enum)
               : this.#ref(field.message),
@@ -98,7 +136,7 @@ export class ZodSchemas {
         return z.record(
           z.string(),
           field.mapKind === "scalar"
-            ? scalar(jsonScalar(field.scalar))
+            ? scalarField(field.scalar)
             : field.mapKind === "enum"
               ? enumSchema(field.enum)
               : this.#ref(field.message),

@@ -90,3 +90,15 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
   return out;
 }
+
+/** {@link redact} applied to every string inside a value (text blocks, structured content, links). */
+export function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
+    return out;
+  }
+  return value;
+}

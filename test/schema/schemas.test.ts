@@ -9,6 +9,7 @@ import { docs } from "../../gen/docs.js";
 import { GetCompletionsRequestSchema, ToolSchema } from "../../gen/xai/api/v1/chat_pb.js";
 import { UpdateDocumentRequestSchema } from "../../gen/xai/api/v1/collections_pb.js";
 import { EmbedRequestSchema } from "../../gen/xai/api/v1/embed_pb.js";
+import { CreatePublicUrlRequestSchema } from "../../gen/xai/api/v1/files_pb.js";
 import { type JsonSchema, messageJsonSchema } from "../../src/schema/json-schema.js";
 import { expandShorthands } from "../../src/schema/shorthand.js";
 import { ZodSchemas } from "../../src/schema/zod-schema.js";
@@ -184,5 +185,30 @@ describe("shorthands", () => {
   it("leaves ambiguous or unknown words for the schema to refuse", () => {
     const input = { messages: [{ role: "wizard" }] };
     expect(expandShorthands(GetCompletionsRequestSchema, input)).toBe(input);
+  });
+});
+
+describe("integer ranges and nulls", () => {
+  const v = zod.message(GetCompletionsRequestSchema);
+
+  it("refuses an int32 out of range, naming the field", () => {
+    const r = v.safeParse({ max_tokens: 2 ** 40 });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(["max_tokens"]);
+  });
+
+  it("refuses an int64 string out of range, and accepts the largest one", () => {
+    const publicUrl = zod.message(CreatePublicUrlRequestSchema);
+    const r = publicUrl.safeParse({ expires_after: "99999999999999999999999" });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(["expires_after"]);
+    expect(publicUrl.safeParse({ expires_after: "9223372036854775807" }).success).toBe(true);
+    expect(publicUrl.safeParse({ expires_after: 3600 }).success).toBe(true);
+  });
+
+  it("drops null fields as unset", () => {
+    expect(expandShorthands(GetCompletionsRequestSchema, { model: "m", search_parameters: null })).toEqual({
+      model: "m",
+    });
   });
 });
