@@ -75,12 +75,12 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-/** Spawns `node dist/src/cli.js` with `env` and connects the SDK client to it. */
-export async function startMcpServer(env: ServerEnv): Promise<McpSession> {
+/** Spawns `node dist/src/cli.js [args]` with `env` and connects the SDK client to it. */
+export async function startMcpServer(env: ServerEnv, args: readonly string[] = []): Promise<McpSession> {
   assertFreshBuild();
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI],
+    args: [CLI, ...args],
     env: serverEnv(env),
     stderr: "pipe",
   });
