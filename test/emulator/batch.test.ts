@@ -251,6 +251,66 @@ describe("AddBatchRequests and processing", () => {
     expect(counts(after).requests).toBe(0);
   });
 
+  it("runs video generation and extension requests", async () => {
+    const batch = await createBatch("with videos");
+    await client.unary(BatchMgmt.method.addBatchRequests, {
+      batchId: batch.batchId,
+      batchRequests: [
+        {
+          batchRequestId: "clip",
+          request: {
+            case: "videoRequest",
+            value: { model: "grok-imagine-video", prompt: "a paper boat on a pond", duration: 2 },
+          },
+        },
+      ],
+    });
+    await waitForBatch(client, batch.batchId);
+    const clip = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+      batchId: batch.batchId,
+      batchRequestId: "clip",
+    });
+    const r = clip.result?.result;
+    if (r?.case !== "response" || r.value.response.case !== "videoResponse")
+      throw new Error("expected a video");
+    const url = r.value.response.value.video?.url ?? "";
+    expect(r.value.response.value.video?.duration).toBe(2);
+    expect((await fetch(url)).headers.get("content-type")).toBe("video/mp4");
+
+    // The clip the batch made can be extended by the same batch.
+    await client.unary(BatchMgmt.method.addBatchRequests, {
+      batchId: batch.batchId,
+      batchRequests: [
+        {
+          batchRequestId: "longer",
+          request: {
+            case: "videoExtensionRequest",
+            value: {
+              model: "grok-imagine-video",
+              prompt: "the boat drifts away",
+              video: { source: { case: "url", value: url } },
+              duration: 2,
+            },
+          },
+        },
+      ],
+    });
+    const done = await waitForBatch(client, batch.batchId);
+    expect(counts(done)).toEqual({ requests: 2, pending: 0, success: 2, error: 0, cancelled: 0 });
+    const longer = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+      batchId: batch.batchId,
+      batchRequestId: "longer",
+    });
+    const e = longer.result?.result;
+    if (e?.case !== "response" || e.value.response.case !== "videoResponse")
+      throw new Error("expected a video");
+    expect(e.value.response.value.video?.duration).toBe(4);
+    expect(done.costBreakdown?.endpointCosts.map((c) => [c.endpoint, c.requestCount])).toEqual([
+      ["/v1/videos/extensions", 1n],
+      ["/v1/videos/generations", 1n],
+    ]);
+  });
+
   it("refuses a call over the 20 MiB message limit", async () => {
     // The project's client cannot even send such a message (it caps at 20 MiB, like xAI's), so the
     // handler is called directly, as a client with a higher send limit would reach it.
