@@ -1,0 +1,94 @@
+import { type DescMethod, toJson } from "@bufbuild/protobuf";
+import type { ListBatchRequestMetadataRequest } from "../../../gen/xai/api/v1/batch_pb.js";
+import { batchSchemas } from "../../batch/batch-service.js";
+import type { FetchPage } from "../../batch/paging.js";
+import { callHint } from "../render/batch.js";
+import { renderMetadataPage } from "../render/batch-results.js";
+import { responseJson } from "../result.js";
+import type { ToolHandler } from "../tool.js";
+import { pagingOptions } from "./batch-options.js";
+import { idKey, inlineList, listToFile, type PagedList } from "./batch-paged-list.js";
+
+type Json = Record<string, unknown>;
+const TOOL = "batch_list_batch_request_metadata";
+
+/** Page size when writing to a file and the call set no limit. */
+const FILE_PAGE = 1000;
+
+/**
+ * `BatchMgmt.ListBatchRequestMetadata`: one page or all of them, inline while small, or written to
+ * a JSONL file (one `BatchRequestMetadata` per line) with the count of requests in each state.
+ */
+export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler {
+  const schemas = batchSchemas(method);
+  const m = schemas.service.method.listBatchRequestMetadata;
+  return async (request, options, ctx) => {
+    const req = request as ListBatchRequestMetadataRequest;
+    const { allPages, outputPath } = pagingOptions(options);
+    const fetch: FetchPage = async (token, limit) => {
+      const r = await ctx.client.unary(
+        m,
+        { batchId: req.batchId, limit: limit ?? 0, paginationToken: token, status: req.status },
+        { signal: ctx.signal },
+      );
+      return {
+        items: r.batchRequestMetadata.map(
+          (x) => toJson(schemas.metadata, x, { useProtoFieldName: true }) as Json,
+        ),
+        token: r.paginationToken,
+        response: responseJson(m.output, r),
+      };
+    };
+    const hintArgs: Json = { batch_id: req.batchId };
+    const status = (toJson(m.input, req, { useProtoFieldName: true }) as Json).status;
+    if (status) hintArgs.status = status;
+    const list: PagedList = {
+      tool: TOOL,
+      itemsField: "batch_request_metadata",
+      noun: "requests",
+      fetch,
+      hintArgs,
+      render: renderMetadataPage,
+    };
+    const paging = { token: req.paginationToken, limit: req.limit, allPages };
+    if (outputPath === undefined) return inlineList(list, paging);
+
+    const byState = new Map<string, number>();
+    const run = await listToFile(
+      { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
+      paging,
+      outputPath,
+      ctx,
+      {
+        key: idKey("batch_request_id"),
+        onItem: (item) => {
+          const s = String(item.state ?? "STATE_UNKNOWN");
+          byState.set(s, (byState.get(s) ?? 0) + 1);
+        },
+      },
+    );
+    const counts = [...byState].map(([s, n]) => `${n} ${s.replace(/^STATE_/, "")}`).join(", ") || "none";
+    const lines = [
+      `${run.appended ? "Appended" : "Wrote"} ${run.written} request states of batch ${req.batchId} to ${run.path} (${run.pages} page${run.pages === 1 ? "" : "s"}), one BatchRequestMetadata per line: ${counts}.`,
+    ];
+    if (run.duplicates > 0) lines.push(`${run.duplicates} already in the file were not written again.`);
+    lines.push(
+      run.nextToken === undefined
+        ? "That is every request of the list."
+        : `More remain; append them with ${callHint(TOOL, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path })}`,
+    );
+    return {
+      content: [{ type: "text", text: lines.join("\n") }],
+      structuredContent: {
+        batch_id: req.batchId,
+        output_path: run.path,
+        appended: run.appended,
+        written: run.written,
+        duplicates_skipped: run.duplicates,
+        pages: run.pages,
+        by_state: Object.fromEntries(byState),
+        ...(run.nextToken !== undefined ? { pagination_token: run.nextToken } : {}),
+      },
+    };
+  };
+}

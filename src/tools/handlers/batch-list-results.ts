@@ -1,0 +1,133 @@
+import { type DescMethod, toJson } from "@bufbuild/protobuf";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ListBatchResultsRequest } from "../../../gen/xai/api/v1/batch_pb.js";
+import { batchSchemas } from "../../batch/batch-service.js";
+import type { FetchPage } from "../../batch/paging.js";
+import { ResultSummary } from "../../batch/result-summary.js";
+import { withStatusName } from "../../batch/status-names.js";
+import { batchCounts, callHint, countsLine } from "../render/batch.js";
+import { renderResultsPage } from "../render/batch-results.js";
+import { responseJson } from "../result.js";
+import type { ToolContext, ToolHandler } from "../tool.js";
+import { pagingOptions } from "./batch-options.js";
+import { type FileRun, idKey, inlineList, listToFile, type PagedList } from "./batch-paged-list.js";
+
+type Json = Record<string, unknown>;
+const TOOL = "batch_list_batch_results";
+
+/** Page size when writing to a file and the call set no limit: the most a page holds. */
+const FILE_PAGE = 1000;
+
+/**
+ * `BatchMgmt.ListBatchResults`: one page or all of them, inline while small, or written to a JSONL
+ * file (one `BatchResult` in protobuf JSON per line) with a summary of what succeeded and failed.
+ * Failures show their status by name, in the text and in `structuredContent` (`error.status`).
+ */
+export function listBatchResultsHandler(method: DescMethod): ToolHandler {
+  const schemas = batchSchemas(method);
+  const m = schemas.service.method.listBatchResults;
+  return async (request, options, ctx) => {
+    const req = request as ListBatchResultsRequest;
+    const { allPages, outputPath } = pagingOptions(options);
+    const fetch: FetchPage = async (token, limit) => {
+      const r = await ctx.client.unary(
+        m,
+        { batchId: req.batchId, limit: limit ?? 0, paginationToken: token },
+        { signal: ctx.signal },
+      );
+      return {
+        items: r.results.map((x) => toJson(schemas.result, x, { useProtoFieldName: true }) as Json),
+        token: r.paginationToken,
+        response: responseJson(m.output, r),
+      };
+    };
+    const list: PagedList = {
+      tool: TOOL,
+      itemsField: "results",
+      noun: "results",
+      fetch,
+      hintArgs: { batch_id: req.batchId },
+      decorate: withStatusName,
+      render: renderResultsPage,
+    };
+    const paging = { token: req.paginationToken, limit: req.limit, allPages };
+    if (outputPath === undefined) return inlineList(list, paging);
+
+    const before = await getBatch(req.batchId, ctx);
+    const summary = new ResultSummary();
+    const c = batchCounts(before);
+    const run = await listToFile(
+      { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
+      paging,
+      outputPath,
+      ctx,
+      {
+        key: idKey("batch_request_id"),
+        onItem: (item) => summary.add(item),
+        total: c.succeeded + c.failed,
+      },
+    );
+    const after = await getBatch(req.batchId, ctx);
+    return fileSummary(req.batchId, run, summary, after);
+  };
+
+  async function getBatch(batchId: string, ctx: ToolContext): Promise<Json> {
+    const g = schemas.service.method.getBatch;
+    return responseJson(g.output, await ctx.client.unary(g, { batchId }, { signal: ctx.signal }));
+  }
+}
+
+/** The summary of a run to a file: what was written, how it adds up against the batch, what next. */
+function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batch: Json): CallToolResult {
+  const c = batchCounts(batch);
+  const finished = c.succeeded + c.failed;
+  const lines = [
+    `${run.appended ? "Appended" : "Wrote"} ${run.written} results of batch ${batchId} to ${run.path} (${run.pages} page${run.pages === 1 ? "" : "s"}, ${run.elapsedMs} ms), one BatchResult per line: ${summary.lines()[0]}.`,
+    ...summary.lines().slice(1),
+  ];
+  if (run.duplicates > 0) lines.push(`${run.duplicates} results already in the file were not written again.`);
+  lines.push(`Batch now: ${countsLine(c)}.`);
+  // Complete = the whole list was read and nothing can be added to it any more.
+  const complete = run.nextToken === undefined && c.pending === 0;
+  const fromStart = !run.appended;
+  let consistent: boolean | undefined;
+  if (complete && fromStart) {
+    consistent = run.written + run.duplicates === finished;
+    lines.push(
+      consistent
+        ? `Complete: the file holds all ${finished} finished results (num_success ${c.succeeded} + num_error ${c.failed}).`
+        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page to rewrite it.`,
+    );
+  } else if (complete) {
+    lines.push("Complete: every remaining result was appended; nothing is pending.");
+  } else if (run.nextToken !== undefined) {
+    const more = callHint(TOOL, {
+      batch_id: batchId,
+      pagination_token: run.nextToken,
+      all_pages: true,
+      output_path: run.path,
+    });
+    const why =
+      run.stop === "caught-up" || c.pending > 0
+        ? `${c.pending} requests are still pending; once more have finished (check batch_get_batch), append the rest with`
+        : "More results remain; append them with";
+    lines.push(`${why} ${more}`);
+  }
+  return {
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      batch_id: batchId,
+      output_path: run.path,
+      appended: run.appended,
+      written: run.written,
+      duplicates_skipped: run.duplicates,
+      pages: run.pages,
+      ...summary.toJSON(),
+      ...(run.nextToken !== undefined ? { pagination_token: run.nextToken } : {}),
+      complete,
+      ...(consistent !== undefined ? { matches_batch_state: consistent } : {}),
+      elapsed_ms: run.elapsedMs,
+      batch,
+    },
+  };
+}

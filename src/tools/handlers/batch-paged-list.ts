@@ -1,0 +1,144 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { outputTarget } from "../../batch/batch-files.js";
+import { existingKeys, JsonlWriter } from "../../batch/jsonl-writer.js";
+import { collectInline, type FetchPage, INLINE_BUDGET_BYTES, writePages } from "../../batch/paging.js";
+import { callHint } from "../render/batch.js";
+import type { ToolContext } from "../tool.js";
+
+type Json = Record<string, unknown>;
+
+/** How one list tool pages: its name, the field its items are in, how to fetch and show a page. */
+export interface PagedList {
+  readonly tool: string;
+  /** The response field holding the items, e.g. `results`. */
+  readonly itemsField: string;
+  /** What the items are called in text, plural (`results`). */
+  readonly noun: string;
+  readonly fetch: FetchPage;
+  /** The arguments besides the token that a "more" hint repeats (e.g. the batch id). */
+  readonly hintArgs: Json;
+  /** Adds what agents need to inline items (status names); the file keeps the plain JSON. */
+  readonly decorate?: (item: Json) => Json;
+  /** The text of a page-shaped response. */
+  readonly render: (response: Json, hintArgs: Json) => string;
+}
+
+/** Where to start, how much per page, and whether to follow every page. */
+export interface PagingRequest {
+  readonly token: string | undefined;
+  /** 0 or undefined: the server's default page size. */
+  readonly limit: number | undefined;
+  readonly allPages: boolean;
+}
+
+/**
+ * A list answered inline: one page, or with `allPages` every page while the answer stays small.
+ * The structured content has the response's shape (items plus the token to continue); a single
+ * whole page is the server's response itself. Notes say when and why fewer items came back than
+ * exist, and how to get the rest.
+ */
+export async function inlineList(list: PagedList, paging: PagingRequest): Promise<CallToolResult> {
+  const col = await collectInline(list.fetch, {
+    token: paging.token,
+    limit: paging.limit || undefined,
+    allPages: paging.allPages,
+  });
+  const decorate = list.decorate ?? ((x: Json) => x);
+  const items = col.items.map(decorate);
+  const structured: Json = col.response
+    ? { ...col.response, [list.itemsField]: items }
+    : {
+        [list.itemsField]: items,
+        ...(col.nextToken ? { pagination_token: col.nextToken } : {}),
+        pages: col.pages,
+      };
+  const notes: string[] = [];
+  const file = callHint(list.tool, { ...list.hintArgs, all_pages: true, output_path: `${list.noun}.jsonl` });
+  if (col.shrunk) {
+    notes.push(
+      `The page held ${col.shrunk.from} ${list.noun}, more than fits in one answer (~${INLINE_BUDGET_BYTES / 1024} KiB): only the first ${col.shrunk.to} are here, and the token continues right after them. For everything at once: ${file}`,
+    );
+  } else if (col.stop === "budget") {
+    notes.push(
+      `Stopped after ${col.pages} page${col.pages === 1 ? "" : "s"} (${items.length} ${list.noun}) to keep this answer small; continue with the token below, or write everything to a file: ${file}`,
+    );
+  }
+  if (col.elided) notes.push("Long values were shortened in this answer; output_path writes them whole.");
+  if (col.stop === "caught-up") {
+    notes.push(
+      `These are all the ${list.noun} available now; requests are still pending. Call again later with the token below for the ones that finish meanwhile.`,
+    );
+  }
+  const text = [
+    list.render({ [list.itemsField]: items, pagination_token: col.nextToken ?? "" }, list.hintArgs),
+    ...notes,
+  ].join("\n");
+  return { content: [{ type: "text", text }], structuredContent: structured };
+}
+
+/** What a run to a file wrote and found, for the tool's summary. */
+export interface FileRun {
+  readonly path: string;
+  readonly appended: boolean;
+  readonly pages: number;
+  readonly written: number;
+  /** Items not written again because the file (or this run) already had them. */
+  readonly duplicates: number;
+  readonly nextToken: string | undefined;
+  readonly stop: "end" | "one-page" | "caught-up" | "cancelled";
+  readonly elapsedMs: number;
+}
+
+/**
+ * Writes a list's items to a JSONL file under the allowed roots: from the first page (file
+ * overwritten) or, given a token, from there on (appended, skipping items the file already holds).
+ * `onItem` sees every item written, for summaries; progress is reported per page.
+ */
+export async function listToFile(
+  list: PagedList,
+  paging: PagingRequest,
+  outputPath: string,
+  ctx: ToolContext,
+  o: { key: (item: Json) => string; onItem?: (item: Json) => void; total?: number },
+): Promise<FileRun> {
+  const path = await outputTarget(ctx.roots, outputPath);
+  const appended = paging.token !== undefined && paging.token !== "";
+  const seen = appended ? await existingKeys(path, keyField(list)) : new Set<string>();
+  const started = Date.now();
+  const writer = await JsonlWriter.open(path, appended);
+  try {
+    const run = await writePages(list.fetch, {
+      token: paging.token,
+      limit: paging.limit || undefined,
+      allPages: paging.allPages,
+      key: o.key,
+      seen,
+      signal: ctx.signal,
+      write: async (items) => {
+        await writer.write(items);
+        for (const item of items) o.onItem?.(item);
+      },
+      onPage: (written, pages) =>
+        ctx.progress(written, o.total, `page ${pages}: ${written} ${list.noun} written to ${outputPath}`),
+    });
+    return { path, appended, elapsedMs: Date.now() - started, ...run };
+  } finally {
+    await writer.close();
+  }
+}
+
+/** The field that identifies an item of this list in a file. */
+function keyField(list: PagedList): string {
+  return list.itemsField === "batches" ? "batch_id" : "batch_request_id";
+}
+
+/** A key for items that may lack their id (never merges two id-less items). */
+export function idKey(field: string): (item: Json) => string {
+  let anonymous = 0;
+  return (item) => {
+    const id = item[field];
+    if (typeof id === "string" && id !== "") return id;
+    anonymous += 1;
+    return `\u0000anonymous-${anonymous}`;
+  };
+}
