@@ -48,7 +48,14 @@ async function serve(initial: Config): Promise<void> {
     timeoutMs: config.timeoutMs,
   });
   const tools = buildTools({ management: config.managementKey !== undefined });
-  const server = createMcpServer({ client, tools, logger, secrets: [config.apiKey, config.managementKey] });
+  const server = createMcpServer({
+    client,
+    tools,
+    logger,
+    secrets: [config.apiKey, config.managementKey],
+    allowedDirs: config.allowedDirs,
+    inlineImageMaxBytes: config.inlineImageMaxBytes,
+  });
 
   let closing = false;
   const shutdown = async (why: string) => {

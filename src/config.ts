@@ -1,3 +1,4 @@
+import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/xai-client.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
@@ -10,6 +11,10 @@ export interface Config {
   readonly emulator: boolean;
   /** Default deadline of each xAI call, in ms. */
   readonly timeoutMs: number;
+  /** Directories local file access is confined to (besides the client's roots). */
+  readonly allowedDirs: readonly string[];
+  /** Largest generated image returned inline, in bytes. */
+  readonly inlineImageMaxBytes: number;
 }
 
 export type Command =
@@ -36,6 +41,11 @@ Options:
   --management-api-host HOST   management host for collections (env XAI_MANAGEMENT_API_HOST,
                                default management-api.x.ai)
   --timeout SECONDS            deadline of each xAI call (env XAI_TIMEOUT, default 1620 = 27 min)
+  --allow-dir DIR              allow local file access (image inputs, uploads, downloads, save_to) in DIR;
+                               repeatable (env XAI_ALLOWED_DIRS, separated by the path delimiter);
+                               the client's MCP roots are allowed too; with none, local paths are refused
+  --inline-image-max-bytes N   largest generated image shown inline (env XAI_INLINE_IMAGE_MAX_BYTES,
+                               default 1048576); larger ones are saved and linked when save_to is given
   --emulator                   use the built-in emulator
   -h, --help                   show this help
   -v, --version                show the version
@@ -55,6 +65,13 @@ function positiveNumber(text: string, flag: string): number {
   return n;
 }
 
+function positiveInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive whole number, got "${text}"`);
+  return n;
+}
+
 /** Reads the command line and environment. Throws {@link UsageError} on a mistake. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
   const args = [...argv];
@@ -68,6 +85,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
     ? positiveNumber(env.XAI_TIMEOUT, "XAI_TIMEOUT") * 1000
     : DEFAULT_TIMEOUT_MS;
   let emulator = false;
+  const flagDirs: string[] = [];
+  let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
+    ? positiveInteger(env.XAI_INLINE_IMAGE_MAX_BYTES, "XAI_INLINE_IMAGE_MAX_BYTES")
+    : 1024 * 1024;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
@@ -83,6 +104,12 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case "--emulator":
         emulator = true;
         break;
+      case "--allow-dir":
+        flagDirs.push(takeValue(args, i++, arg));
+        break;
+      case "--inline-image-max-bytes":
+        inlineImageMaxBytes = positiveInteger(takeValue(args, i++, arg), arg);
+        break;
       default:
         throw new UsageError(`unknown argument "${arg}" (see --help)`);
     }
@@ -96,6 +123,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       managementHost,
       emulator,
       timeoutMs,
+      // Flags win over the environment: any --allow-dir replaces XAI_ALLOWED_DIRS.
+      allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
+      inlineImageMaxBytes,
     },
   };
 }

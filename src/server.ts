@@ -5,7 +5,9 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  RootsListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import type { ToolDefinition } from "./tools/tool.js";
@@ -18,6 +20,10 @@ export interface ServerDeps {
   readonly logger: Logger;
   /** Values that must never appear in a result (the keys). */
   readonly secrets: readonly (string | undefined)[];
+  /** Directories local file access is allowed in, besides the client's roots (`--allow-dir`). */
+  readonly allowedDirs?: readonly string[];
+  /** Largest generated image returned inline, in bytes. */
+  readonly inlineImageMaxBytes?: number;
 }
 
 const INSTRUCTIONS =
@@ -33,6 +39,15 @@ export function createMcpServer(deps: ServerDeps): Server {
   );
   const byName = new Map(deps.tools.map((t) => [t.tool.name, t]));
   const listing = { tools: deps.tools.map((t) => t.tool) };
+
+  // Local file access: the configured directories plus the client's roots, fetched once the client
+  // is initialized (when it declared the capability) and again whenever it says they changed.
+  const roots = new AllowedRoots(deps.allowedDirs ?? [], deps.logger);
+  server.oninitialized = () => {
+    if (!server.getClientCapabilities()?.roots) return;
+    roots.useClientRoots(async () => (await server.listRoots(undefined, { timeout: 10_000 })).roots);
+  };
+  server.setNotificationHandler(RootsListChangedNotificationSchema, async () => roots.refresh());
 
   server.setRequestHandler(ListToolsRequestSchema, async () => listing);
 
@@ -65,6 +80,8 @@ export function createMcpServer(deps: ServerDeps): Server {
       progress,
       wantsProgress: token !== undefined,
       log: deps.logger,
+      roots,
+      ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
     });
     deps.logger.debug(`${name}: ${result.isError ? "error" : "ok"} in ${Date.now() - started} ms`);
     return result.isError ? redactResult(result, deps.secrets) : result;

@@ -1,6 +1,7 @@
 import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { inlineLocalImages } from "../media/image-inputs.js";
 import { type JsonSchema, messageJsonSchema } from "../schema/json-schema.js";
 import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
@@ -92,6 +93,8 @@ function defineTool(
       checkOptions(optionArgs, choice);
       const expanded = expandShorthands(method.input, requestArgs) as Record<string, unknown>;
       const request = parseRequest(method.input, zod.message(method.input), expanded);
+      // Local image inputs (paths, file:// URIs) become data URLs, read under the allowed roots.
+      await inlineLocalImages(method.input, request, ctx.roots);
       return await handler(request, optionArgs, ctx);
     } catch (e) {
       if (e instanceof ArgumentError) return argumentErrorResult(name, e.problems);

@@ -1,5 +1,13 @@
-import type { DescMethod } from "@bufbuild/protobuf";
+import type {
+  DescMethod,
+  DescMethodClientStreaming,
+  DescMethodServerStreaming,
+  DescMethodUnary,
+} from "@bufbuild/protobuf";
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
+import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
+import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
 import type { ToolHandler, ToolOptions } from "./tool.js";
 
 /** The human choices for one RPC's tool; everything else is derived from the descriptors. */
@@ -31,7 +39,11 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetStoredCompletion": { title: "Get a stored chat completion" },
   "/xai_api.Chat/DeleteStoredCompletion": { title: "Delete a stored chat completion" },
   "/xai_api.Chat/CompactContext": { title: "Compact a conversation", annotations: { readOnlyHint: true } },
-  "/xai_api.Image/GenerateImage": { title: "Generate images" },
+  "/xai_api.Image/GenerateImage": {
+    title: "Generate images",
+    handler: (method) => imageGenerateHandler(method as DescMethodUnary),
+    options: IMAGE_GENERATE_OPTIONS,
+  },
   "/xai_api.Video/GenerateVideo": { title: "Start a video generation" },
   "/xai_api.Video/ExtendVideo": { title: "Start a video extension" },
   "/xai_api.Video/GetDeferredVideo": { title: "Get a deferred video" },
@@ -48,11 +60,21 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Sample/SampleTextStreaming": { title: "Sample raw text (streamed)" },
   "/xai_api.Embedder/Embed": { title: "Embed texts or images" },
   "/xai_api.Tokenize/TokenizeText": { title: "Tokenize text" },
-  "/xai_api.Files/UploadFile": { title: "Upload a file" },
+  "/xai_api.Files/UploadFile": {
+    title: "Upload a file",
+    handler: (method) => filesUploadHandler(method as DescMethodClientStreaming),
+    options: FILES_UPLOAD_OPTIONS,
+  },
   "/xai_api.Files/ListFiles": { title: "List files" },
   "/xai_api.Files/RetrieveFile": { title: "Get file metadata" },
   "/xai_api.Files/DeleteFile": { title: "Delete a file" },
-  "/xai_api.Files/RetrieveFileContent": { title: "Download a file" },
+  "/xai_api.Files/RetrieveFileContent": {
+    title: "Download a file",
+    // save_to writes a local file: not read-only, though xAI's side is only read.
+    annotations: { readOnlyHint: false },
+    handler: (method) => filesDownloadHandler(method as DescMethodServerStreaming),
+    options: FILES_DOWNLOAD_OPTIONS,
+  },
   "/xai_api.Files/CreatePublicUrl": { title: "Create a public file URL" },
   "/xai_api.Files/RevokePublicUrl": { title: "Revoke a public file URL" },
   "/xai_api.Documents/Search": { title: "Search collections" },

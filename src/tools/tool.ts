@@ -1,6 +1,7 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import type { AllowedRoots } from "../files/allowed-roots.js";
 import type { XaiClient } from "../grpc/xai-client.js";
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../schema/json-schema.js";
@@ -18,6 +19,13 @@ export interface ToolContext {
   /** True when the client asked for progress (sent a progress token). */
   readonly wantsProgress: boolean;
   readonly log: Logger;
+  /**
+   * The directories local file access is confined to (`--allow-dir`, `XAI_ALLOWED_DIRS`, the
+   * client's roots). Absent: no local path may be read or written.
+   */
+  readonly roots?: AllowedRoots;
+  /** Largest generated image returned inline, in bytes; absent means the default (1 MiB). */
+  readonly inlineImageMaxBytes?: number;
 }
 
 /** Extra tool-level arguments that are not part of the RPC's request message. */

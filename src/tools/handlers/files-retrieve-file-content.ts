@@ -1,0 +1,211 @@
+import { basename, join } from "node:path";
+import type { DescMethodServerStreaming, DescMethodUnary } from "@bufbuild/protobuf";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { File, FileContentChunk, RetrieveFileContentRequest } from "../../../gen/xai/api/v1/files_pb.js";
+import { type AllowedRoots, requireRoots } from "../../files/allowed-roots.js";
+import { ensureDirectory, writeChunksToFile } from "../../files/local-files.js";
+import { forArgument, PathAccessError, type WritablePath } from "../../files/path-validation.js";
+import { formatBytes } from "../../media/byte-size.js";
+import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
+import { sniffImageType } from "../../media/image-type.js";
+import { asText, guessMediaType } from "../../media/media-type.js";
+import { fileLink } from "../../media/resource-link.js";
+import type { ToolContext, ToolHandler, ToolOptions } from "../tool.js";
+
+/** Largest content returned inline as text (128 KiB, some 32k tokens); larger needs save_to. */
+export const INLINE_TEXT_MAX_BYTES = 128 * 1024;
+
+/** The tool-level options of `files_retrieve_file_content`. */
+export const FILES_DOWNLOAD_OPTIONS: ToolOptions = {
+  properties: {
+    save_to: {
+      type: "string",
+      description:
+        "File path, or existing directory (the file's own name is used), inside the allowed directories.",
+    },
+    overwrite: { type: "boolean", description: "Replace an existing file at save_to (default false)." },
+  },
+  validators: { save_to: z.string().min(1), overwrite: z.boolean() },
+  note: "Without save_to, text up to 128 KiB (and small images) is returned inline; anything else needs save_to.",
+};
+
+/** A safe local name for a stored file's name: its last segment, or the id when that is unusable. */
+function localName(filename: string, fileId: string): string {
+  const base = basename(filename.replace(/\\/g, "/"));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is dropped
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return clean && clean !== "." && clean !== ".." ? clean : fileId;
+}
+
+async function* dataOf(stream: AsyncIterable<FileContentChunk>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) yield chunk.data;
+}
+
+/**
+ * `files_retrieve_file_content`: streams the download straight into a file under the allowed
+ * directories (through a temporary file, so a failure leaves nothing half-written), or returns
+ * small text content inline, saying how big it was.
+ */
+export function filesDownloadHandler(method: DescMethodServerStreaming): ToolHandler {
+  const retrieve = method.parent.methods.find((m) => m.name === "RetrieveFile") as
+    | DescMethodUnary
+    | undefined;
+  return async (request, options, ctx) => {
+    const req = request as RetrieveFileContentRequest;
+    const saveTo = options.save_to as string | undefined;
+    if (saveTo !== undefined) {
+      return saveToFile(method, retrieve, req, saveTo, options.overwrite === true, ctx);
+    }
+    return inline(method, req, ctx);
+  };
+}
+
+async function metadata(retrieve: DescMethodUnary | undefined, fileId: string, ctx: ToolContext) {
+  if (!retrieve) return undefined;
+  return (await ctx.client.unary(retrieve, { fileId } as never, { signal: ctx.signal })) as File;
+}
+
+async function saveToFile(
+  method: DescMethodServerStreaming,
+  retrieve: DescMethodUnary | undefined,
+  req: RetrieveFileContentRequest,
+  saveTo: string,
+  overwrite: boolean,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  const roots: AllowedRoots = requireRoots(ctx.roots);
+  let target: WritablePath = await forArgument("save_to", roots.writable(saveTo));
+  const intoDirectory = target.existing === "directory" || /[\\/]$/.test(saveTo);
+  // The size (for progress) and name (for a directory) come from the file's metadata.
+  const meta = intoDirectory || ctx.wantsProgress ? await metadata(retrieve, req.fileId, ctx) : undefined;
+  if (intoDirectory) {
+    const dir = await forArgument("save_to", ensureDirectory(roots, saveTo));
+    const name = localName(meta?.filename ?? "", req.fileId);
+    target = await forArgument("save_to", roots.writable(join(dir, name)));
+  }
+  if (target.existing === "directory" || target.existing === "other") {
+    throw new PathAccessError(`save_to: ${target.path} exists and is not a regular file`);
+  }
+  if (target.existing === "file" && !overwrite) {
+    throw new PathAccessError(`save_to: ${target.path} exists already; pass overwrite: true to replace it`);
+  }
+  const original = req.format !== 2; // DOWNLOAD_FORMAT_TEXT = 2: its size differs from the file's
+  const total = original && meta ? Number(meta.size) : undefined;
+  const stream = ctx.client.serverStream(method, req as never, {
+    signal: ctx.signal,
+  }) as AsyncIterable<FileContentChunk>;
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  const outcome = await writeChunksToFile(
+    target.path,
+    (async function* () {
+      for await (const data of dataOf(stream)) {
+        if (headBytes < 16) {
+          head.push(data.subarray(0, 16));
+          headBytes += data.byteLength;
+        }
+        yield data;
+      }
+    })(),
+    {
+      overwrite,
+      onChunk: (written) =>
+        ctx.progress(
+          written,
+          total,
+          `downloaded ${formatBytes(written)}${total ? ` of ${formatBytes(total)}` : ""}`,
+        ),
+    },
+  );
+  const mimeType = guessMediaType(outcome.path, Buffer.concat(head));
+  return {
+    content: [
+      {
+        type: "text",
+        text: `Saved ${formatBytes(outcome.bytes)} (${outcome.bytes} bytes) of file ${req.fileId} to ${outcome.path}.`,
+      },
+      fileLink(outcome.path, mimeType, outcome.bytes, `Content of file ${req.fileId}`),
+    ],
+    structuredContent: {
+      file_id: req.fileId,
+      saved_to: outcome.path,
+      bytes: outcome.bytes,
+      mime_type: mimeType,
+    },
+  };
+}
+
+async function inline(
+  method: DescMethodServerStreaming,
+  req: RetrieveFileContentRequest,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  const imageMax = ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES;
+  const limit = Math.max(INLINE_TEXT_MAX_BYTES, imageMax);
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  let truncated = false;
+  // Leaving the loop early cancels the download: nothing past the limit is transferred.
+  for await (const chunk of ctx.client.serverStream(method, req as never, {
+    signal: ctx.signal,
+  }) as AsyncIterable<FileContentChunk>) {
+    received += chunk.data.byteLength;
+    if (received > limit) {
+      truncated = true;
+      break;
+    }
+    parts.push(chunk.data);
+  }
+  const tooBig = (what: string, max: number): CallToolResult => ({
+    isError: true,
+    content: [
+      {
+        type: "text",
+        text:
+          `File ${req.fileId} is ${truncated ? `more than ${formatBytes(limit)}` : formatBytes(received)} of ${what}, ` +
+          `more than is returned inline (${formatBytes(max)}). Pass save_to (a path inside the allowed directories) ` +
+          "to write it to a file.",
+      },
+    ],
+  });
+  if (truncated) return tooBig("content", INLINE_TEXT_MAX_BYTES);
+  const bytes = Buffer.concat(parts, received);
+  const image = sniffImageType(bytes);
+  if (image) {
+    if (received > imageMax) return tooBig("image", imageMax);
+    return {
+      content: [
+        {
+          type: "text",
+          text: `File ${req.fileId}: ${image}, ${formatBytes(received)} (${received} bytes), shown below.`,
+        },
+        { type: "image", data: bytes.toString("base64"), mimeType: image },
+      ],
+      structuredContent: { file_id: req.fileId, bytes: received, mime_type: image },
+    };
+  }
+  const text = asText(bytes);
+  if (text === undefined) {
+    return {
+      isError: true,
+      content: [
+        {
+          type: "text",
+          text: `File ${req.fileId} is ${formatBytes(received)} of binary content, which is not returned inline. Pass save_to (a path inside the allowed directories) to write it to a file.`,
+        },
+      ],
+    };
+  }
+  if (received > INLINE_TEXT_MAX_BYTES) return tooBig("text", INLINE_TEXT_MAX_BYTES);
+  return {
+    content: [
+      {
+        type: "text",
+        text: `File ${req.fileId}: ${formatBytes(received)} (${received} bytes) of text, next block.`,
+      },
+      { type: "text", text },
+    ],
+    structuredContent: { file_id: req.fileId, bytes: received, text },
+  };
+}
