@@ -105,7 +105,10 @@ describe("--emulator: every service through its tools, no key", () => {
           batch_request_id: "q1",
           completion_request: { model: "grok-3-mini", messages: [{ role: "user", content: "1+1?" }] },
         },
-        { batch_request_id: "q2", completion_request: { model: "grok-9", messages: [{ role: "user", content: "2+2?" }] } },
+        {
+          batch_request_id: "q2",
+          completion_request: { model: "grok-9", messages: [{ role: "user", content: "2+2?" }] },
+        },
       ],
     });
     let state: Json = {};

@@ -4,7 +4,9 @@ import { withToolTable } from "../scripts/readme-tools.js";
 import { PACKAGE_VERSION } from "../src/version.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 describe("README and package facts", () => {
   it("lists exactly the tools the server serves (run `npm run readme` after changing tools)", () => {
