@@ -69,7 +69,7 @@ export async function parseJsonlLines<M extends DescMessage>(
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       bad(line, [
-        `expected one JSON object (a ${schema.name}), got ${Array.isArray(value) ? "an array" : typeof value}`,
+        `expected one JSON object (a ${schema.name}), got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
       ]);
       continue;
     }
