@@ -1,8 +1,10 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Auth } from "../../gen/xai/api/v1/auth_pb.js";
+import { apiKeyId } from "../batch/api-key-id.js";
 import type { EmulatorContext } from "../context.js";
 import { bind, type ServiceBinding } from "../service-impl.js";
-import { fnv1a, hashParts } from "../text/hash.js";
+import { fnv1a } from "../text/hash.js";
+import { stableUuid } from "../text/stable-uuid.js";
 
 /**
  * The key as the API shows it: its `xai-` prefix and last few characters around `...`. Short keys
@@ -12,18 +14,6 @@ export function redactKey(key: string): string {
   const prefix = key.startsWith("xai-") ? "xai-" : "";
   const tail = Math.min(5, Math.floor(key.length / 4));
   return `${prefix}...${tail > 0 ? key.slice(-tail) : ""}`;
-}
-
-/** A UUID-shaped id, stable for the same parts (so a key keeps its ids across calls and runs). */
-function stableUuid(...parts: string[]): string {
-  const hex = [0, 1, 2, 3]
-    .map((i) =>
-      hashParts(...parts, i)
-        .toString(16)
-        .padStart(8, "0"),
-    )
-    .join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** When every emulated key was created: fixed, so answers stay the same from run to run. */
@@ -44,7 +34,7 @@ export function authService(_ctx: EmulatorContext): ServiceBinding {
         // One emulated team owns every key, as a single account would.
         teamId: stableUuid("team", String(fnv1a("xai-emulator-team"))),
         acls: ["api-key:endpoint:*", "api-key:model:*"],
-        apiKeyId: stableUuid("key", call.apiKey),
+        apiKeyId: apiKeyId(call.apiKey),
         apiKeyBlocked: false,
         teamBlocked: false,
         disabled: false,
