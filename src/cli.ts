@@ -55,6 +55,7 @@ async function serve(initial: Config): Promise<void> {
     secrets: [config.apiKey, config.managementKey],
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
+    heartbeatMs: config.heartbeatMs,
   });
 
   let closing = false;

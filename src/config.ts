@@ -1,5 +1,6 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/xai-client.js";
+import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   readonly allowedDirs: readonly string[];
   /** Largest generated image returned inline, in bytes. */
   readonly inlineImageMaxBytes: number;
+  /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
+  readonly heartbeatMs: number;
 }
 
 export type Command =
@@ -41,6 +44,8 @@ Options:
   --management-api-host HOST   management host for collections (env XAI_MANAGEMENT_API_HOST,
                                default management-api.x.ai)
   --timeout SECONDS            deadline of each xAI call (env XAI_TIMEOUT, default 1620 = 27 min)
+  --heartbeat-ms MS            progress heartbeat after MS ms of silence in a call, for clients that
+                               sent a progress token (env XAI_MCP_HEARTBEAT_MS, default 10000; 0 = off)
   --allow-dir DIR              allow local file access (image inputs, uploads, downloads, save_to) in DIR;
                                repeatable (env XAI_ALLOWED_DIRS, separated by the path delimiter);
                                the client's MCP roots are allowed too; with none, local paths are refused
@@ -57,6 +62,13 @@ function takeValue(argv: string[], i: number, flag: string): string {
   const value = argv[i + 1];
   if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
   return value;
+}
+
+function nonNegativeInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag} must be a whole number ≥ 0, got "${text}"`);
+  return n;
 }
 
 function positiveNumber(text: string, flag: string): number {
@@ -84,6 +96,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   let timeoutMs = env.XAI_TIMEOUT
     ? positiveNumber(env.XAI_TIMEOUT, "XAI_TIMEOUT") * 1000
     : DEFAULT_TIMEOUT_MS;
+  let heartbeatMs = env.XAI_MCP_HEARTBEAT_MS
+    ? nonNegativeInteger(env.XAI_MCP_HEARTBEAT_MS, "XAI_MCP_HEARTBEAT_MS")
+    : DEFAULT_HEARTBEAT_MS;
   let emulator = false;
   const flagDirs: string[] = [];
   let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
@@ -100,6 +115,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
         break;
       case "--timeout":
         timeoutMs = positiveNumber(takeValue(args, i++, arg), arg) * 1000;
+        break;
+      case "--heartbeat-ms":
+        heartbeatMs = nonNegativeInteger(takeValue(args, i++, arg), arg);
         break;
       case "--emulator":
         emulator = true;
@@ -126,6 +144,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       // Flags win over the environment: any --allow-dir replaces XAI_ALLOWED_DIRS.
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
+      heartbeatMs,
     },
   };
 }

@@ -10,6 +10,7 @@ import {
 import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
+import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import type { ToolDefinition } from "./tools/tool.js";
 import { redact } from "./tools/tool-error.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -24,6 +25,8 @@ export interface ServerDeps {
   readonly allowedDirs?: readonly string[];
   /** Largest generated image returned inline, in bytes. */
   readonly inlineImageMaxBytes?: number;
+  /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
+  readonly heartbeatMs?: number;
 }
 
 const INSTRUCTIONS =
@@ -61,7 +64,7 @@ export function createMcpServer(deps: ServerDeps): Server {
       );
     }
     const token = request.params._meta?.progressToken;
-    const progress = async (value: number, total?: number, message?: string) => {
+    const send = async (value: number, total?: number, message?: string) => {
       if (token === undefined) return;
       await extra.sendNotification({
         method: "notifications/progress",
@@ -73,17 +76,31 @@ export function createMcpServer(deps: ServerDeps): Server {
         },
       });
     };
+    // Every call gets heartbeats (when the client asked for progress), so long calls outlive the
+    // client's request timeout; the tool's own progress goes through the same reporter.
+    const reporter = new ProgressReporter(send, {
+      heartbeatMs: token === undefined ? 0 : (deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
+      label: name,
+    }).start();
+    extra.signal.addEventListener("abort", () => reporter.stop(), { once: true });
     const started = Date.now();
-    const result = await definition.call(args, {
-      client: deps.client,
-      signal: extra.signal,
-      progress,
-      wantsProgress: token !== undefined,
-      log: deps.logger,
-      roots,
-      ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
-    });
-    deps.logger.debug(`${name}: ${result.isError ? "error" : "ok"} in ${Date.now() - started} ms`);
+    let result: CallToolResult;
+    try {
+      result = await definition.call(args, {
+        client: deps.client,
+        signal: extra.signal,
+        progress: reporter.report,
+        wantsProgress: token !== undefined,
+        log: deps.logger,
+        roots,
+        ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
+      });
+    } finally {
+      reporter.stop();
+    }
+    if (!extra.signal.aborted) await reporter.settle();
+    const outcome = extra.signal.aborted ? "cancelled" : result.isError ? "error" : "ok";
+    deps.logger.debug(`${name}: ${outcome} in ${Date.now() - started} ms`);
     return result.isError ? redactResult(result, deps.secrets) : result;
   });
 

@@ -5,9 +5,22 @@ import type {
   DescMethodUnary,
 } from "@bufbuild/protobuf";
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import {
+  chatDeferredHandler,
+  startDeferredHandler,
+  videoDeferredHandler,
+  WAIT_OPTION,
+} from "./handlers/deferred-handler.js";
+import {
+  chatCompletionHandler,
+  deleteStoredHandler,
+  storedCompletionHandler,
+} from "./handlers/stored-completion.js";
 import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
 import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
 import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
+import { chatStreamHandler } from "./handlers/stream-chat.js";
+import { sampleStreamHandler } from "./handlers/stream-sample.js";
 import type { ToolHandler, ToolOptions } from "./tool.js";
 
 /** The human choices for one RPC's tool; everything else is derived from the descriptors. */
@@ -32,12 +45,30 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
     note: 'Minimal call: {"model":"grok-4","messages":[{"role":"ROLE_USER","content":[{"text":"Hi"}]}]}. Shorthands: content may be a plain string, enum values may drop their prefix ("user").',
+    handler: chatCompletionHandler,
   },
-  "/xai_api.Chat/GetCompletionChunk": { title: "Chat completion (streamed)" },
-  "/xai_api.Chat/StartDeferredCompletion": { title: "Start a deferred chat completion" },
-  "/xai_api.Chat/GetDeferredCompletion": { title: "Get a deferred chat completion" },
-  "/xai_api.Chat/GetStoredCompletion": { title: "Get a stored chat completion" },
-  "/xai_api.Chat/DeleteStoredCompletion": { title: "Delete a stored chat completion" },
+  "/xai_api.Chat/GetCompletionChunk": {
+    title: "Chat completion (streamed)",
+    note: "Returns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
+    handler: chatStreamHandler,
+  },
+  "/xai_api.Chat/StartDeferredCompletion": {
+    title: "Start a deferred chat completion",
+    handler: startDeferredHandler("deferred completion", "chat_get_deferred_completion"),
+  },
+  "/xai_api.Chat/GetDeferredCompletion": {
+    title: "Get a deferred chat completion",
+    handler: chatDeferredHandler,
+    options: WAIT_OPTION,
+  },
+  "/xai_api.Chat/GetStoredCompletion": {
+    title: "Get a stored chat completion",
+    handler: storedCompletionHandler,
+  },
+  "/xai_api.Chat/DeleteStoredCompletion": {
+    title: "Delete a stored chat completion",
+    handler: deleteStoredHandler,
+  },
   "/xai_api.Chat/CompactContext": { title: "Compact a conversation", annotations: { readOnlyHint: true } },
   "/xai_api.Image/GenerateImage": {
     title: "Generate images",
@@ -46,7 +77,11 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   },
   "/xai_api.Video/GenerateVideo": { title: "Start a video generation" },
   "/xai_api.Video/ExtendVideo": { title: "Start a video extension" },
-  "/xai_api.Video/GetDeferredVideo": { title: "Get a deferred video" },
+  "/xai_api.Video/GetDeferredVideo": {
+    title: "Get a deferred video",
+    handler: videoDeferredHandler,
+    options: WAIT_OPTION,
+  },
   "/xai_api.Models/ListLanguageModels": { title: "List language models" },
   "/xai_api.Models/ListEmbeddingModels": { title: "List embedding models" },
   "/xai_api.Models/ListImageGenerationModels": { title: "List image generation models" },
@@ -57,7 +92,12 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Sample raw text",
     annotations: { readOnlyHint: true, idempotentHint: false },
   },
-  "/xai_api.Sample/SampleTextStreaming": { title: "Sample raw text (streamed)" },
+  "/xai_api.Sample/SampleTextStreaming": {
+    title: "Sample raw text (streamed)",
+    note: "Returns the same result as sample_sample_text; with a progress token each chunk's new text arrives as a progress message.",
+    annotations: { readOnlyHint: true, idempotentHint: false },
+    handler: sampleStreamHandler,
+  },
   "/xai_api.Embedder/Embed": { title: "Embed texts or images" },
   "/xai_api.Tokenize/TokenizeText": { title: "Tokenize text" },
   "/xai_api.Files/UploadFile": {

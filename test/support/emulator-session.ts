@@ -46,7 +46,14 @@ export interface ProgressedResult {
   readonly handled: Progress[];
 }
 
-const wireLogs = new WeakMap<Client, Progress[]>();
+interface WireLog {
+  /** Progress notifications received, with their token. */
+  readonly entries: { token: unknown; progress: Progress }[];
+  /** The progress token of the last `tools/call` sent. */
+  lastToken: unknown;
+}
+
+const wireLogs = new WeakMap<Client, WireLog>();
 
 /**
  * The progress notifications a client received, recorded where they enter the SDK. The SDK client
@@ -54,30 +61,36 @@ const wireLogs = new WeakMap<Client, Progress[]>();
  * same read as the response (modelcontextprotocol/typescript-sdk#2580); a test of what the server
  * sent must look before that.
  */
-function wireProgress(client: Client): Progress[] {
-  let log = wireLogs.get(client);
-  if (log) return log;
+function wireLog(client: Client): WireLog {
+  const existing = wireLogs.get(client);
+  if (existing) return existing;
   const transport = client.transport;
   if (!transport) throw new Error("the client is not connected");
-  const entries: Progress[] = [];
-  const original = transport.onmessage;
+  const log: WireLog = { entries: [], lastToken: undefined };
+  const onmessage = transport.onmessage;
   transport.onmessage = (message, extra) => {
     if ("method" in message && message.method === "notifications/progress" && message.params) {
-      const { progressToken: _token, ...progress } = message.params as Progress & { progressToken: unknown };
-      entries.push(progress);
+      const { progressToken, ...progress } = message.params as Progress & { progressToken: unknown };
+      log.entries.push({ token: progressToken, progress });
     }
-    original?.(message, extra);
+    onmessage?.(message, extra);
   };
-  wireLogs.set(client, entries);
-  log = entries;
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if ("method" in message && message.method === "tools/call") {
+      log.lastToken = (message.params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
+    }
+    return send(message, options);
+  };
+  wireLogs.set(client, log);
   return log;
 }
 
 /**
  * Calls a tool with a progress token (the SDK sends one when `onprogress` is given) and collects
- * every progress notification that arrives during the call (one call at a time per client).
- * `options` are the SDK's request options (signal, timeout, resetTimeoutOnProgress…);
- * `onProgress` sees each notification the SDK hands to its progress handler.
+ * every progress notification of that token, as received. `options` are the SDK's request options
+ * (signal, timeout, resetTimeoutOnProgress…); `onProgress` sees each notification the SDK hands
+ * to its progress handler.
  */
 export async function callWithProgress(
   client: Client,
@@ -85,18 +98,25 @@ export async function callWithProgress(
   args: Record<string, unknown>,
   options: Omit<RequestOptions, "onprogress"> & { onProgress?: (p: Progress) => void } = {},
 ): Promise<ProgressedResult> {
-  const wire = wireProgress(client);
-  const from = wire.length;
+  const wire = wireLog(client);
   const handled: Progress[] = [];
   const { onProgress, ...rest } = options;
-  const raw = await client.callTool({ name, arguments: args }, CallToolResultSchema, {
-    ...rest,
-    onprogress: (p) => {
-      handled.push(p);
-      onProgress?.(p);
-    },
-  });
-  return { result: CallToolResultSchema.parse(raw), progress: wire.slice(from), handled };
+  // One call at a time per client: the token of the next tools/call sent is this call's.
+  wire.lastToken = undefined;
+  let token: unknown;
+  const raw = await client
+    .callTool({ name, arguments: args }, CallToolResultSchema, {
+      ...rest,
+      onprogress: (p) => {
+        handled.push(p);
+        onProgress?.(p);
+      },
+    })
+    .finally(() => {
+      token = wire.lastToken;
+    });
+  const progress = wire.entries.filter((e) => e.token === token).map((e) => e.progress);
+  return { result: CallToolResultSchema.parse(raw), progress, handled };
 }
 
 /** Resolves once `check` is true, polling every 10 ms; rejects after `timeoutMs`. */

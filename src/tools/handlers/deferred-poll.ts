@@ -67,7 +67,10 @@ export async function pollDeferred<I extends DescMessage, O extends DescMessage>
     polls += 1;
     const status = job.statusOf(response);
     const outcome = { response, status, polls, waitedMs: Date.now() - started };
-    if (status !== DeferredStatus.PENDING || Date.now() + intervalMs > deadline) return outcome;
+    // Polls keep to a grid (0 s, 1 s, 2 s… after the start) so that timer drift never costs the
+    // last poll of a wait.
+    const next = started + polls * intervalMs;
+    if (status !== DeferredStatus.PENDING || next > deadline) return outcome;
     const seconds = Math.round(outcome.waitedMs / 1000);
     const percent = job.percentOf?.(response);
     if (percent !== undefined) {
@@ -75,6 +78,6 @@ export async function pollDeferred<I extends DescMessage, O extends DescMessage>
     } else {
       await ctx.progress(polls, undefined, `${job.what} PENDING (${seconds} s)`);
     }
-    await pause(intervalMs, ctx.signal);
+    await pause(Math.max(0, next - Date.now()), ctx.signal);
   }
 }

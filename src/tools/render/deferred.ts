@@ -99,7 +99,8 @@ function videoLines(video: Json | undefined, response: Json): string[] {
 export function renderDeferredVideo(response: Json, c: DeferredTextContext): string {
   const status = str(response.status);
   const inner = (response.response ?? {}) as Json;
-  const percent = inner.progress !== undefined ? Number(inner.progress) : undefined;
+  // A zero percentage is left out of the JSON mapping; a response present means it was sent.
+  const percent = response.response !== undefined ? Number(inner.progress ?? 0) : undefined;
   switch (status) {
     case "DONE":
       return [

@@ -1,5 +1,6 @@
 import { renderChatCompletion } from "./chat.js";
 import { compactJson } from "./json.js";
+import { renderSampleText } from "./sample.js";
 
 type Json = Record<string, unknown>;
 export type Renderer = (response: Json) => string;
@@ -7,6 +8,7 @@ export type Renderer = (response: Json) => string;
 /** Text renderers by response message type; the rest are shown as compact JSON. */
 const RENDERERS: Record<string, Renderer> = {
   "xai_api.GetChatCompletionResponse": renderChatCompletion,
+  "xai_api.SampleTextResponse": renderSampleText,
 };
 
 /** The text block of a result, written for the agent. */
