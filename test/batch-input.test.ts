@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +14,7 @@ import { prepareBulkInput } from "../src/batch/bulk-input.js";
 import { elementSize, MAX_CHUNK_BYTES, planChunks, varintSize } from "../src/batch/chunking.js";
 import { listProblems, parseJsonlLines } from "../src/batch/jsonl-input.js";
 import { assignRequestIds, stableRequestId } from "../src/batch/request-ids.js";
+import { AllowedRoots } from "../src/files/allowed-roots.js";
 import { MAX_MESSAGE_BYTES } from "../src/grpc/channel-options.js";
 import { ZodSchemas } from "../src/schema/zod-schema.js";
 
@@ -173,5 +177,58 @@ describe("a bulk input", () => {
     expect(ids[2]).toMatch(/^line-4-/);
     expect(first.lineOf).toEqual([1, 3, 4]);
     expect(first.generatedIds).toBe(2);
+  });
+
+  it("reads local images of a line as data URLs, under the allowed directories only", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "batch-input-"));
+    try {
+      // A 1×1 PNG.
+      const png = Buffer.from(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        "base64",
+      );
+      await writeFile(join(dir, "dot.png"), png);
+      const withImage = (path: string) =>
+        JSON.stringify({
+          completion_request: {
+            model: "grok-4",
+            messages: [
+              { role: "user", content: [{ text: "What is this?" }, { image_url: { image_url: path } }] },
+            ],
+          },
+        });
+      const roots = new AllowedRoots([dir]);
+      const ready = await prepareBulkInput(
+        stream([withImage("dot.png"), withImage("/etc/hosts")]),
+        "b",
+        schemas,
+        validator,
+        {
+          roots,
+        },
+      );
+      expect(ready.ok).toBe(false);
+      if (ready.ok) return;
+      expect(ready.badLines).toEqual([2]);
+      expect(ready.problems[0]).toMatch(/^line 2: .*image_url/);
+      const good = await prepareBulkInput(stream([withImage("dot.png")]), "b", schemas, validator, { roots });
+      if (!good.ok) throw new Error(good.problems.join("\n"));
+      const json = JSON.stringify(good.requests[0]?.request.value);
+      expect(json).toContain(`data:image/png;base64,${png.toString("base64")}`);
+      const chunk = good.chunks[0];
+      const message = create(AddBatchRequestsRequestSchema, { batchId: "b", batchRequests: good.requests });
+      expect(toBinary(AddBatchRequestsRequestSchema, message).byteLength).toBe(chunk?.bytes);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops reading once the requests outgrow what one call holds in memory", async () => {
+    const texts = Array.from({ length: 100 }, (_, i) => chat(`${i} ${"w".repeat(1000)}`));
+    const ready = await prepareBulkInput(stream(texts), "b", schemas, validator, { maxTotalBytes: 20_000 });
+    expect(ready.ok).toBe(false);
+    if (ready.ok) return;
+    expect(ready.badLines).toHaveLength(1);
+    expect(ready.problems[0]).toMatch(/^line 20: the requests up to here come to more than 20000 bytes/);
   });
 });

@@ -64,7 +64,7 @@ describe("every unary tool through a stdio MCP client against a gRPC server", ()
     expect(server.calls[0]?.json).toStrictEqual(c.received ?? c.request);
 
     expect(result.isError ?? false).toBe(false);
-    expect(result.structuredContent).toStrictEqual(c.response);
+    expect(result.structuredContent).toStrictEqual(c.returned ?? c.response);
     expect(result.content[0]?.type).toBe("text");
     expect(firstText(result).length).toBeGreaterThan(0);
   });

@@ -1,6 +1,9 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { z } from "zod";
 import type { BatchRequest } from "../../gen/xai/api/v1/batch_pb.js";
+import type { AllowedRoots } from "../files/allowed-roots.js";
+import { PathAccessError } from "../files/path-validation.js";
+import { inlineLocalImages } from "../media/image-inputs.js";
 import type { BatchSchemas } from "./batch-service.js";
 import {
   type Chunk,
@@ -10,8 +13,14 @@ import {
   MAX_CHUNK_REQUESTS,
   planChunks,
 } from "./chunking.js";
-import { parseJsonlLines } from "./jsonl-input.js";
+import { parseJsonlLines, StopReading } from "./jsonl-input.js";
 import { assignRequestIds } from "./request-ids.js";
+
+/**
+ * Most encoded bytes one call reads from a file: the requests are all held in memory (to check every
+ * line before sending any), so this bounds the memory a call takes.
+ */
+export const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
 
 /** The members of `BatchRequest.request`, as an error names them. */
 const KINDS = "completion_request, image_request, video_request or video_extension_request";
@@ -49,11 +58,31 @@ export async function prepareBulkInput(
   batchId: string,
   schemas: BatchSchemas,
   validator: z.ZodType,
-  limits: ChunkLimits = { maxBytes: MAX_CHUNK_BYTES, maxCount: MAX_CHUNK_REQUESTS },
+  o: { roots?: AllowedRoots | undefined; limits?: ChunkLimits; maxTotalBytes?: number } = {},
 ): Promise<ReadyInput | RefusedInput> {
-  const parsed = await parseJsonlLines(lines, schemas.request, validator, (r) =>
-    r.request.case === undefined ? `set one of ${KINDS}` : undefined,
-  );
+  const limits = o.limits ?? { maxBytes: MAX_CHUNK_BYTES, maxCount: MAX_CHUNK_REQUESTS };
+  const maxTotal = o.maxTotalBytes ?? MAX_INPUT_BYTES;
+  const sizes: number[] = [];
+  let totalBytes = 0;
+  const parsed = await parseJsonlLines(lines, schemas.request, validator, async (r) => {
+    if (r.request.case === undefined) return `set one of ${KINDS}`;
+    try {
+      // Local image paths become data URLs here, as they do in the tools' own arguments.
+      await inlineLocalImages(schemas.request, r, o.roots);
+    } catch (e) {
+      if (e instanceof PathAccessError) return e.message;
+      throw e;
+    }
+    const size = toBinary(schemas.request, r).byteLength;
+    totalBytes += size;
+    if (totalBytes > maxTotal) {
+      throw new StopReading(
+        `the requests up to here come to more than ${maxTotal} bytes encoded, more than one call reads into memory; split the file and add the parts one after the other`,
+      );
+    }
+    sizes.push(size);
+    return undefined;
+  });
   const linesRead = parsed.lines.length + parsed.badLines.length;
   if (parsed.problems.length > 0) {
     return { ok: false, problems: parsed.problems, badLines: unique(parsed.badLines), linesRead };
@@ -67,18 +96,23 @@ export async function prepareBulkInput(
     };
   }
   const generatedIds = parsed.lines.filter((l) => !l.request.batchRequestId).length;
+  const idBefore = parsed.lines.map((l) =>
+    l.request.batchRequestId === undefined ? 0 : elementSize(Buffer.byteLength(l.request.batchRequestId)),
+  );
   const idProblems = assignRequestIds(batchId, parsed.lines);
   // The envelope of every chunk: the batch_id field.
   const envelope = elementSize(Buffer.byteLength(batchId));
   const sizeProblems: string[] = [];
-  const sizes = parsed.lines.map(({ line, request }) => {
-    const size = toBinary(schemas.request, request).byteLength;
+  parsed.lines.forEach(({ line, request }, i) => {
+    // Ids were added since the size was measured.
+    const size =
+      (sizes[i] ?? 0) + elementSize(Buffer.byteLength(request.batchRequestId ?? "")) - (idBefore[i] ?? 0);
+    sizes[i] = size;
     if (envelope + elementSize(size) > limits.maxBytes) {
       sizeProblems.push(
         `line ${line}: the request is ${size} bytes encoded; one request must fit in a ${limits.maxBytes}-byte message (pass large images by URL or file id)`,
       );
     }
-    return size;
   });
   const problems = [...idProblems, ...sizeProblems].sort((a, b) => lineNumber(a) - lineNumber(b));
   if (problems.length > 0) {

@@ -42,13 +42,14 @@ export async function* readFileLines(path: string): AsyncGenerator<{ line: numbe
  * Parses JSONL: each non-blank line is one message of `schema` in the protobuf JSON mapping, checked
  * exactly as a tool's arguments are (shorthands, then the zod schema, then `fromJson`), so a line is
  * accepted if and only if the same object would be accepted inline. Blank lines are skipped.
- * `check` adds rules of the caller (e.g. a required oneof) and returns a problem or undefined.
+ * `check` adds rules of the caller (e.g. a required oneof, local images read) and returns a problem
+ * or undefined; it may throw {@link StopReading} to end the read with a last problem.
  */
 export async function parseJsonlLines<M extends DescMessage>(
   source: AsyncIterable<{ line: number; text: string }> | Iterable<{ line: number; text: string }>,
   schema: M,
   validator: z.ZodType,
-  check?: (request: MessageShape<M>) => string | undefined,
+  check?: (request: MessageShape<M>, line: number) => string | undefined | Promise<string | undefined>,
 ): Promise<JsonlParse<M>> {
   const lines: InputLine<M>[] = [];
   const problems: string[] = [];
@@ -81,7 +82,14 @@ export async function parseJsonlLines<M extends DescMessage>(
       bad(line, e instanceof ArgumentError ? e.problems : [e instanceof Error ? e.message : String(e)]);
       continue;
     }
-    const problem = check?.(request);
+    let problem: string | undefined;
+    try {
+      problem = await check?.(request, line);
+    } catch (e) {
+      if (!(e instanceof StopReading)) throw e;
+      bad(line, [e.message]);
+      break;
+    }
     if (problem) {
       bad(line, [problem]);
       continue;
@@ -89,6 +97,11 @@ export async function parseJsonlLines<M extends DescMessage>(
     lines.push({ line, request, digest: createHash("sha256").update(trimmed).digest("hex") });
   }
   return { lines, problems, badLines };
+}
+
+/** Thrown by a line check to stop reading the rest of the input (its message is the line's problem). */
+export class StopReading extends Error {
+  override readonly name = "StopReading";
 }
 
 /** The problems of a refused input as a short list: the first {@link MAX_PROBLEMS_LISTED}, then a count. */

@@ -5,20 +5,26 @@ import type {
   DescMethodUnary,
 } from "@bufbuild/protobuf";
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { addBatchRequestsHandler } from "./handlers/batch-add-requests.js";
+import { getBatchRequestResultHandler } from "./handlers/batch-get-result.js";
+import { listBatchesHandler } from "./handlers/batch-list-batches.js";
+import { listBatchRequestMetadataHandler } from "./handlers/batch-list-metadata.js";
+import { listBatchResultsHandler } from "./handlers/batch-list-results.js";
+import { ALL_PAGES_OPTION, INPUT_PATH_OPTION, PAGED_FILE_OPTIONS } from "./handlers/batch-options.js";
 import {
   chatDeferredHandler,
   startDeferredHandler,
   videoDeferredHandler,
   WAIT_OPTION,
 } from "./handlers/deferred-handler.js";
+import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
+import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
+import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
 import {
   chatCompletionHandler,
   deleteStoredHandler,
   storedCompletionHandler,
 } from "./handlers/stored-completion.js";
-import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
-import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
-import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
 import { chatStreamHandler } from "./handlers/stream-chat.js";
 import { sampleStreamHandler } from "./handlers/stream-sample.js";
 import type { ToolHandler, ToolOptions } from "./tool.js";
@@ -120,12 +126,31 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Documents/Search": { title: "Search collections" },
   "/xai_api.BatchMgmt/CreateBatch": { title: "Create a batch" },
   "/xai_api.BatchMgmt/GetBatch": { title: "Get a batch" },
-  "/xai_api.BatchMgmt/ListBatches": { title: "List batches" },
+  "/xai_api.BatchMgmt/ListBatches": {
+    title: "List batches",
+    handler: listBatchesHandler,
+    options: ALL_PAGES_OPTION,
+  },
   "/xai_api.BatchMgmt/CancelBatch": { title: "Cancel a batch" },
-  "/xai_api.BatchMgmt/AddBatchRequests": { title: "Add requests to a batch" },
-  "/xai_api.BatchMgmt/ListBatchRequestMetadata": { title: "List a batch's request states" },
-  "/xai_api.BatchMgmt/ListBatchResults": { title: "List a batch's results" },
-  "/xai_api.BatchMgmt/GetBatchRequestResult": { title: "Get one batch result" },
+  "/xai_api.BatchMgmt/AddBatchRequests": {
+    title: "Add requests to a batch",
+    handler: addBatchRequestsHandler,
+    options: INPUT_PATH_OPTION,
+  },
+  "/xai_api.BatchMgmt/ListBatchRequestMetadata": {
+    title: "List a batch's request states",
+    handler: listBatchRequestMetadataHandler,
+    options: PAGED_FILE_OPTIONS,
+  },
+  "/xai_api.BatchMgmt/ListBatchResults": {
+    title: "List a batch's results",
+    handler: listBatchResultsHandler,
+    options: PAGED_FILE_OPTIONS,
+  },
+  "/xai_api.BatchMgmt/GetBatchRequestResult": {
+    title: "Get one batch result",
+    handler: getBatchRequestResultHandler,
+  },
   "/xai_api.Auth/get_api_key_info": { title: "Describe the API key" },
   "/collections.Collections/CreateCollection": { title: "Create a collection" },
   "/collections.Collections/ListCollections": { title: "List collections" },

@@ -40,7 +40,7 @@ export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
     if (problems.length > 0) throw new ArgumentError(problems);
     validator ??= new ZodSchemas().message(schemas.request);
     const input = await openJsonlInput(ctx.roots, inputPath);
-    const ready = await prepareBulkInput(input.lines, req.batchId, schemas, validator);
+    const ready = await prepareBulkInput(input.lines, req.batchId, schemas, validator, { roots: ctx.roots });
     if (!ready.ok) return refusal(inputPath, ready.problems, ready.badLines, ready.linesRead);
     return sendInput(ready, req.batchId, inputPath, ctx);
   };
