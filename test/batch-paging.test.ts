@@ -8,6 +8,7 @@ import {
   elideLongStrings,
   type FetchPage,
   fittingCount,
+  PagingError,
   writePages,
 } from "../src/batch/paging.js";
 import { ResultSummary } from "../src/batch/result-summary.js";
@@ -139,6 +140,26 @@ describe("lists written to a file", () => {
     expect(run).toMatchObject({ pages: 3, written: 25, duplicates: 2, stop: "end" });
     const lines = (await readFile(path, "utf8")).trim().split("\n");
     expect(lines.map((l) => JSON.parse(l).batch_request_id)).toEqual(items.map((x) => x.batch_request_id));
+  });
+
+  it("fail with the token that resumes right at the failed page", async () => {
+    const { fetch: base } = listOf(Array.from({ length: 25 }, (_, i) => item(i)));
+    const fetch: FetchPage = async (token, limit) => {
+      if (token === "20") throw new Error("connection reset");
+      return base(token, limit);
+    };
+    const written: Json[] = [];
+    const run = writePages(fetch, {
+      token: undefined,
+      limit: undefined,
+      allPages: true,
+      key: (x) => String(x.batch_request_id),
+      seen: new Set(),
+      write: async (x) => void written.push(...x),
+    });
+    await expect(run).rejects.toBeInstanceOf(PagingError);
+    await expect(run).rejects.toMatchObject({ progress: { pages: 2, written: 20, resumeToken: "20" } });
+    expect(written).toHaveLength(20);
   });
 
   it("append after a file that lacks its final newline, and know what it holds", async () => {

@@ -254,6 +254,37 @@ describe("a 10,000-request batch from a JSONL file", () => {
     expect(text).toContain(`Complete: the file holds all ${total} finished results`);
   }, 40_000);
 
+  it("says how to resume when a page fails partway, and the resumed file holds each result once", async () => {
+    const LIST = "/xai_api.BatchMgmt/ListBatchResults";
+    const output = join(dir, "resumed.jsonl");
+    const armed = (async () => {
+      for (let k = 0; k < 3; k++) await emu.context.log.nextEnd(LIST, 20_000);
+      emu.context.faults.set(LIST, { failNext: 1, status: Status.INTERNAL, message: "page lost" });
+    })();
+    const failed = await call("batch_list_batch_results", {
+      batch_id: batchId,
+      all_pages: true,
+      output_path: output,
+    });
+    await armed;
+    emu.context.faults.clear();
+    expect(failed.result.isError).toBe(true);
+    expect(failed.json).toMatchObject({ written: 3000, pages: 3, error: { status: "INTERNAL" } });
+    expect(failed.text).toContain("INTERNAL");
+    expect(failed.text).toContain("3000 results (3 pages) were written");
+    expect(failed.text).toContain("Nothing is lost: append the rest with batch_list_batch_results");
+    const resumed = await call("batch_list_batch_results", {
+      batch_id: batchId,
+      all_pages: true,
+      pagination_token: failed.json.pagination_token,
+      output_path: output,
+    });
+    expect(resumed.json).toMatchObject({ appended: true, written: total - 3000, complete: true });
+    const written = (await readJsonl(output)).map((r) => r.batch_request_id as string);
+    expect(written).toHaveLength(total);
+    expect([...written].sort()).toEqual([...ids].sort());
+  }, 30_000);
+
   it("answers a repeat of the same file by adding nothing", async () => {
     const since = Date.now();
     const { json, text } = await call("batch_add_batch_requests", {

@@ -128,6 +128,25 @@ export async function collectInline(
   }
 }
 
+/**
+ * A run to a file that failed partway: everything before the failing page is written, and listing
+ * again from `resumeToken` (appending) continues exactly there.
+ */
+export class PagingError extends Error {
+  override readonly name = "PagingError";
+  constructor(
+    override readonly cause: unknown,
+    readonly progress: {
+      readonly pages: number;
+      readonly written: number;
+      /** The token of the page that failed; undefined when it was the first page. */
+      readonly resumeToken: string | undefined;
+    },
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** What {@link writePages} did. */
 export interface WrittenPages {
   readonly pages: number;
@@ -163,19 +182,24 @@ export async function writePages(
   let written = 0;
   let duplicates = 0;
   for (;;) {
-    const page = await fetch(token, o.limit);
-    const fresh: Json[] = [];
-    for (const item of page.items) {
-      const k = o.key(item);
-      if (o.seen.has(k)) {
-        duplicates += 1;
-        continue;
+    let page: Page;
+    try {
+      page = await fetch(token, o.limit);
+      const fresh: Json[] = [];
+      for (const item of page.items) {
+        const k = o.key(item);
+        if (o.seen.has(k)) {
+          duplicates += 1;
+          continue;
+        }
+        o.seen.add(k);
+        fresh.push(item);
       }
-      o.seen.add(k);
-      fresh.push(item);
+      await o.write(fresh);
+      written += fresh.length;
+    } catch (e) {
+      throw new PagingError(e, { pages, written, resumeToken: token });
     }
-    await o.write(fresh);
-    written += fresh.length;
     pages += 1;
     await o.onPage?.(written, pages);
     const next = nonEmpty(page.token);

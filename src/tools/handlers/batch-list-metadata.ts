@@ -1,13 +1,20 @@
 import { type DescMethod, toJson } from "@bufbuild/protobuf";
 import type { ListBatchRequestMetadataRequest } from "../../../gen/xai/api/v1/batch_pb.js";
 import { batchSchemas } from "../../batch/batch-service.js";
-import type { FetchPage } from "../../batch/paging.js";
+import { type FetchPage, PagingError } from "../../batch/paging.js";
 import { callHint } from "../render/batch.js";
 import { renderMetadataPage } from "../render/batch-results.js";
 import { responseJson } from "../result.js";
 import type { ToolHandler } from "../tool.js";
 import { pagingOptions } from "./batch-options.js";
-import { idKey, inlineList, listToFile, type PagedList } from "./batch-paged-list.js";
+import {
+  type FileRun,
+  idKey,
+  inlineList,
+  listToFile,
+  type PagedList,
+  pagingFailureResult,
+} from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
 const TOOL = "batch_list_batch_request_metadata";
@@ -54,19 +61,25 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
     if (outputPath === undefined) return inlineList(list, paging);
 
     const byState = new Map<string, number>();
-    const run = await listToFile(
-      { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
-      paging,
-      outputPath,
-      ctx,
-      {
-        key: idKey("batch_request_id"),
-        onItem: (item) => {
-          const s = String(item.state ?? "STATE_UNKNOWN");
-          byState.set(s, (byState.get(s) ?? 0) + 1);
+    let run: FileRun;
+    try {
+      run = await listToFile(
+        { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
+        paging,
+        outputPath,
+        ctx,
+        {
+          key: idKey("batch_request_id"),
+          onItem: (item) => {
+            const s = String(item.state ?? "STATE_UNKNOWN");
+            byState.set(s, (byState.get(s) ?? 0) + 1);
+          },
         },
-      },
-    );
+      );
+    } catch (e) {
+      if (e instanceof PagingError) return pagingFailureResult(list, e, outputPath);
+      throw e;
+    }
     const counts = [...byState].map(([s, n]) => `${n} ${s.replace(/^STATE_/, "")}`).join(", ") || "none";
     const lines = [
       `${run.appended ? "Appended" : "Wrote"} ${run.written} request states of batch ${req.batchId} to ${run.path} (${run.pages} page${run.pages === 1 ? "" : "s"}), one BatchRequestMetadata per line: ${counts}.`,

@@ -2,7 +2,7 @@ import { type DescMethod, toJson } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ListBatchResultsRequest } from "../../../gen/xai/api/v1/batch_pb.js";
 import { batchSchemas } from "../../batch/batch-service.js";
-import type { FetchPage } from "../../batch/paging.js";
+import { type FetchPage, PagingError } from "../../batch/paging.js";
 import { ResultSummary } from "../../batch/result-summary.js";
 import { withStatusName } from "../../batch/status-names.js";
 import { batchCounts, callHint, countsLine } from "../render/batch.js";
@@ -10,7 +10,14 @@ import { renderResultsPage } from "../render/batch-results.js";
 import { responseJson } from "../result.js";
 import type { ToolContext, ToolHandler } from "../tool.js";
 import { pagingOptions } from "./batch-options.js";
-import { type FileRun, idKey, inlineList, listToFile, type PagedList } from "./batch-paged-list.js";
+import {
+  type FileRun,
+  idKey,
+  inlineList,
+  listToFile,
+  type PagedList,
+  pagingFailureResult,
+} from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
 const TOOL = "batch_list_batch_results";
@@ -56,17 +63,23 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
     const before = await getBatch(req.batchId, ctx);
     const summary = new ResultSummary();
     const c = batchCounts(before);
-    const run = await listToFile(
-      { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
-      paging,
-      outputPath,
-      ctx,
-      {
-        key: idKey("batch_request_id"),
-        onItem: (item) => summary.add(item),
-        total: c.succeeded + c.failed,
-      },
-    );
+    let run: FileRun;
+    try {
+      run = await listToFile(
+        { ...list, fetch: (t, l) => fetch(t, l ?? FILE_PAGE) },
+        paging,
+        outputPath,
+        ctx,
+        {
+          key: idKey("batch_request_id"),
+          onItem: (item) => summary.add(item),
+          total: c.succeeded + c.failed,
+        },
+      );
+    } catch (e) {
+      if (e instanceof PagingError) return pagingFailureResult(list, e, outputPath);
+      throw e;
+    }
     const after = await getBatch(req.batchId, ctx);
     return fileSummary(req.batchId, run, summary, after);
   };

@@ -1,9 +1,17 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { outputTarget } from "../../batch/batch-files.js";
 import { existingKeys, JsonlWriter } from "../../batch/jsonl-writer.js";
-import { collectInline, type FetchPage, INLINE_BUDGET_BYTES, writePages } from "../../batch/paging.js";
+import {
+  collectInline,
+  type FetchPage,
+  INLINE_BUDGET_BYTES,
+  type PagingError,
+  writePages,
+} from "../../batch/paging.js";
+import { isXaiGrpcError } from "../../grpc/grpc-error.js";
 import { callHint } from "../render/batch.js";
 import type { ToolContext } from "../tool.js";
+import { errorResult } from "../tool-error.js";
 
 type Json = Record<string, unknown>;
 
@@ -125,6 +133,39 @@ export async function listToFile(
   } finally {
     await writer.close();
   }
+}
+
+/**
+ * The `isError` result of a run to a file that failed partway: the cause (gRPC status and advice),
+ * what is already in the file, and the exact call that appends the rest.
+ */
+export function pagingFailureResult(list: PagedList, e: PagingError, outputPath: string): CallToolResult {
+  const base = errorResult(e.cause, list.tool);
+  const cause = base.content[0]?.type === "text" ? base.content[0].text : e.message;
+  const { pages, written, resumeToken } = e.progress;
+  const resume =
+    resumeToken === undefined
+      ? `Call again with the same arguments to start the file over.`
+      : `Nothing is lost: append the rest with ${callHint(list.tool, { ...list.hintArgs, pagination_token: resumeToken, all_pages: true, output_path: outputPath })}`;
+  const error = isXaiGrpcError(e.cause)
+    ? { status: e.cause.status, code: e.cause.code, message: e.cause.details }
+    : { message: e.message };
+  return {
+    isError: true,
+    content: [
+      {
+        type: "text",
+        text: `${cause}\n${written} ${list.noun} (${pages} page${pages === 1 ? "" : "s"}) were written to ${outputPath} before the failure. ${resume}`,
+      },
+    ],
+    structuredContent: {
+      error,
+      output_path: outputPath,
+      written,
+      pages,
+      ...(resumeToken !== undefined ? { pagination_token: resumeToken } : {}),
+    },
+  };
 }
 
 /** The field that identifies an item of this list in a file. */
