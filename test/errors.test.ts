@@ -227,7 +227,7 @@ describe("failures over stdio", () => {
     expect(isAlive(wrongKeys.pid)).toBe(true);
     const result = await callTool(good.client, "models_get_language_model", { name: "grok-4" });
     expect(result.isError ?? false).toBe(false);
-    expect((await wrongKeys.client.listTools()).tools).toHaveLength(47);
+    expect((await wrongKeys.client.listTools()).tools).toHaveLength(51);
   });
 });
 
@@ -275,7 +275,7 @@ describe("stdout and process lifetime", () => {
         params: { name: "models_get_language_model", arguments: { name: 4 } },
       });
       const [list, call, bad] = await Promise.all([raw.response(2), raw.response(3), raw.response(4)]);
-      expect((list.result as { tools: unknown[] }).tools).toHaveLength(34);
+      expect((list.result as { tools: unknown[] }).tools).toHaveLength(38);
       expect(call.result).toMatchObject({ structuredContent: { name: "grok-4-0709" } });
       expect(bad.result).toMatchObject({ isError: true });
 
