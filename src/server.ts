@@ -12,7 +12,7 @@ import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import type { ToolDefinition } from "./tools/tool.js";
-import { redact } from "./tools/tool-error.js";
+import { redactDeep } from "./tools/tool-error.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -108,10 +108,5 @@ export function createMcpServer(deps: ServerDeps): Server {
 }
 
 function redactResult(result: CallToolResult, secrets: readonly (string | undefined)[]): CallToolResult {
-  return {
-    ...result,
-    content: result.content.map((block) =>
-      block.type === "text" ? { ...block, text: redact(block.text, secrets) } : block,
-    ),
-  };
+  return redactDeep(result, secrets) as CallToolResult;
 }
