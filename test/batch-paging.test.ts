@@ -9,6 +9,7 @@ import {
   type FetchPage,
   fittingCount,
   PagingError,
+  shrinkOnOversize,
   writePages,
 } from "../src/batch/paging.js";
 import { ResultSummary } from "../src/batch/result-summary.js";
@@ -105,6 +106,27 @@ describe("inline lists", () => {
     const col = await collectInline(fetch, { token: undefined, limit: undefined, allPages: true });
     expect(col).toMatchObject({ stop: "caught-up", nextToken: "12" });
     expect(col.items).toHaveLength(12);
+  });
+});
+
+describe("pages too big to receive", () => {
+  it("are asked for again with half as many items, and later pages keep the smaller size", async () => {
+    const { fetch: base, calls } = listOf(Array.from({ length: 100 }, (_, i) => item(i)));
+    const tooBig = { code: 8, details: "Received message larger than max (30000000 vs 20971520)" };
+    const fetch = shrinkOnOversize(async (token, limit) => {
+      if ((limit ?? 100) > 12) throw tooBig;
+      return base(token, limit);
+    });
+    const first = await fetch(undefined, 50);
+    expect(first.items).toHaveLength(12);
+    const second = await fetch(first.token, 50);
+    expect(second.items[0]?.batch_request_id).toBe("r-12");
+    expect(calls.map((c) => c.limit)).toEqual([12, 12]);
+    // A rate limit is not a size problem: it is not retried here.
+    const limited = shrinkOnOversize(async () => {
+      throw { code: 8, details: "rate limit" };
+    });
+    await expect(limited(undefined, 10)).rejects.toMatchObject({ details: "rate limit" });
   });
 });
 

@@ -217,3 +217,34 @@ export async function writePages(
     token = next;
   }
 }
+
+/** True for the error of a page too big to receive (grpc-js: `Received message larger than max`). */
+export function isOversizedPage(e: unknown): boolean {
+  const { code, details } = (e ?? {}) as { code?: unknown; details?: unknown };
+  return code === 8 && typeof details === "string" && /larger than max/i.test(details);
+}
+
+/**
+ * A fetch that answers a page too big to receive by asking again for half as many items (down to
+ * one), and keeps the smaller size for the pages after it. Result pages hold whole responses, and a
+ * page of large images can exceed the 20 MiB message limit.
+ */
+export function shrinkOnOversize(
+  fetch: FetchPage,
+  isOversized: (e: unknown) => boolean = isOversizedPage,
+  serverDefault = 100,
+): FetchPage {
+  let cap: number | undefined;
+  return async (token, limit) => {
+    let current = cap === undefined ? limit : Math.min(cap, limit || cap);
+    for (;;) {
+      try {
+        return await fetch(token, current);
+      } catch (e) {
+        if (!isOversized(e) || current === 1) throw e;
+        current = Math.max(1, Math.floor((current || serverDefault) / 2));
+        cap = current;
+      }
+    }
+  };
+}

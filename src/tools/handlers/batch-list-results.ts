@@ -2,7 +2,7 @@ import { type DescMethod, toJson } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ListBatchResultsRequest } from "../../../gen/xai/api/v1/batch_pb.js";
 import { batchSchemas } from "../../batch/batch-service.js";
-import { type FetchPage, PagingError } from "../../batch/paging.js";
+import { type FetchPage, PagingError, shrinkOnOversize } from "../../batch/paging.js";
 import { ResultSummary } from "../../batch/result-summary.js";
 import { withStatusName } from "../../batch/status-names.js";
 import { batchCounts, callHint, countsLine } from "../render/batch.js";
@@ -36,7 +36,8 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
   return async (request, options, ctx) => {
     const req = request as ListBatchResultsRequest;
     const { allPages, outputPath } = pagingOptions(options);
-    const fetch: FetchPage = async (token, limit) => {
+    // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
+    const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
         m,
         { batchId: req.batchId, limit: limit ?? 0, paginationToken: token },
@@ -47,7 +48,7 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
-    };
+    });
     const list: PagedList = {
       tool: TOOL,
       itemsField: "results",
