@@ -141,11 +141,15 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "List a batch's request states",
     handler: listBatchRequestMetadataHandler,
     options: PAGED_FILE_OPTIONS,
+    // output_path writes a local file.
+    annotations: { readOnlyHint: false },
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
     handler: listBatchResultsHandler,
     options: PAGED_FILE_OPTIONS,
+    // output_path writes a local file: not read-only, like the other tools that save files.
+    annotations: { readOnlyHint: false },
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",
