@@ -44,6 +44,9 @@ export interface CallOptions {
 /** The xAI API's default deadline in the official client: 27 minutes. */
 export const DEFAULT_TIMEOUT_MS = 27 * 60 * 1000;
 
+/** Client-stream messages written but not yet handed to HTTP/2; bounds an upload's memory. */
+const MAX_UNACKED_WRITES = 2;
+
 /** Services served by the management host rather than the API host. */
 const MANAGEMENT_PACKAGES = new Set(["collections"]);
 
@@ -152,9 +155,14 @@ export class XaiClient {
         return;
       }
       let settled = false;
+      let onEnded: () => void = () => {};
+      const ended = new Promise<void>((r) => {
+        onEnded = r;
+      });
       const settle = (err: unknown, value?: MessageShape<O>) => {
         if (settled) return;
         settled = true;
+        onEnded();
         options.signal?.removeEventListener("abort", onAbort);
         if (err || value === undefined) reject(toXaiGrpcError(err ?? new Error("empty response"), path));
         else resolve(value);
@@ -170,14 +178,19 @@ export class XaiClient {
       const onAbort = () => call.cancel();
       options.signal?.addEventListener("abort", onAbort, { once: true });
       void (async () => {
+        // Backpressure by acknowledgement, not by the stream's buffer: grpc-js buffers up to 16
+        // messages before write() returns false (48 MiB of 3 MiB upload chunks). Waiting for each
+        // write's callback (the message handed to HTTP/2) keeps at most MAX_UNACKED_WRITES in memory.
+        const unacked = new Set<Promise<void>>();
         try {
           for await (const request of requests) {
             if (settled) return;
-            if (!call.write(toMessage(method.input, request))) {
-              await new Promise<void>((r) => call.once("drain", r));
-            }
+            const written = new Promise<void>((r) => call.write(toMessage(method.input, request), () => r()));
+            unacked.add(written);
+            void written.then(() => unacked.delete(written));
+            while (unacked.size >= MAX_UNACKED_WRITES && !settled) await Promise.race([...unacked, ended]);
           }
-          call.end();
+          if (!settled) call.end();
         } catch (e) {
           call.cancel();
           settle(e);
@@ -219,7 +232,11 @@ function toMessage<I extends DescMessage>(schema: I, value: MessageInitShape<I>)
 }
 
 function serializer<I extends DescMessage>(schema: I) {
-  return (value: MessageShape<I>): Buffer => Buffer.from(toBinary(schema, value));
+  return (value: MessageShape<I>): Buffer => {
+    // Wrap, don't copy: toBinary's array is fresh, and an upload chunk is megabytes.
+    const bytes = toBinary(schema, value);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
 }
 
 function deserializer<O extends DescMessage>(schema: O) {

@@ -9,7 +9,8 @@ export function mediaUsageLine(usage: Json | undefined): string | undefined {
   const parts: string[] = [];
   const prompt = Number(usage.prompt_tokens ?? 0);
   const image = Number(usage.prompt_image_tokens ?? 0);
-  if (prompt) parts.push(`${prompt} prompt tokens${image ? ` (${image} for images)` : ""}`);
+  if (prompt)
+    parts.push(`${prompt} prompt token${prompt === 1 ? "" : "s"}${image ? ` (${image} for images)` : ""}`);
   if (usage.cost_in_usd_ticks !== undefined) {
     parts.push(`cost $${(Number(usage.cost_in_usd_ticks) / TICKS_PER_USD).toFixed(4)}`);
   }

@@ -11,12 +11,7 @@ import { listBatchesHandler } from "./handlers/batch-list-batches.js";
 import { listBatchRequestMetadataHandler } from "./handlers/batch-list-metadata.js";
 import { listBatchResultsHandler } from "./handlers/batch-list-results.js";
 import { ALL_PAGES_OPTION, INPUT_PATH_OPTION, PAGED_FILE_OPTIONS } from "./handlers/batch-options.js";
-import {
-  chatDeferredHandler,
-  startDeferredHandler,
-  videoDeferredHandler,
-  WAIT_OPTION,
-} from "./handlers/deferred-handler.js";
+import { chatDeferredHandler, startDeferredHandler, WAIT_OPTION } from "./handlers/deferred-handler.js";
 import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
 import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
 import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
@@ -27,6 +22,7 @@ import {
 } from "./handlers/stored-completion.js";
 import { chatStreamHandler } from "./handlers/stream-chat.js";
 import { sampleStreamHandler } from "./handlers/stream-sample.js";
+import { VIDEO_DEFERRED_OPTIONS, videoDeferredSaveHandler } from "./handlers/video-get-deferred-video.js";
 import type { ToolHandler, ToolOptions } from "./tool.js";
 
 /** The human choices for one RPC's tool; everything else is derived from the descriptors. */
@@ -81,12 +77,21 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     handler: (method) => imageGenerateHandler(method as DescMethodUnary),
     options: IMAGE_GENERATE_OPTIONS,
   },
-  "/xai_api.Video/GenerateVideo": { title: "Start a video generation" },
-  "/xai_api.Video/ExtendVideo": { title: "Start a video extension" },
+  "/xai_api.Video/GenerateVideo": {
+    title: "Start a video generation",
+    note: "image and reference_images also take a local path or file:// URI inside the allowed directories.",
+    handler: startDeferredHandler("video job", "video_get_deferred_video"),
+  },
+  "/xai_api.Video/ExtendVideo": {
+    title: "Start a video extension",
+    handler: startDeferredHandler("video job", "video_get_deferred_video"),
+  },
   "/xai_api.Video/GetDeferredVideo": {
     title: "Get a deferred video",
-    handler: videoDeferredHandler,
-    options: WAIT_OPTION,
+    // save_to writes the finished video to a new local file on every call.
+    annotations: { readOnlyHint: false, idempotentHint: false },
+    handler: videoDeferredSaveHandler,
+    options: VIDEO_DEFERRED_OPTIONS,
   },
   "/xai_api.Models/ListLanguageModels": { title: "List language models" },
   "/xai_api.Models/ListEmbeddingModels": { title: "List embedding models" },

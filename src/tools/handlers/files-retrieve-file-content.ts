@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { DescMethodServerStreaming, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -90,6 +90,8 @@ async function saveToFile(
   if (target.existing === "file" && !overwrite) {
     throw new PathAccessError(`save_to: ${target.path} exists already; pass overwrite: true to replace it`);
   }
+  // A missing parent is created (inside the allowed directories, checked again once made).
+  if (target.existing === "none") await forArgument("save_to", ensureDirectory(roots, dirname(target.path)));
   const original = req.format !== 2; // DOWNLOAD_FORMAT_TEXT = 2: its size differs from the file's
   const total = original && meta ? Number(meta.size) : undefined;
   const stream = ctx.client.serverStream(method, req as never, {
