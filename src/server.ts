@@ -32,7 +32,9 @@ export interface ServerDeps {
 const INSTRUCTIONS =
   "Tools for the xAI API (Grok). Each tool is one xAI gRPC method; arguments are the request in " +
   "protobuf JSON with proto field names and enum names (e.g. ROLE_USER). Start with " +
-  "models_list_language_models to see the models, then chat_get_completion.";
+  "models_list_language_models to see the models, then chat_get_completion. Any image_url also " +
+  "takes a local path or file:// URI inside the allowed directories (sent as a data URL); save_to " +
+  "options write results there.";
 
 /** The MCP server: lists the tools and runs calls. Knows nothing of the transport. */
 export function createMcpServer(deps: ServerDeps): Server {

@@ -300,6 +300,63 @@ describe("files_retrieve_file_content", () => {
   });
 });
 
+describe("failures midway", () => {
+  let medium: string;
+  beforeAll(async () => {
+    medium = join(allowed, "medium.bin");
+    await writeBigFile(medium, 12 * MIB);
+  });
+
+  it("an upload refused by the server is an error naming the status; the next upload works", async () => {
+    session.emu.context.faults.set(UPLOAD, { failNext: 1, status: 8, message: "quota exceeded" });
+    try {
+      const failed = await call(session, "files_upload_file", { path: medium });
+      expect(failed.isError).toBe(true);
+      expect(text(failed)).toContain("RESOURCE_EXHAUSTED");
+      expect(text(failed)).toContain("quota exceeded");
+    } finally {
+      session.emu.context.faults.clear();
+    }
+    const ok = await call(session, "files_upload_file", { path: medium });
+    expect(ok.isError, text(ok)).toBeFalsy();
+  });
+
+  it("a cancelled upload is cancelled on the wire", async () => {
+    const controller = new AbortController();
+    const ended = session.emu.context.log.nextEnd(UPLOAD, 10_000);
+    const pending = session.client
+      .callTool({ name: "files_upload_file", arguments: { path: medium } }, CallToolResultSchema, {
+        signal: controller.signal,
+        onprogress: () => controller.abort(),
+      })
+      .catch((e: unknown) => e);
+    expect(await pending).toBeInstanceOf(Error);
+    const record = await ended;
+    expect(record.outcome).not.toBe("ok");
+    const after = await call(session, "files_upload_file", {
+      init: { name: "after.txt" },
+      text: "still here",
+    });
+    expect(after.isError, text(after)).toBeFalsy();
+  });
+
+  it("a download broken midway leaves no file behind", async () => {
+    const id = fileIdOf(await call(session, "files_upload_file", { path: medium }));
+    session.emu.context.faults.set(DOWNLOAD, { breakStreamAfter: 2, status: 14 });
+    try {
+      const result = await call(session, "files_retrieve_file_content", {
+        file_id: id,
+        save_to: "broken/medium.bin",
+      });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toContain("UNAVAILABLE");
+    } finally {
+      session.emu.context.faults.clear();
+    }
+    expect(await readdir(join(allowed, "broken"))).toEqual([]);
+  });
+});
+
 describe("a 100 MiB file", () => {
   it("uploads with flat server memory and progress, and downloads byte for byte", {
     timeout: 300_000,
@@ -341,7 +398,7 @@ describe("a 100 MiB file", () => {
 
     const growth = Math.max(after.hwm, peakRss) - before.rss;
     process.stderr.write(
-      `[files-transfer] 100 MiB upload in ${seconds.toFixed(1)} s; server RSS cold ${(cold.rss / MIB).toFixed(1)} MiB, ` +
+      `[files-transfer] 100 MiB upload in ${seconds.toFixed(1)} s; server RSS before the warm-up ${(cold.rss / MIB).toFixed(1)} MiB, ` +
         `after a 12 MiB warm-up upload ${(before.rss / MIB).toFixed(1)} MiB, ` +
         `peak ${(Math.max(after.hwm, peakRss) / MIB).toFixed(1)} MiB (VmHWM ${(after.hwm / MIB).toFixed(1)} MiB, ` +
         `sampled ${(peakRss / MIB).toFixed(1)} MiB), growth ${(growth / MIB).toFixed(1)} MiB; ${progress.length} progress notifications\n`,
