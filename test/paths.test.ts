@@ -3,6 +3,7 @@ import { homedir, tmpdir } from "node:os";
 import { delimiter, join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCommand } from "../src/config.js";
 import { AllowedRoots, parseAllowedDirs } from "../src/files/allowed-roots.js";
 import { ensureDirectory, writeChunksToFile, writeNewFile } from "../src/files/local-files.js";
 import {
@@ -251,5 +252,31 @@ describe("writing", () => {
     expect((await readdir(dir)).sort()).toEqual(["out.bin"]);
     await writeChunksToFile(target, [Buffer.from("new")], { overwrite: true });
     expect(await readFile(target, "utf8")).toBe("new");
+  });
+});
+
+describe("configuration", () => {
+  const serve = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const command = parseCommand(argv, env);
+    if (command.kind !== "serve") throw new Error(`expected serve, got ${command.kind}`);
+    return command.config;
+  };
+
+  it("reads --allow-dir (repeatable) over XAI_ALLOWED_DIRS", () => {
+    expect(serve([]).allowedDirs).toEqual([]);
+    expect(serve([], { XAI_ALLOWED_DIRS: `/a${delimiter}/b` }).allowedDirs).toEqual(["/a", "/b"]);
+    expect(serve(["--allow-dir", "/c", "--allow-dir", "/d"], { XAI_ALLOWED_DIRS: "/a" }).allowedDirs).toEqual(
+      ["/c", "/d"],
+    );
+    expect(() => serve(["--allow-dir"])).toThrow(/--allow-dir needs a value/);
+  });
+
+  it("reads the inline image limit", () => {
+    expect(serve([]).inlineImageMaxBytes).toBe(1024 * 1024);
+    expect(serve([], { XAI_INLINE_IMAGE_MAX_BYTES: "5000" }).inlineImageMaxBytes).toBe(5000);
+    expect(
+      serve(["--inline-image-max-bytes", "42"], { XAI_INLINE_IMAGE_MAX_BYTES: "5000" }).inlineImageMaxBytes,
+    ).toBe(42);
+    expect(() => serve(["--inline-image-max-bytes", "1.5"])).toThrow(/positive whole number/);
   });
 });
