@@ -13,8 +13,10 @@ export interface JsonSchemaOptions {
   /** Field and message documentation, used as `description`. */
   readonly docs?: Docs;
   /**
-   * Messages to reference instead of inlining, by full name, mapped to the URI to point at. Lets one
-   * tool's schema point at another's definitions instead of repeating them.
+   * Messages described in full elsewhere (by another tool), by full name, mapped to a sentence that
+   * says where ("Same fields as `messages[]` of chat_get_completion."). A field of such a type is
+   * advertised as a bare object with that sentence in its description instead of repeating the
+   * schema; the validator still checks every field. An empty sentence leaves the object bare.
    */
   readonly external?: ReadonlyMap<string, string>;
 }
@@ -31,8 +33,8 @@ const SCALAR: Record<JsonScalar, JsonSchema> = {
 /**
  * The JSON Schema of a message's protobuf JSON form, as an MCP tool's `inputSchema`.
  *
- * Proto field names; every field optional (proto3 has no required fields); unknown properties
- * refused; enums by name (without the zero value when it only means "unset"); 64-bit integers as
+ * Proto field names; every field optional (proto3 has no required fields); unknown top-level
+ * properties refused; enums by name (without the zero value when it only means "unset"); 64-bit integers as
  * integer or string; bytes as base64; Timestamp as RFC 3339; maps as objects; oneof members as
  * ordinary properties, with "at most one" said in the description (the contract forbids a top-level
  * `anyOf`). Messages used more than once, or recursively, go to `$defs` once and are referenced.
@@ -58,8 +60,7 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
   const messageRef = (m: DescMessage): JsonSchema => {
     const wkt = wellKnownSchema(m);
     if (wkt) return wkt;
-    const ext = external.get(m.typeName);
-    if (ext) return { $ref: ext };
+    if (external.has(m.typeName)) return { type: "object" };
     const shared = (uses.get(m.typeName) ?? 0) > 1 || inProgress.has(m.typeName) || m === root;
     if (!shared) return body(m);
     if (m === root) return { $ref: "#" };
@@ -110,22 +111,37 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
     const properties: Record<string, JsonSchema> = {};
     for (const field of m.fields) {
       const schema = valueSchema(field);
-      const doc = docs[`${m.typeName}.${field.name}`];
-      // An inlined message keeps its "at most one" notes beside the field's own documentation.
-      const note =
-        field.fieldKind === "message" && !("$ref" in schema) ? oneofNote(field.message) : undefined;
-      properties[field.name] = doc ? { ...schema, description: note ? `${doc} ${note}` : doc } : schema;
+      const target = messageOf(field);
+      const pointer = target ? external.get(target.typeName) : undefined;
+      const doc = [docs[`${m.typeName}.${field.name}`], pointer].filter(Boolean).join(" ");
+      if (!doc) {
+        properties[field.name] = schema;
+        continue;
+      }
+      // The field's documentation says what an inlined message is for, so the message's own is
+      // left out (every byte is paid in every conversation); its "at most one" notes stay.
+      const note = target ? oneofNote(target) : undefined;
+      const items = field.fieldKind === "list" ? schema.items : schema.additionalProperties;
+      if (field.fieldKind !== "message" && isInlined(items)) {
+        if (note) items.description = note;
+        else delete items.description;
+      }
+      const own = field.fieldKind === "message" && isInlined(schema) && note;
+      properties[field.name] = { ...schema, description: own ? `${doc} ${note}` : doc };
     }
     inProgress.delete(m.typeName);
     const out: JsonSchema = { type: "object" };
     const description = describeMessage(m, docs);
     if (description) out.description = description;
     out.properties = properties;
-    out.additionalProperties = false;
     return out;
   }
 
   const top = body(root);
+  // Unknown fields are refused at every depth by the validator, which names them; the advertised
+  // schema says so at the top only, as nested `additionalProperties: false` would cost 29 bytes
+  // per object in every conversation (about 1.5 KB across the listing) and tell an agent little.
+  top.additionalProperties = false;
   if (Object.keys(defs).length > 0) top.$defs = defs;
   return top;
 }
@@ -135,11 +151,13 @@ function describeMessage(m: DescMessage, docs: Docs): string | undefined {
   return [docs[m.typeName], oneofNote(m)].filter(Boolean).join(" ") || undefined;
 }
 
-/** One sentence per oneof of a message: "Set at most one of: a, b." */
+/** One sentence per oneof of a message: "Set at most one of: a, b." (none for a lone member). */
 function oneofNote(m: DescMessage): string | undefined {
   return (
-    m.oneofs.map((o) => `Set at most one of: ${o.fields.map((f) => f.name).join(", ")}.`).join(" ") ||
-    undefined
+    m.oneofs
+      .filter((o) => o.fields.length > 1)
+      .map((o) => `Set at most one of: ${o.fields.map((f) => f.name).join(", ")}.`)
+      .join(" ") || undefined
   );
 }
 
@@ -168,19 +186,25 @@ function wellKnownSchema(m: DescMessage): JsonSchema | undefined {
   }
 }
 
+/** The message type of a message, list-of-message or map-to-message field. */
+function messageOf(field: DescField): DescMessage | undefined {
+  if (field.fieldKind === "message") return field.message;
+  if (field.fieldKind === "list" && field.listKind === "message") return field.message;
+  if (field.fieldKind === "map" && field.mapKind === "message") return field.message;
+  return undefined;
+}
+
+/** True for a message schema written out in place (not a `$ref`, a stub or a well-known type). */
+function isInlined(schema: unknown): schema is JsonSchema {
+  return typeof schema === "object" && schema !== null && "properties" in schema;
+}
+
 /** How often each message type is referenced from `root`'s tree, counting each field once. */
 function countUses(root: DescMessage, external: ReadonlyMap<string, string>): Map<string, number> {
   const uses = new Map<string, number>();
   const visit = (m: DescMessage) => {
     for (const field of m.fields) {
-      const target =
-        field.fieldKind === "message"
-          ? field.message
-          : field.fieldKind === "list" && field.listKind === "message"
-            ? field.message
-            : field.fieldKind === "map" && field.mapKind === "message"
-              ? field.message
-              : undefined;
+      const target = messageOf(field);
       if (!target || wellKnownJson(target.typeName) || external.has(target.typeName)) continue;
       const n = (uses.get(target.typeName) ?? 0) + 1;
       uses.set(target.typeName, n);

@@ -3,6 +3,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { inlineLocalImages } from "../media/image-inputs.js";
 import { type JsonSchema, messageJsonSchema } from "../schema/json-schema.js";
+import { planSharing, type SchemaSharing } from "../schema/schema-sharing.js";
 import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
 import { annotationsFor } from "./annotations.js";
@@ -25,7 +26,7 @@ export interface RegistryOptions {
 /** Every RPC as its tool, in listing order. Streaming RPCs without a handler are left out. */
 export function buildTools(options: RegistryOptions): ToolDefinition[] {
   const zod = new ZodSchemas(docs);
-  const tools: ToolDefinition[] = [];
+  const listed: { name: string; method: DescMethod; choice: RpcChoice; handler: ToolHandler }[] = [];
   for (const { short, service } of SERVICES) {
     if (service.typeName.startsWith("collections.") && !options.management) continue;
     for (const method of service.methods) {
@@ -34,10 +35,17 @@ export function buildTools(options: RegistryOptions): ToolDefinition[] {
       if (!choice) throw new Error(`no entry for ${path} in the RPC table`);
       const handler = handlerFor(method, choice);
       if (!handler) continue;
-      tools.push(defineTool(toolName(short, method), method, choice, handler, zod));
+      listed.push({ name: toolName(short, method), method, choice, handler });
     }
   }
-  return tools;
+  // Large messages are described once across the listing; other schemas point there.
+  const sharing = planSharing(
+    listed.map((l) => ({ name: l.name, message: l.method.input })),
+    { docs },
+  );
+  return listed.map((l) =>
+    defineTool(l.name, l.method, l.choice, l.handler, zod, sharing.get(l.name) ?? { external: new Map() }),
+  );
 }
 
 function handlerFor(method: DescMethod, choice: RpcChoice): ToolHandler | undefined {
@@ -46,13 +54,19 @@ function handlerFor(method: DescMethod, choice: RpcChoice): ToolHandler | undefi
 }
 
 /** The tool description: the RPC's documentation, then the table's note and options note. */
-function describe(method: DescMethod, choice: RpcChoice): string {
+function describe(method: DescMethod, choice: RpcChoice, sharing: SchemaSharing): string {
   const base = docs[`${method.parent.typeName}.${method.name}`] ?? `Calls ${rpcPath(method)}.`;
-  return [base, choice.note, choice.options?.note].filter(Boolean).join("\n");
+  const same =
+    sharing.sameAs && `Arguments: the same as ${sharing.sameAs}'s (see its schema for each field).`;
+  return [base, same, choice.note, choice.options?.note].filter(Boolean).join("\n");
 }
 
-function inputSchemaOf(method: DescMethod, choice: RpcChoice): Tool["inputSchema"] {
-  const schema: JsonSchema = messageJsonSchema(method.input, { docs });
+function inputSchemaOf(method: DescMethod, choice: RpcChoice, sharing: SchemaSharing): Tool["inputSchema"] {
+  // With `sameAs`, another tool documents these very fields: list them with their types only.
+  const schema: JsonSchema = messageJsonSchema(method.input, {
+    docs: sharing.sameAs ? {} : docs,
+    external: sharing.external,
+  });
   if (choice.options) {
     schema.properties = {
       ...(schema.properties as Record<string, JsonSchema>),
@@ -70,13 +84,14 @@ function defineTool(
   choice: RpcChoice,
   handler: ToolHandler,
   zod: ZodSchemas,
+  sharing: SchemaSharing,
 ): ToolDefinition {
   const optionKeys = new Set(Object.keys(choice.options?.properties ?? {}));
   const tool: Tool = {
     name,
     title: choice.title,
-    description: describe(method, choice),
-    inputSchema: inputSchemaOf(method, choice),
+    description: describe(method, choice, sharing),
+    inputSchema: inputSchemaOf(method, choice, sharing),
     annotations: { title: choice.title, ...annotationsFor(method.name), ...choice.annotations },
     _meta: { [RPC_META_KEY]: rpcPath(method) },
   };

@@ -46,7 +46,7 @@ export interface RpcChoice {
 export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
-    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"ROLE_USER","content":[{"text":"Hi"}]}]}. Shorthands: content may be a plain string, enum values may drop their prefix ("user").',
+    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix).',
     handler: chatCompletionHandler,
   },
   "/xai_api.Chat/GetCompletionChunk": {

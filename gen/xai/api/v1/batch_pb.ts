@@ -562,14 +562,14 @@ export const GetBatchRequestSchema: GenMessage<GetBatchRequest> = /*@__PURE__*/
  */
 export type ListBatchesRequest = Message<"xai_api.ListBatchesRequest"> & {
   /**
-   * Max batches per page; unset uses the server default.
+   * Max batches per page.
    *
    * @generated from field: int32 limit = 1;
    */
   limit: number;
 
   /**
-   * Token from the previous page; unset for the first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -646,14 +646,14 @@ export type ListBatchRequestMetadataRequest = Message<"xai_api.ListBatchRequestM
   batchId: string;
 
   /**
-   * Max entries per page; unset uses the server default.
+   * Max entries per page.
    *
    * @generated from field: int32 limit = 2;
    */
   limit: number;
 
   /**
-   * Token from the previous page; unset for the first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -716,14 +716,14 @@ export type ListBatchResultsRequest = Message<"xai_api.ListBatchResultsRequest">
   batchId: string;
 
   /**
-   * Max results per page; unset uses the server default.
+   * Max results per page.
    *
    * @generated from field: int32 limit = 2;
    */
   limit: number;
 
   /**
-   * Token from the previous page; unset for the first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */

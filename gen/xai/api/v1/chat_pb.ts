@@ -34,185 +34,180 @@ export const file_xai_api_v1_chat: GenFile = /*@__PURE__*/
  */
 export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> & {
   /**
-   * Conversation so far, oldest first: instructions, then user, assistant and tool turns.
+   * The conversation, oldest first.
    *
    * @generated from field: repeated xai_api.Message messages = 1;
    */
   messages: Message[];
 
   /**
-   * Model name or alias, e.g. `grok-4`, `grok-4-fast` or `grok-3-mini`. Required.
+   * Model name, e.g. `grok-4`. Required.
    *
    * @generated from field: string model = 2;
    */
   model: string;
 
   /**
-   * Opaque id of your end user, which helps xAI detect abuse; optional.
+   * Your end user's id, to help detect abuse.
    *
    * @generated from field: string user = 16;
    */
   user: string;
 
   /**
-   * Number of alternative replies to generate; unset = 1. Outputs are told apart by `index`.
+   * Number of replies (default 1).
    *
    * @generated from field: optional int32 n = 8;
    */
   n?: number | undefined;
 
   /**
-   * Maximum tokens to generate; unset = limited only by the model's context window.
+   * Limit on generated tokens.
    *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
 
   /**
-   * Seed for best-effort reproducible sampling; unset = random.
+   * For reproducible sampling (best effort).
    *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
 
   /**
-   * Up to 4 strings that end generation when produced. Not accepted by reasoning models.
+   * Up to 4 stop sequences; not for reasoning models.
    *
    * @generated from field: repeated string stop = 12;
    */
   stop: string[];
 
   /**
-   * Sampling randomness from 0 to 2; lower is more focused. Unset = model default.
+   * 0–2; lower is more focused.
    *
    * @generated from field: optional float temperature = 14;
    */
   temperature?: number | undefined;
 
   /**
-   * Nucleus sampling: sample only from the top tokens within this probability mass (0–1). Unset = model
-   * default.
+   * Nucleus sampling mass, 0–1.
    *
    * @generated from field: optional float top_p = 15;
    */
   topP?: number | undefined;
 
   /**
-   * Return log probabilities of the generated tokens in each output's `logprobs`.
+   * Return token log probabilities.
    *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
 
   /**
-   * With `logprobs`, also return this many most likely alternatives per token (0–8).
+   * Alternatives per token with `logprobs` (0–8).
    *
    * @generated from field: optional int32 top_logprobs = 6;
    */
   topLogprobs?: number | undefined;
 
   /**
-   * Tools the model may call: your functions (at most 128) and/or server-side tools.
+   * Your functions (up to 128) and server-side tools.
    *
    * @generated from field: repeated xai_api.Tool tools = 17;
    */
   tools: Tool[];
 
   /**
-   * Whether and which tool the model must call; unset = auto.
+   * Which tool the model must call; default auto.
    *
    * @generated from field: xai_api.ToolChoice tool_choice = 18;
    */
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * Format of the output: text, any JSON object, or JSON matching a schema. Unset = text.
+   * Text (default), JSON, or JSON matching a schema.
    *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
   responseFormat?: ResponseFormat | undefined;
 
   /**
-   * From -2 to 2; positive values penalize tokens by how often they already appeared. Unset = 0; not accepted
-   * by reasoning models.
+   * -2 to 2, by token frequency; not for reasoning models.
    *
    * @generated from field: optional float frequency_penalty = 3;
    */
   frequencyPenalty?: number | undefined;
 
   /**
-   * From -2 to 2; positive values penalize any token already used, favoring new topics. Unset = 0; not
-   * accepted by reasoning models.
+   * -2 to 2, on tokens already used; not for reasoning models.
    *
    * @generated from field: optional float presence_penalty = 9;
    */
   presencePenalty?: number | undefined;
 
   /**
-   * How long the model thinks before answering, for models that accept it; unset = model default.
+   * How long a reasoning model thinks.
    *
    * @generated from field: optional xai_api.ReasoningEffort reasoning_effort = 19;
    */
   reasoningEffort?: ReasoningEffort | undefined;
 
   /**
-   * Legacy live-search settings; prefer the search tools. Unset = no live search.
+   * Legacy live search; prefer the search tools.
    *
    * @generated from field: optional xai_api.SearchParameters search_parameters = 20;
    */
   searchParameters?: SearchParameters | undefined;
 
   /**
-   * Allow several function calls in one turn; unset = allowed.
+   * Allow several function calls per turn (default true).
    *
    * @generated from field: optional bool parallel_tool_calls = 21;
    */
   parallelToolCalls?: boolean | undefined;
 
   /**
-   * Continue a stored response: its history is prepended, so send only the new messages.
+   * Continue a stored response; send only the new messages.
    *
    * @generated from field: optional string previous_response_id = 22;
    */
   previousResponseId?: string | undefined;
 
   /**
-   * Keep the request and response on the server, to fetch later or continue via `previous_response_id`.
+   * Store the response, to fetch or continue later.
    *
    * @generated from field: bool store_messages = 23;
    */
   storeMessages: boolean;
 
   /**
-   * Return reasoning as `encrypted_content`, to pass back on later turns when not storing messages.
+   * Return `encrypted_content` to pass back later.
    *
    * @generated from field: bool use_encrypted_content = 24;
    */
   useEncryptedContent: boolean;
 
   /**
-   * Maximum rounds of server-side tool calls before the model must answer; unset = server default.
+   * Max rounds of server-side tool calls.
    *
    * @generated from field: optional int32 max_turns = 25;
    */
   maxTurns?: number | undefined;
 
   /**
-   * Extra data to return, such as server-side tool results, inline citations or verbose streaming.
-   *
    * @generated from field: repeated xai_api.IncludeOption include = 26;
    */
   include: IncludeOption[];
 
   /**
-   * Number of agents for multi-agent models; unset = model default.
+   * Agents, for multi-agent models.
    *
    * @generated from field: optional xai_api.AgentCount agent_count = 29;
    */
   agentCount?: AgentCount | undefined;
 
   /**
-   * Processing tier; priority is faster at a higher price. Unset = default tier.
+   * Priority is faster and costs more.
    *
    * @generated from field: xai_api.ServiceTier service_tier = 31;
    */
@@ -921,15 +916,13 @@ export type Content = Message$1<"xai_api.Content"> & {
    */
   content: {
     /**
-     * Plain text.
-     *
      * @generated from field: string text = 1;
      */
     value: string;
     case: "text";
   } | {
     /**
-     * An image, by https URL, base64 data URL or uploaded file id.
+     * An image by URL, data URL or file id.
      *
      * @generated from field: xai_api.ImageUrlContent image_url = 2;
      */
@@ -937,7 +930,7 @@ export type Content = Message$1<"xai_api.Content"> & {
     case: "imageUrl";
   } | {
     /**
-     * A file attachment, by uploaded file id, inline bytes or URL.
+     * A file by `file_id`, `data` or `url`.
      *
      * @generated from field: xai_api.FileContent file = 3;
      */
@@ -960,36 +953,26 @@ export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
  */
 export type FileContent = Message$1<"xai_api.FileContent"> & {
   /**
-   * Id of a file uploaded with the Files service.
-   *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
-   * The file's bytes, sent inline.
-   *
    * @generated from field: bytes data = 2;
    */
   data: Uint8Array;
 
   /**
-   * File name, mostly useful with inline `data`.
-   *
    * @generated from field: string filename = 3;
    */
   filename: string;
 
   /**
-   * MIME type of the file, e.g. `application/pdf`.
-   *
    * @generated from field: string mime_type = 4;
    */
   mimeType: string;
 
   /**
-   * Public URL the server fetches the file from.
-   *
    * @generated from field: string url = 5;
    */
   url: string;
@@ -1009,49 +992,45 @@ export const FileContentSchema: GenMessage<FileContent> = /*@__PURE__*/
  */
 export type Message = Message$1<"xai_api.Message"> & {
   /**
-   * Message parts: text, images and files.
+   * Text, images and files.
    *
    * @generated from field: repeated xai_api.Content content = 1;
    */
   content: Content[];
 
   /**
-   * Reasoning of an earlier assistant turn, when replaying history; unset = none.
+   * Reasoning of an earlier assistant turn.
    *
    * @generated from field: optional string reasoning_content = 5;
    */
   reasoningContent?: string | undefined;
 
   /**
-   * Who wrote the turn: system, developer, user, assistant or tool.
-   *
    * @generated from field: xai_api.MessageRole role = 2;
    */
   role: MessageRole;
 
   /**
-   * Optional name of the participant, to tell speakers with the same role apart.
-   *
    * @generated from field: string name = 3;
    */
   name: string;
 
   /**
-   * Tool calls of an earlier assistant turn, when replaying history.
+   * Tool calls of an earlier assistant turn.
    *
    * @generated from field: repeated xai_api.ToolCall tool_calls = 4;
    */
   toolCalls: ToolCall[];
 
   /**
-   * Encrypted reasoning or compacted context from an earlier response, passed back unchanged.
+   * Encrypted reasoning or compacted context, passed back unchanged.
    *
    * @generated from field: string encrypted_content = 6;
    */
   encryptedContent: string;
 
   /**
-   * For ROLE_TOOL messages: id of the tool call this result answers.
+   * ROLE_TOOL: id of the call this answers.
    *
    * @generated from field: optional string tool_call_id = 7;
    */
@@ -1078,15 +1057,13 @@ export type ToolChoice = Message$1<"xai_api.ToolChoice"> & {
    */
   toolChoice: {
     /**
-     * General policy: auto, none or required.
-     *
      * @generated from field: xai_api.ToolMode mode = 1;
      */
     value: ToolMode;
     case: "mode";
   } | {
     /**
-     * Name of a function the model must call.
+     * A function the model must call.
      *
      * @generated from field: string function_name = 2;
      */
@@ -1116,7 +1093,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
    */
   tool: {
     /**
-     * Your own function; the model returns calls for you to run.
+     * Your function; you run its calls.
      *
      * @generated from field: xai_api.Function function = 1;
      */
@@ -1124,7 +1101,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "function";
   } | {
     /**
-     * Server-side web search and page browsing.
+     * Web search and browsing.
      *
      * @generated from field: xai_api.WebSearch web_search = 3;
      */
@@ -1132,7 +1109,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "webSearch";
   } | {
     /**
-     * Server-side search of X posts and users.
+     * Search of X posts and users.
      *
      * @generated from field: xai_api.XSearch x_search = 4;
      */
@@ -1140,7 +1117,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "xSearch";
   } | {
     /**
-     * Server-side Python sandbox for calculations and data work.
+     * Python sandbox.
      *
      * @generated from field: xai_api.CodeExecution code_execution = 5;
      */
@@ -1148,7 +1125,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "codeExecution";
   } | {
     /**
-     * Server-side search of your document collections.
+     * Search of your collections.
      *
      * @generated from field: xai_api.CollectionsSearch collections_search = 6;
      */
@@ -1156,7 +1133,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "collectionsSearch";
   } | {
     /**
-     * Tools of a remote MCP server.
+     * A remote MCP server's tools.
      *
      * @generated from field: xai_api.MCP mcp = 7;
      */
@@ -1164,7 +1141,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "mcp";
   } | {
     /**
-     * Server-side search of files attached to the conversation.
+     * Search of attached files.
      *
      * @generated from field: xai_api.AttachmentSearch attachment_search = 8;
      */
@@ -1172,7 +1149,7 @@ export type Tool = Message$1<"xai_api.Tool"> & {
     case: "attachmentSearch";
   } | {
     /**
-     * Server-side image generation.
+     * Image generation.
      *
      * @generated from field: xai_api.ImageGeneration image_generation = 10;
      */
@@ -1195,43 +1172,35 @@ export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
  */
 export type MCP = Message$1<"xai_api.MCP"> & {
   /**
-   * Short label identifying the server and its tools.
-   *
    * @generated from field: string server_label = 1;
    */
   serverLabel: string;
 
   /**
-   * What the server offers; helps the model choose its tools.
-   *
    * @generated from field: string server_description = 2;
    */
   serverDescription: string;
 
   /**
-   * URL of the server's MCP endpoint.
-   *
    * @generated from field: string server_url = 3;
    */
   serverUrl: string;
 
   /**
-   * Server tools the model may use; empty = all.
+   * Empty = all.
    *
    * @generated from field: repeated string allowed_tool_names = 4;
    */
   allowedToolNames: string[];
 
   /**
-   * Credential sent in the Authorization header to the server; unset = none.
+   * Authorization header value.
    *
    * @generated from field: optional string authorization = 5;
    */
   authorization?: string | undefined;
 
   /**
-   * Additional HTTP headers sent to the server.
-   *
    * @generated from field: map<string, string> extra_headers = 6;
    */
   extraHeaders: { [key: string]: string };
@@ -1251,36 +1220,32 @@ export const MCPSchema: GenMessage<MCP> = /*@__PURE__*/
  */
 export type WebSearch = Message$1<"xai_api.WebSearch"> & {
   /**
-   * Domains never searched, up to 5; not combinable with `allowed_domains`.
+   * Up to 5; not with `allowed_domains`.
    *
    * @generated from field: repeated string excluded_domains = 1;
    */
   excludedDomains: string[];
 
   /**
-   * Only search these domains, up to 5; not combinable with `excluded_domains`.
+   * Only these, up to 5; not with `excluded_domains`.
    *
    * @generated from field: repeated string allowed_domains = 2;
    */
   allowedDomains: string[];
 
   /**
-   * Let the model look at images on visited pages; unset = off.
-   *
    * @generated from field: optional bool enable_image_understanding = 3;
    */
   enableImageUnderstanding?: boolean | undefined;
 
   /**
-   * Approximate user location, to localize results; unset = none.
+   * To localize results.
    *
    * @generated from field: optional xai_api.WebSearchUserLocation user_location = 4;
    */
   userLocation?: WebSearchUserLocation | undefined;
 
   /**
-   * Allow searching for images; unset = off.
-   *
    * @generated from field: optional bool enable_image_search = 5;
    */
   enableImageSearch?: boolean | undefined;
@@ -1300,28 +1265,24 @@ export const WebSearchSchema: GenMessage<WebSearch> = /*@__PURE__*/
  */
 export type WebSearchUserLocation = Message$1<"xai_api.WebSearchUserLocation"> & {
   /**
-   * Two-letter ISO 3166-1 country code, e.g. `US`.
+   * ISO 3166-1 alpha-2, e.g. `US`.
    *
    * @generated from field: optional string country = 1;
    */
   country?: string | undefined;
 
   /**
-   * City name, e.g. `Chicago`.
-   *
    * @generated from field: optional string city = 2;
    */
   city?: string | undefined;
 
   /**
-   * Region or state, e.g. `Illinois`.
-   *
    * @generated from field: optional string region = 3;
    */
   region?: string | undefined;
 
   /**
-   * IANA time zone, e.g. `America/Chicago`.
+   * IANA, e.g. `America/Chicago`.
    *
    * @generated from field: optional string timezone = 4;
    */
@@ -1342,43 +1303,35 @@ export const WebSearchUserLocationSchema: GenMessage<WebSearchUserLocation> = /*
  */
 export type XSearch = Message$1<"xai_api.XSearch"> & {
   /**
-   * Only posts from this time on; unset = no lower bound.
-   *
    * @generated from field: optional google.protobuf.Timestamp from_date = 1;
    */
   fromDate?: Timestamp | undefined;
 
   /**
-   * Only posts up to this time; unset = no upper bound.
-   *
    * @generated from field: optional google.protobuf.Timestamp to_date = 2;
    */
   toDate?: Timestamp | undefined;
 
   /**
-   * Only posts by these handles (without @), up to 10; not combinable with `excluded_x_handles`.
+   * Without @, up to 10; not with `excluded_x_handles`.
    *
    * @generated from field: repeated string allowed_x_handles = 3;
    */
   allowedXHandles: string[];
 
   /**
-   * Skip posts by these handles (without @), up to 10; not combinable with `allowed_x_handles`.
+   * Without @, up to 10; not with `allowed_x_handles`.
    *
    * @generated from field: repeated string excluded_x_handles = 4;
    */
   excludedXHandles: string[];
 
   /**
-   * Let the model look at images in posts; unset = off.
-   *
    * @generated from field: optional bool enable_image_understanding = 5;
    */
   enableImageUnderstanding?: boolean | undefined;
 
   /**
-   * Let the model watch videos in posts; unset = off.
-   *
    * @generated from field: optional bool enable_video_understanding = 6;
    */
   enableVideoUnderstanding?: boolean | undefined;
@@ -1413,7 +1366,7 @@ export const CodeExecutionSchema: GenMessage<CodeExecution> = /*@__PURE__*/
  */
 export type ImageGeneration = Message$1<"xai_api.ImageGeneration"> & {
   /**
-   * Restricts the tool to one action; unset = the model decides.
+   * Limit the tool to one action.
    *
    * @generated from field: optional string action = 1;
    */
@@ -1434,21 +1387,19 @@ export const ImageGenerationSchema: GenMessage<ImageGeneration> = /*@__PURE__*/
  */
 export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
   /**
-   * Ids of the collections to search.
-   *
    * @generated from field: repeated string collection_ids = 1;
    */
   collectionIds: string[];
 
   /**
-   * Maximum chunks returned per search; unset = server default.
+   * Max chunks per search.
    *
    * @generated from field: optional int32 limit = 2;
    */
   limit?: number | undefined;
 
   /**
-   * Extra guidance on what the collections hold and when to search them; unset = none.
+   * What the collections hold and when to search them.
    *
    * @generated from field: optional string instructions = 3;
    */
@@ -1462,7 +1413,7 @@ export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
    */
   retrievalMode: {
     /**
-     * Combine keyword and semantic search.
+     * Keyword plus semantic search.
      *
      * @generated from field: xai_api.HybridRetrieval hybrid_retrieval = 4;
      */
@@ -1470,7 +1421,7 @@ export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
     case: "hybridRetrieval";
   } | {
     /**
-     * Embedding (meaning-based) search only.
+     * Semantic search only.
      *
      * @generated from field: xai_api.SemanticRetrieval semantic_retrieval = 5;
      */
@@ -1501,7 +1452,7 @@ export const CollectionsSearchSchema: GenMessage<CollectionsSearch> = /*@__PURE_
  */
 export type AttachmentSearch = Message$1<"xai_api.AttachmentSearch"> & {
   /**
-   * Maximum results per search; unset = server default.
+   * Max results per search.
    *
    * @generated from field: optional int32 limit = 2;
    */
@@ -1522,28 +1473,24 @@ export const AttachmentSearchSchema: GenMessage<AttachmentSearch> = /*@__PURE__*
  */
 export type Function = Message$1<"xai_api.Function"> & {
   /**
-   * Function name; the model calls the function by it.
-   *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * What the function does and when to use it.
-   *
    * @generated from field: string description = 2;
    */
   description: string;
 
   /**
-   * Make generated arguments follow `parameters` exactly.
+   * Make arguments follow `parameters` exactly.
    *
    * @generated from field: bool strict = 3;
    */
   strict: boolean;
 
   /**
-   * JSON Schema of the arguments, as a JSON string.
+   * JSON Schema of the arguments, as a string.
    *
    * @generated from field: string parameters = 4;
    */
@@ -1564,29 +1511,23 @@ export const FunctionSchema: GenMessage<Function> = /*@__PURE__*/
  */
 export type ToolCall = Message$1<"xai_api.ToolCall"> & {
   /**
-   * Call id; echo it as `tool_call_id` in the ROLE_TOOL result message.
+   * Echo it as `tool_call_id` in the ROLE_TOOL reply.
    *
    * @generated from field: string id = 1;
    */
   id: string;
 
   /**
-   * Client-side (you run it) or which server-side tool ran it.
-   *
    * @generated from field: xai_api.ToolCallType type = 2;
    */
   type: ToolCallType;
 
   /**
-   * Progress of the call; server-side calls report completion or failure.
-   *
    * @generated from field: xai_api.ToolCallStatus status = 3;
    */
   status: ToolCallStatus;
 
   /**
-   * Why the call failed; set only on failure.
-   *
    * @generated from field: optional string error_message = 4;
    */
   errorMessage?: string | undefined;
@@ -1598,8 +1539,6 @@ export type ToolCall = Message$1<"xai_api.ToolCall"> & {
    */
   tool: {
     /**
-     * Function name and arguments.
-     *
      * @generated from field: xai_api.FunctionCall function = 10;
      */
     value: FunctionCall;
@@ -1621,14 +1560,12 @@ export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
  */
 export type FunctionCall = Message$1<"xai_api.FunctionCall"> & {
   /**
-   * Name of the called function or server-side tool.
-   *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
-   * Arguments as a JSON-encoded string; parse before use.
+   * JSON-encoded arguments.
    *
    * @generated from field: string arguments = 2;
    */
@@ -1649,14 +1586,12 @@ export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
  */
 export type ResponseFormat = Message$1<"xai_api.ResponseFormat"> & {
   /**
-   * Text, any JSON object, or JSON matching `schema`.
-   *
    * @generated from field: xai_api.FormatType format_type = 1;
    */
   formatType: FormatType;
 
   /**
-   * JSON Schema as a JSON string; required with FORMAT_TYPE_JSON_SCHEMA.
+   * JSON Schema string, for FORMAT_TYPE_JSON_SCHEMA.
    *
    * @generated from field: optional string schema = 2;
    */
@@ -1677,42 +1612,36 @@ export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
  */
 export type SearchParameters = Message$1<"xai_api.SearchParameters"> & {
   /**
-   * Whether to search: off, on (always) or auto (model decides).
-   *
    * @generated from field: xai_api.SearchMode mode = 1;
    */
   mode: SearchMode;
 
   /**
-   * Sources to search; empty = server default sources.
+   * Empty = default sources.
    *
    * @generated from field: repeated xai_api.Source sources = 9;
    */
   sources: Source[];
 
   /**
-   * Only use data from this time on; unset = no lower bound.
-   *
    * @generated from field: google.protobuf.Timestamp from_date = 4;
    */
   fromDate?: Timestamp | undefined;
 
   /**
-   * Only use data up to this time; unset = no upper bound.
-   *
    * @generated from field: google.protobuf.Timestamp to_date = 5;
    */
   toDate?: Timestamp | undefined;
 
   /**
-   * Return source URLs in the response's `citations`.
+   * Return source URLs in `citations`.
    *
    * @generated from field: bool return_citations = 7;
    */
   returnCitations: boolean;
 
   /**
-   * Maximum number of sources to use; unset = server default.
+   * Max sources to use.
    *
    * @generated from field: optional int32 max_search_results = 8;
    */
@@ -1739,32 +1668,24 @@ export type Source = Message$1<"xai_api.Source"> & {
    */
   source: {
     /**
-     * Websites.
-     *
      * @generated from field: xai_api.WebSource web = 1;
      */
     value: WebSource;
     case: "web";
   } | {
     /**
-     * News sites.
-     *
      * @generated from field: xai_api.NewsSource news = 2;
      */
     value: NewsSource;
     case: "news";
   } | {
     /**
-     * Posts on X.
-     *
      * @generated from field: xai_api.XSource x = 3;
      */
     value: XSource;
     case: "x";
   } | {
     /**
-     * An RSS feed.
-     *
      * @generated from field: xai_api.RssSource rss = 4;
      */
     value: RssSource;
@@ -1780,35 +1701,31 @@ export const SourceSchema: GenMessage<Source> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 34);
 
 /**
- * Website source options for live search.
- *
  * @generated from message xai_api.WebSource
  */
 export type WebSource = Message$1<"xai_api.WebSource"> & {
   /**
-   * Websites to skip, up to 5; not combinable with `allowed_websites`.
+   * Up to 5; not with `allowed_websites`.
    *
    * @generated from field: repeated string excluded_websites = 2;
    */
   excludedWebsites: string[];
 
   /**
-   * Only search these websites, up to 5; not combinable with `excluded_websites`.
+   * Only these, up to 5; not with `excluded_websites`.
    *
    * @generated from field: repeated string allowed_websites = 5;
    */
   allowedWebsites: string[];
 
   /**
-   * Two-letter ISO 3166-1 country code whose results are favored; unset = any.
+   * ISO 3166-1 alpha-2 code to favor.
    *
    * @generated from field: optional string country = 3;
    */
   country?: string | undefined;
 
   /**
-   * Filter out adult content.
-   *
    * @generated from field: bool safe_search = 4;
    */
   safeSearch: boolean;
@@ -1822,28 +1739,24 @@ export const WebSourceSchema: GenMessage<WebSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 35);
 
 /**
- * News source options for live search.
- *
  * @generated from message xai_api.NewsSource
  */
 export type NewsSource = Message$1<"xai_api.NewsSource"> & {
   /**
-   * News sites to skip, up to 5.
+   * Up to 5.
    *
    * @generated from field: repeated string excluded_websites = 2;
    */
   excludedWebsites: string[];
 
   /**
-   * Two-letter ISO 3166-1 country code whose results are favored; unset = any.
+   * ISO 3166-1 alpha-2 code to favor.
    *
    * @generated from field: optional string country = 3;
    */
   country?: string | undefined;
 
   /**
-   * Filter out adult content.
-   *
    * @generated from field: bool safe_search = 4;
    */
   safeSearch: boolean;
@@ -1857,34 +1770,32 @@ export const NewsSourceSchema: GenMessage<NewsSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 36);
 
 /**
- * X post source options for live search.
- *
  * @generated from message xai_api.XSource
  */
 export type XSource = Message$1<"xai_api.XSource"> & {
   /**
-   * Only posts by these handles (without @); not combinable with `excluded_x_handles`.
+   * Without @; not with `excluded_x_handles`.
    *
    * @generated from field: repeated string included_x_handles = 7;
    */
   includedXHandles: string[];
 
   /**
-   * Skip posts by these handles (without @).
+   * Without @.
    *
    * @generated from field: repeated string excluded_x_handles = 8;
    */
   excludedXHandles: string[];
 
   /**
-   * Only posts with at least this many likes; unset = no minimum.
+   * Minimum likes.
    *
    * @generated from field: optional int32 post_favorite_count = 9;
    */
   postFavoriteCount?: number | undefined;
 
   /**
-   * Only posts with at least this many views; unset = no minimum.
+   * Minimum views.
    *
    * @generated from field: optional int32 post_view_count = 10;
    */
@@ -1899,13 +1810,11 @@ export const XSourceSchema: GenMessage<XSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 37);
 
 /**
- * RSS feed source for live search.
- *
  * @generated from message xai_api.RssSource
  */
 export type RssSource = Message$1<"xai_api.RssSource"> & {
   /**
-   * Feed URLs to read; only one is supported.
+   * Feed URLs; only one is supported.
    *
    * @generated from field: repeated string links = 1;
    */
@@ -2199,7 +2108,7 @@ export const DebugOutputSchema: GenMessage<DebugOutput> = /*@__PURE__*/
  */
 export type CompactContextRequest = Message$1<"xai_api.CompactContextRequest"> & {
   /**
-   * Model the conversation will continue with, e.g. `grok-4`.
+   * Model the conversation continues with.
    *
    * @generated from field: string model = 1;
    */
@@ -2744,9 +2653,8 @@ export const SearchModeSchema: GenEnum<SearchMode> = /*@__PURE__*/
  */
 export const Chat: GenService<{
   /**
-   * Generates the assistant's reply to `messages` and returns it once complete, with usage and citations.
-   * Server-side tools (search, code execution, MCP…) run within this call; calls to your own functions come
-   * back in `tool_calls` for you to run and answer with ROLE_TOOL messages in a follow-up request.
+   * Generates the assistant's reply to `messages`, with usage and citations. Server-side tools run within
+   * the call; calls to your own functions come back in `tool_calls`: run them, answer with ROLE_TOOL messages.
    *
    * @generated from rpc xai_api.Chat.GetCompletion
    */
@@ -2756,9 +2664,7 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionResponseSchema;
   },
   /**
-   * Same request as GetCompletion, but streams the reply in chunks as it is generated. Per output index,
-   * concatenate text deltas and append tool calls; `usage` is cumulative and `citations` come on the last
-   * chunk.
+   * Same as GetCompletion, but streams the reply in chunks as it is generated.
    *
    * @generated from rpc xai_api.Chat.GetCompletionChunk
    */

@@ -105,7 +105,7 @@ export const FieldDefinitionUpdateSchema: GenMessage<FieldDefinitionUpdate> = /*
  */
 export type CreateCollectionRequest = Message<"collections.CreateCollectionRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -119,21 +119,21 @@ export type CreateCollectionRequest = Message<"collections.CreateCollectionReque
   collectionName: string;
 
   /**
-   * Embedding model for the index; unset = server default.
+   * Embedding model for the index.
    *
    * @generated from field: optional rag.IndexConfiguration index_configuration = 4;
    */
   indexConfiguration?: IndexConfiguration | undefined;
 
   /**
-   * How documents are split into chunks; unset = server default.
+   * How documents are split into chunks.
    *
    * @generated from field: optional rag.ChunkConfiguration chunk_configuration = 5;
    */
   chunkConfiguration?: ChunkConfiguration | undefined;
 
   /**
-   * Vector distance measure; unset = server default.
+   * Vector distance measure.
    *
    * @generated from field: optional rag.HNSWMetric metric_space = 7;
    */
@@ -245,35 +245,35 @@ export const CollectionMetadataSchema: GenMessage<CollectionMetadata> = /*@__PUR
  */
 export type ListCollectionsRequest = Message<"collections.ListCollectionsRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
   teamId?: string | undefined;
 
   /**
-   * Maximum collections per page; unset = server default.
+   * Maximum collections per page.
    *
    * @generated from field: optional int32 limit = 2;
    */
   limit?: number | undefined;
 
   /**
-   * Sort direction; unset = server default.
+   * Sort direction.
    *
    * @generated from field: optional shared.Ordering order = 3;
    */
   order?: Ordering | undefined;
 
   /**
-   * Sort key: name or age; unset = server default.
+   * Sort key: name or age.
    *
    * @generated from field: optional collections.CollectionsSortBy sort_by = 4;
    */
   sortBy?: CollectionsSortBy | undefined;
 
   /**
-   * Token from the previous page; unset = first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 5;
    */
@@ -329,7 +329,7 @@ export const ListCollectionsResponseSchema: GenMessage<ListCollectionsResponse> 
  */
 export type DeleteCollectionRequest = Message<"collections.DeleteCollectionRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -357,7 +357,7 @@ export const DeleteCollectionRequestSchema: GenMessage<DeleteCollectionRequest> 
  */
 export type GetCollectionMetadataRequest = Message<"collections.GetCollectionMetadataRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -539,7 +539,7 @@ export const DocumentMetadataSchema: GenMessage<DocumentMetadata> = /*@__PURE__*
  */
 export type ListDocumentsRequest = Message<"collections.ListDocumentsRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -553,28 +553,28 @@ export type ListDocumentsRequest = Message<"collections.ListDocumentsRequest"> &
   collectionId: string;
 
   /**
-   * Maximum documents per page; unset = server default.
+   * Maximum documents per page.
    *
    * @generated from field: optional int32 limit = 3;
    */
   limit?: number | undefined;
 
   /**
-   * Sort direction; unset = server default.
+   * Sort direction.
    *
    * @generated from field: optional shared.Ordering order = 4;
    */
   order?: Ordering | undefined;
 
   /**
-   * Sort key: name, size or age; unset = server default.
+   * Sort key: name, size or age.
    *
    * @generated from field: optional collections.DocumentsSortBy sort_by = 5;
    */
   sortBy?: DocumentsSortBy | undefined;
 
   /**
-   * Token from the previous page; unset = first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 6;
    */
@@ -644,7 +644,7 @@ export type GetDocumentMetadataRequest = Message<"collections.GetDocumentMetadat
   fileId: string;
 
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
@@ -679,7 +679,7 @@ export type AddDocumentToCollectionRequest = Message<"collections.AddDocumentToC
   fileId: string;
 
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
@@ -721,7 +721,7 @@ export type RemoveDocumentFromCollectionRequest = Message<"collections.RemoveDoc
   fileId: string;
 
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 2;
    */
@@ -749,7 +749,7 @@ export const RemoveDocumentFromCollectionRequestSchema: GenMessage<RemoveDocumen
  */
 export type UpdateDocumentRequest = Message<"collections.UpdateDocumentRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -812,7 +812,7 @@ export const UpdateDocumentRequestSchema: GenMessage<UpdateDocumentRequest> = /*
  */
 export type ReIndexDocumentRequest = Message<"collections.ReIndexDocumentRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -847,7 +847,7 @@ export const ReIndexDocumentRequestSchema: GenMessage<ReIndexDocumentRequest> = 
  */
 export type UpdateCollectionRequest = Message<"collections.UpdateCollectionRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */
@@ -903,7 +903,7 @@ export const UpdateCollectionRequestSchema: GenMessage<UpdateCollectionRequest> 
  */
 export type BatchGetDocumentsRequest = Message<"collections.BatchGetDocumentsRequest"> & {
   /**
-   * Team that owns the collection; unset = the management key's team.
+   * Default: the management key's team.
    *
    * @generated from field: optional string team_id = 1;
    */

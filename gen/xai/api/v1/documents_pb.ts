@@ -21,7 +21,7 @@ export const file_xai_api_v1_documents: GenFile = /*@__PURE__*/
  */
 export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
   /**
-   * Candidates each search fetches, as a multiple of limit, before merging; unset = server default.
+   * Candidates per search, as a multiple of limit.
    *
    * @generated from field: optional int32 search_multiplier = 1;
    */
@@ -29,13 +29,13 @@ export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
 
   /**
    * Set at most one of: reranker_model, reciprocal_rank_fusion.
-   * How the two lists are merged; unset = server default.
+   * How the two lists are merged.
    *
    * @generated from oneof xai_api.HybridRetrieval.reranker
    */
   reranker: {
     /**
-     * Merge by rescoring the candidates with a reranking model.
+     * Merge by reranking.
      *
      * @generated from field: xai_api.RerankerModel reranker_model = 2;
      */
@@ -43,7 +43,7 @@ export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
     case: "rerankerModel";
   } | {
     /**
-     * Merge by reciprocal rank fusion of the two rankings.
+     * Merge by reciprocal rank fusion.
      *
      * @generated from field: xai_api.ReciprocalRankFusion reciprocal_rank_fusion = 3;
      */
@@ -66,7 +66,7 @@ export const HybridRetrievalSchema: GenMessage<HybridRetrieval> = /*@__PURE__*/
  */
 export type KeywordRetrieval = Message<"xai_api.KeywordRetrieval"> & {
   /**
-   * Optional reranking model applied to the keyword hits; unset = no reranking.
+   * Rerank the hits.
    *
    * @generated from field: optional xai_api.RerankerModel reranker = 1;
    */
@@ -87,7 +87,7 @@ export const KeywordRetrievalSchema: GenMessage<KeywordRetrieval> = /*@__PURE__*
  */
 export type SemanticRetrieval = Message<"xai_api.SemanticRetrieval"> & {
   /**
-   * Optional reranking model applied to the vector hits; unset = no reranking.
+   * Rerank the hits.
    *
    * @generated from field: optional xai_api.RerankerModel reranker = 1;
    */
@@ -108,21 +108,21 @@ export const SemanticRetrievalSchema: GenMessage<SemanticRetrieval> = /*@__PURE_
  */
 export type ReciprocalRankFusion = Message<"xai_api.ReciprocalRankFusion"> & {
   /**
-   * Smoothing constant k; larger values flatten rank differences. Unset = server default.
+   * Smoothing constant; larger flattens rank differences.
    *
    * @generated from field: optional int32 k = 1;
    */
   k?: number | undefined;
 
   /**
-   * Weight of the semantic ranking in the fused score.
+   * Weight of the semantic ranking.
    *
    * @generated from field: float embedding_weight = 3;
    */
   embeddingWeight: number;
 
   /**
-   * Weight of the keyword ranking in the fused score.
+   * Weight of the keyword ranking.
    *
    * @generated from field: float text_weight = 4;
    */
@@ -137,20 +137,18 @@ export const ReciprocalRankFusionSchema: GenMessage<ReciprocalRankFusion> = /*@_
   messageDesc(file_xai_api_v1_documents, 3);
 
 /**
- * A model that rescores candidate chunks against the query.
+ * Rescores the candidates against the query.
  *
  * @generated from message xai_api.RerankerModel
  */
 export type RerankerModel = Message<"xai_api.RerankerModel"> & {
   /**
-   * Reranking model name; unset = server default.
-   *
    * @generated from field: optional string model = 1;
    */
   model?: string | undefined;
 
   /**
-   * Extra guidance for the reranker on what counts as relevant.
+   * What counts as relevant.
    *
    * @generated from field: optional string instructions = 2;
    */
@@ -171,8 +169,6 @@ export const RerankerModelSchema: GenMessage<RerankerModel> = /*@__PURE__*/
  */
 export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   /**
-   * Text to search for.
-   *
    * @generated from field: string query = 1;
    */
   query: string;
@@ -185,14 +181,14 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   source?: DocumentsSource | undefined;
 
   /**
-   * Maximum number of matches to return; unset = server default.
+   * Max matches.
    *
    * @generated from field: optional int32 limit = 3;
    */
   limit?: number | undefined;
 
   /**
-   * Extra guidance on what the search should favour.
+   * What the search should favour.
    *
    * @generated from field: optional string instructions = 5;
    */
@@ -200,13 +196,13 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
 
   /**
    * Set at most one of: hybrid_retrieval, semantic_retrieval, keyword_retrieval.
-   * Search strategy; unset = server default.
+   * Search strategy.
    *
    * @generated from oneof xai_api.SearchRequest.retrieval_mode
    */
   retrievalMode: {
     /**
-     * Run keyword and semantic search and merge the results.
+     * Keyword plus semantic search, merged.
      *
      * @generated from field: xai_api.HybridRetrieval hybrid_retrieval = 11;
      */
@@ -214,7 +210,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
     case: "hybridRetrieval";
   } | {
     /**
-     * Run vector (meaning-based) search only.
+     * Semantic search only.
      *
      * @generated from field: xai_api.SemanticRetrieval semantic_retrieval = 12;
      */
@@ -222,7 +218,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
     case: "semanticRetrieval";
   } | {
     /**
-     * Run keyword search only.
+     * Keyword search only.
      *
      * @generated from field: xai_api.KeywordRetrieval keyword_retrieval = 13;
      */
@@ -231,7 +227,7 @@ export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * Deprecated and ignored; use retrieval_mode instead.
+   * Deprecated and ignored.
    *
    * @generated from field: optional xai_api.RankingMetric ranking_metric = 4 [deprecated = true];
    * @deprecated
@@ -323,7 +319,7 @@ export const SearchMatchSchema: GenMessage<SearchMatch> = /*@__PURE__*/
  */
 export type DocumentsSource = Message<"xai_api.DocumentsSource"> & {
   /**
-   * IDs of the collections to search; at least one.
+   * At least one.
    *
    * @generated from field: repeated string collection_ids = 1;
    */

@@ -39,14 +39,14 @@ export type EmbedRequest = Message<"xai_api.EmbedRequest"> & {
   model: string;
 
   /**
-   * How vectors are returned: FORMAT_FLOAT (number lists) or FORMAT_BASE64.
+   * Number lists (FORMAT_FLOAT) or base64.
    *
    * @generated from field: xai_api.EmbedEncodingFormat encoding_format = 3;
    */
   encodingFormat: EmbedEncodingFormat;
 
   /**
-   * Optional end-user identifier for abuse monitoring.
+   * Your end user's id, to help detect abuse.
    *
    * @generated from field: string user = 4;
    */
@@ -81,7 +81,7 @@ export type EmbedInput = Message<"xai_api.EmbedInput"> & {
     case: "string";
   } | {
     /**
-     * Image to embed, by URL (or data URL) or uploaded file ID.
+     * An image by URL, data URL or file id.
      *
      * @generated from field: xai_api.ImageUrlContent image_url = 2;
      */

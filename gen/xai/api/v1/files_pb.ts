@@ -149,7 +149,7 @@ export const FileSchema: GenMessage<File> = /*@__PURE__*/
  */
 export type ListFilesRequest = Message<"xai_api.ListFilesRequest"> & {
   /**
-   * Max files per page; unset uses the server default.
+   * Max files per page.
    *
    * @generated from field: int32 limit = 1;
    */
@@ -163,7 +163,7 @@ export type ListFilesRequest = Message<"xai_api.ListFilesRequest"> & {
   order: Ordering;
 
   /**
-   * Token from the previous page; unset for the first page.
+   * Token from the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */

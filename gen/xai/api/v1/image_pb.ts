@@ -44,14 +44,14 @@ export type GenerateImageRequest = Message<"xai_api.GenerateImageRequest"> & {
   model: string;
 
   /**
-   * Number of images, 1–10; unset means 1.
+   * Number of images, 1–10 (default 1).
    *
    * @generated from field: optional int32 n = 3;
    */
   n?: number | undefined;
 
   /**
-   * Optional end-user ID, used for abuse monitoring.
+   * Your end user's id, to help detect abuse.
    *
    * @generated from field: string user = 4;
    */
@@ -65,21 +65,17 @@ export type GenerateImageRequest = Message<"xai_api.GenerateImageRequest"> & {
   format: ImageFormat;
 
   /**
-   * Quality tier; unset uses the model default.
-   *
    * @generated from field: optional xai_api.ImageQuality quality = 12;
    */
   quality?: ImageQuality | undefined;
 
   /**
-   * Output shape; unset uses the model default.
-   *
    * @generated from field: optional xai_api.ImageAspectRatio aspect_ratio = 14;
    */
   aspectRatio?: ImageAspectRatio | undefined;
 
   /**
-   * Output resolution; unset uses 1k.
+   * Default 1k.
    *
    * @generated from field: optional xai_api.ImageResolution resolution = 15;
    */
@@ -114,21 +110,19 @@ export const GenerateImageRequestSchema: GenMessage<GenerateImageRequest> = /*@_
  */
 export type StorageOptions = Message<"xai_api.StorageOptions"> & {
   /**
-   * Name for the stored file.
-   *
    * @generated from field: string filename = 1;
    */
   filename: string;
 
   /**
-   * Seconds until the stored file is deleted (3600–2592000); unset keeps it.
+   * Seconds until deletion (3600–2592000); unset = kept.
    *
    * @generated from field: optional int64 expires_after = 2;
    */
   expiresAfter?: bigint | undefined;
 
   /**
-   * Also create a public URL; unset keeps the file private.
+   * Also create a public URL.
    *
    * @generated from field: optional xai_api.PublicUrlOptions public_url = 3;
    */
@@ -149,7 +143,7 @@ export const StorageOptionsSchema: GenMessage<StorageOptions> = /*@__PURE__*/
  */
 export type PublicUrlOptions = Message<"xai_api.PublicUrlOptions"> & {
   /**
-   * Seconds until the URL expires (3600–2592000); unset follows the file's expiry.
+   * Seconds (3600–2592000); default: the file's expiry.
    *
    * @generated from field: optional int64 expires_after = 1;
    */
@@ -325,7 +319,7 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
    */
   source: {
     /**
-     * Public http(s) URL or base64 data URL of the image.
+     * http(s) or data URL.
      *
      * @generated from field: string image_url = 1;
      */
@@ -333,8 +327,6 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
     case: "imageUrl";
   } | {
     /**
-     * ID of an uploaded image file.
-     *
      * @generated from field: string file_id = 3;
      */
     value: string;
@@ -342,7 +334,7 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * How finely a model inspects the image when reading it; DETAIL_AUTO if unsure.
+   * How finely the image is read; DETAIL_AUTO if unsure.
    *
    * @generated from field: xai_api.ImageDetail detail = 2;
    */

@@ -37,77 +37,77 @@ export type SampleTextRequest = Message<"xai_api.SampleTextRequest"> & {
   model: string;
 
   /**
-   * Completions to generate; unset means 1.
+   * Number of completions (default 1).
    *
    * @generated from field: optional int32 n = 8;
    */
   n?: number | undefined;
 
   /**
-   * Max tokens to generate; unset is limited only by the context window.
+   * Limit on generated tokens.
    *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
 
   /**
-   * Seed for best-effort reproducible sampling; unset is random.
+   * For reproducible sampling (best effort).
    *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
 
   /**
-   * Sequences that end generation when produced; not included in the output.
+   * Stop sequences (not included in the output).
    *
    * @generated from field: repeated string stop = 12;
    */
   stop: string[];
 
   /**
-   * Sampling randomness, 0–2; lower is more deterministic. Unset uses 1.
+   * 0–2; lower is more deterministic (default 1).
    *
    * @generated from field: optional float temperature = 14;
    */
   temperature?: number | undefined;
 
   /**
-   * Nucleus sampling probability mass, 0–1; unset uses 1.
+   * Nucleus sampling mass, 0–1 (default 1).
    *
    * @generated from field: optional float top_p = 15;
    */
   topP?: number | undefined;
 
   /**
-   * -2 to 2; positive values discourage tokens in proportion to their count so far. Unset is 0.
+   * -2 to 2, by token frequency (default 0).
    *
    * @generated from field: optional float frequency_penalty = 13;
    */
   frequencyPenalty?: number | undefined;
 
   /**
-   * Return log probabilities of the output tokens.
+   * Return token log probabilities.
    *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
 
   /**
-   * -2 to 2; positive values discourage tokens that already appeared. Unset is 0.
+   * -2 to 2, on tokens already used (default 0).
    *
    * @generated from field: optional float presence_penalty = 9;
    */
   presencePenalty?: number | undefined;
 
   /**
-   * Most likely alternatives to return per token (0–8); needs logprobs.
+   * Alternatives per token with `logprobs` (0–8).
    *
    * @generated from field: optional int32 top_logprobs = 6;
    */
   topLogprobs?: number | undefined;
 
   /**
-   * Optional end-user ID, used for abuse monitoring.
+   * Your end user's id, to help detect abuse.
    *
    * @generated from field: string user = 17;
    */

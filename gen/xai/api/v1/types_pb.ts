@@ -43,7 +43,7 @@ export const IndexConfigurationSchema: GenMessage<IndexConfiguration> = /*@__PUR
 export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
   /**
    * Set at most one of: chars_configuration, tokens_configuration, bytes_configuration.
-   * Chooses the unit chunks are measured in; unset = server default.
+   * Chooses the unit chunks are measured in.
    *
    * @generated from oneof rag.ChunkConfiguration.config
    */
@@ -74,14 +74,14 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * Trim surplus whitespace from chunk text before indexing.
+   * Trim surplus whitespace from chunks.
    *
    * @generated from field: bool strip_whitespace = 3;
    */
   stripWhitespace: boolean;
 
   /**
-   * Prepend the document name to every chunk so it is embedded and searchable.
+   * Prepend the document name to each chunk.
    *
    * @generated from field: bool inject_name_into_chunks = 4;
    */
@@ -144,7 +144,7 @@ export type TokensConfiguration = Message<"rag.TokensConfiguration"> & {
   chunkOverlapTokens: number;
 
   /**
-   * Name of the tokenizer encoding used to count tokens; empty = server default.
+   * Name of the tokenizer encoding used to count tokens.
    *
    * @generated from field: string encoding_name = 3;
    */

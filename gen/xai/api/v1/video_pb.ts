@@ -68,7 +68,7 @@ export type AudioUrlContent = Message<"xai_api.AudioUrlContent"> & {
    */
   source: {
     /**
-     * ID of a voice to use for generated speech.
+     * A voice for generated speech.
      *
      * @generated from field: string voice_id = 2;
      */
@@ -112,7 +112,7 @@ export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   model: string;
 
   /**
-   * Length in seconds (up to 15); unset uses the model default.
+   * Length in seconds (up to 15).
    *
    * @generated from field: optional int32 duration = 4;
    */
@@ -126,15 +126,11 @@ export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   video?: VideoUrlContent | undefined;
 
   /**
-   * Frame shape; unset uses the model default.
-   *
    * @generated from field: optional xai_api.VideoAspectRatio aspect_ratio = 7;
    */
   aspectRatio?: VideoAspectRatio | undefined;
 
   /**
-   * Output resolution; unset uses the model default.
-   *
    * @generated from field: optional xai_api.VideoResolution resolution = 8;
    */
   resolution?: VideoResolution | undefined;
@@ -161,7 +157,7 @@ export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   referenceAudios: AudioUrlContent[];
 
   /**
-   * Whether to generate a soundtrack; unset uses the model default.
+   * Generate a soundtrack.
    *
    * @generated from field: optional bool generate_audio = 17;
    */
@@ -378,7 +374,7 @@ export type ExtendVideoRequest = Message<"xai_api.ExtendVideoRequest"> & {
   model: string;
 
   /**
-   * Seconds of new footage (2–10); unset uses the model default.
+   * Seconds of new footage (2–10).
    *
    * @generated from field: optional int32 duration = 4;
    */

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=calls,streaming,cold,footprint,memory,concurrency]`
+ *
+ * Runs every measurement against one emulator on 127.0.0.1, over real stdio and real gRPC, with
+ * each comparison side by side in the same run so that a noisy machine weighs on both sides; prints
+ * a table with the ratios and writes everything to bench/results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { startEmulator } from "../emulator/index.js";
+import { measureCallOverhead } from "./call-overhead.js";
+import { measureColdStart } from "./cold-start.js";
+import { measureConcurrency } from "./concurrency.js";
+import { measureFootprint } from "./footprint.js";
+import { measureMemory } from "./memory.js";
+import { measureStreaming } from "./streaming.js";
+import type { BenchEnv, Measured } from "./support/bench-env.js";
+import { DirectGrpc } from "./support/direct-grpc.js";
+import { describeMachine } from "./support/machine.js";
+import { RESULTS_DIR } from "./support/processes.js";
+import { formatTable, type Row } from "./support/report.js";
+
+/** The measurements by name, in the order they run: process spawns first, while the run is fresh. */
+const MEASURES: Readonly<Record<string, (env: BenchEnv) => Promise<Measured>>> = {
+  footprint: measureFootprint,
+  cold: measureColdStart,
+  calls: measureCallOverhead,
+  streaming: measureStreaming,
+  concurrency: measureConcurrency,
+  memory: measureMemory,
+};
+
+function parseArgs(argv: readonly string[]): { quick: boolean; only: string[] } {
+  let quick = false;
+  let only = Object.keys(MEASURES);
+  for (const arg of argv) {
+    if (arg === "--quick") quick = true;
+    else if (arg.startsWith("--only=")) only = arg.slice(7).split(",").filter(Boolean);
+    else
+      throw new Error(`unknown argument ${arg}; use --quick and --only=${Object.keys(MEASURES).join(",")}`);
+  }
+  for (const name of only) if (!MEASURES[name]) throw new Error(`unknown measure "${name}"`);
+  return { quick, only };
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseArgs(process.argv.slice(2));
+  const machine = describeMachine();
+  const emulator = await startEmulator();
+  const { apiKey, managementKey } = emulator.context.config;
+  const direct = new DirectGrpc(emulator.address, apiKey);
+  const env: BenchEnv = {
+    emulator,
+    direct,
+    quick,
+    serverEnv: {
+      XAI_API_KEY: apiKey,
+      XAI_API_HOST: emulator.url,
+      XAI_MANAGEMENT_KEY: managementKey,
+      XAI_MANAGEMENT_API_HOST: emulator.url,
+    },
+    log: (m) => process.stderr.write(`  ${m}\n`),
+  };
+  process.stderr.write(
+    `benchmarks${quick ? " (quick)" : ""} on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(" ")}\n`,
+  );
+  const started = Date.now();
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    for (const name of only) {
+      const measure = MEASURES[name] as (env: BenchEnv) => Promise<Measured>;
+      const t = Date.now();
+      const result = await measure(env);
+      rows.push(...result.rows);
+      details[name] = result.details;
+      env.log(`${name}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    direct.close();
+    await emulator.close();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  const missed = rows.filter((r) => r.ok === false);
+  process.stdout.write(
+    `${missed.length === 0 ? "all targets met" : `${missed.length} target(s) missed`} in ${seconds.toFixed(0)} s\n`,
+  );
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}latest.json`;
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, machine, rows, details }, null, 2)}\n`,
+  );
+  process.stdout.write(`results written to ${file}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
