@@ -3,7 +3,7 @@
  * `xai-grpc-mcp --emulator` over stdio and calls a few tools the way an agent would; the transcript
  * shows each call and what came back.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -31,7 +31,6 @@ function textOf(result: CallToolResult): string {
 
 async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), "xai-grpc-mcp-demo-"));
-  mkdirSync(outDir, { recursive: true });
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [new URL("../dist/src/cli.js", import.meta.url).pathname, "--emulator", "--allow-dir", outDir],
@@ -107,21 +106,13 @@ async function main(): Promise<void> {
   say(indent(textOf(stream as CallToolResult)));
   say();
 
-  const image = await call("Draw a picture", "image_generate_image", {
+  const image = await call("Draw a picture and save it", "image_generate_image", {
     model: "grok-imagine-image",
     prompt: "a lighthouse at dusk, flat colours",
-    format: "IMG_FORMAT_BASE64",
+    save_to: outDir,
   });
-  const block = image.content.find((b) => b.type === "image") as
-    | { data: string; mimeType: string }
-    | undefined;
-  if (block) {
-    const file = join(outDir, `lighthouse.${block.mimeType.split("/")[1] ?? "png"}`);
-    writeFileSync(file, Buffer.from(block.data, "base64"));
-    say(indent(`${textOf(image)}\nSaved the image content block (${block.mimeType}) to ${file}`));
-  } else {
-    say(indent(textOf(image)));
-  }
+  const kinds = image.content.map((b) => b.type).join(", ");
+  say(indent(`${textOf(image)}\n(content blocks: ${kinds})`));
   say();
 
   const batch = await call("Create a batch", "batch_create_batch", { name: "demo batch" });

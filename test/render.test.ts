@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { renderText } from "../src/tools/render/index.js";
+
+describe("text blocks written for the agent", () => {
+  it("lists models one per line with aliases, limits and prices per million tokens", () => {
+    const text = renderText("xai_api.ListLanguageModelsResponse", {
+      models: [
+        {
+          name: "grok-4",
+          aliases: ["grok-4-latest"],
+          input_modalities: ["TEXT", "IMAGE"],
+          output_modalities: ["TEXT"],
+          prompt_text_token_price: "30000",
+          completion_text_token_price: "150000",
+          max_prompt_length: 256000,
+          system_fingerprint: "fp_x",
+        },
+      ],
+    });
+    expect(text).toBe(
+      "1 model:\n- grok-4 · aliases grok-4-latest · in TEXT, IMAGE → out TEXT · max prompt 256000 tokens · " +
+        "prompt $3.00/M, completion $15.00/M · fingerprint fp_x",
+    );
+  });
+
+  it("lists files with the next page token", () => {
+    const text = renderText("xai_api.ListFilesResponse", {
+      data: [{ id: "file-1", filename: "a.txt", size: "12", created_at: "2025-01-01T00:00:00Z" }],
+      pagination_token: "tok",
+    });
+    expect(text).toBe(
+      '1 file:\n- file-1 "a.txt" · 12 bytes · created 2025-01-01T00:00:00Z\nMore on the next page: pagination_token "tok".',
+    );
+  });
+
+  it("summarises embeddings instead of printing every float", () => {
+    const floats = Array.from({ length: 256 }, (_, i) => i / 1000);
+    const text = renderText("xai_api.EmbedResponse", {
+      model: "grok-embedding-small",
+      embeddings: [{ index: 0, embeddings: [{ float_array: floats }] }],
+      usage: { num_text_embeddings: 1 },
+    });
+    expect(text).toContain("- input 0: 256 floats [0.0000, 0.0010, 0.0020, 0.0030, …]");
+    expect(text.length).toBeLessThan(300);
+  });
+
+  it("shows tokens as id and text", () => {
+    expect(
+      renderText("xai_api.TokenizeTextResponse", {
+        model: "grok-4",
+        tokens: [
+          { token_id: 7, string_token: "Hi" },
+          { token_id: 9, string_token: "!" },
+        ],
+      }),
+    ).toBe('2 tokens (grok-4): 7:"Hi" 9:"!"');
+  });
+
+  it("shows search matches best first with their chunk text", () => {
+    const text = renderText("xai_api.SearchResponse", {
+      matches: [
+        {
+          file_id: "f1",
+          chunk_id: "c1",
+          chunk_content: "the  harbour\nlights",
+          score: 1.5,
+          collection_ids: ["k"],
+        },
+      ],
+    });
+    expect(text).toBe("1 match:\n- score 1.500 · file f1 · chunk c1 · collections k\n  the harbour lights");
+  });
+
+  it("falls back to compact JSON for other responses", () => {
+    expect(renderText("xai_api.DeleteFileResponse", { id: "f", deleted: true })).toBe(
+      '{"id":"f","deleted":true}',
+    );
+  });
+});
