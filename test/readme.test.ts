@@ -19,6 +19,19 @@ describe("README and package facts", () => {
     expect(head).toContain("npm install && npm test");
   });
 
+  it("ships a client configuration that runs this package's command", () => {
+    const config = JSON.parse(readFileSync(new URL("../mcp.json", import.meta.url), "utf8")) as {
+      mcpServers: Record<string, { command: string; args?: string[] }>;
+    };
+    const bin = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).bin as Record<
+      string,
+      string
+    >;
+    expect(Object.values(config.mcpServers).map((s) => s.command)).toEqual(["xai-grpc-mcp", "xai-grpc-mcp"]);
+    expect(Object.keys(bin)).toEqual(["xai-grpc-mcp"]);
+    expect(config.mcpServers["xai-emulator"]?.args).toEqual(["--emulator"]);
+  });
+
   it("reports the package.json version", () => {
     expect(PACKAGE_VERSION).toBe(pkg.version);
   });
