@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- --quick] [-- --only=calls,streaming,cold,footprint,memory,concurrency]`
+ * `npm run bench [-- --quick] [--cpu-prof] [--only=calls,streaming,cold,footprint,memory,concurrency]`
  *
- * Runs every measurement against one emulator on 127.0.0.1, over real stdio and real gRPC, with
+ * Runs every measurement against one emulator on 127.0.0.1 (in a process of its own, like the
+ * server under test and the baselines), over real stdio and real gRPC, with
  * each comparison side by side in the same run so that a noisy machine weighs on both sides; prints
- * a table with the ratios and writes everything to bench/results/latest.json.
+ * a table with the ratios and writes everything to bench/results/latest.json. With `--cpu-prof`
+ * every spawned server writes a CPU profile to bench/results/profiles/ when it exits.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { startEmulator } from "../emulator/index.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { measureCallOverhead } from "./call-overhead.js";
 import { measureColdStart } from "./cold-start.js";
 import { measureConcurrency } from "./concurrency.js";
@@ -15,8 +18,9 @@ import { measureMemory } from "./memory.js";
 import { measureStreaming } from "./streaming.js";
 import type { BenchEnv, Measured } from "./support/bench-env.js";
 import { DirectGrpc } from "./support/direct-grpc.js";
+import { startEmulatorProcess } from "./support/emulator-process.js";
 import { describeMachine } from "./support/machine.js";
-import { RESULTS_DIR } from "./support/processes.js";
+import { RESULTS_DIR, setServerNodeArgs } from "./support/processes.js";
 import { formatTable, type Row } from "./support/report.js";
 
 /** The measurements by name, in the order they run: process spawns first, while the run is fresh. */
@@ -29,25 +33,31 @@ const MEASURES: Readonly<Record<string, (env: BenchEnv) => Promise<Measured>>> =
   memory: measureMemory,
 };
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: string[] } {
+function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; profile: boolean } {
   let quick = false;
+  let profile = false;
   let only = Object.keys(MEASURES);
   for (const arg of argv) {
     if (arg === "--quick") quick = true;
+    else if (arg === "--cpu-prof") profile = true;
     else if (arg.startsWith("--only=")) only = arg.slice(7).split(",").filter(Boolean);
     else
       throw new Error(`unknown argument ${arg}; use --quick and --only=${Object.keys(MEASURES).join(",")}`);
   }
   for (const name of only) if (!MEASURES[name]) throw new Error(`unknown measure "${name}"`);
-  return { quick, only };
+  return { quick, only, profile };
 }
 
 async function main(): Promise<void> {
-  const { quick, only } = parseArgs(process.argv.slice(2));
+  const { quick, only, profile } = parseArgs(process.argv.slice(2));
+  // Each server process writes a CPU profile when it exits, for `node --cpu-prof`-style digging.
+  if (profile) setServerNodeArgs(["--cpu-prof", `--cpu-prof-dir=${RESULTS_DIR}profiles`]);
   const machine = describeMachine();
-  const emulator = await startEmulator();
-  const { apiKey, managementKey } = emulator.context.config;
+  const emulator = await startEmulatorProcess();
+  const { apiKey, managementKey } = emulator;
   const direct = new DirectGrpc(emulator.address, apiKey);
+  // The servers' listing cache goes to a directory of this run's, not the user's.
+  const cacheDir = mkdtempSync(join(tmpdir(), "xai-grpc-mcp-bench-"));
   const env: BenchEnv = {
     emulator,
     direct,
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
       XAI_API_HOST: emulator.url,
       XAI_MANAGEMENT_KEY: managementKey,
       XAI_MANAGEMENT_API_HOST: emulator.url,
+      XDG_CACHE_HOME: cacheDir,
     },
     log: (m) => process.stderr.write(`  ${m}\n`),
   };
@@ -78,6 +89,7 @@ async function main(): Promise<void> {
   } finally {
     direct.close();
     await emulator.close();
+    rmSync(cacheDir, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`\n${formatTable(rows)}\n\n`);

@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_STREAM_CHUNK_DELAY_MS } from "../emulator/engines/chat-engine.js";
 import { Chat } from "../gen/xai/api/v1/chat_pb.js";
 import { type BenchEnv, type Measured, round } from "./support/bench-env.js";
 import { DirectGrpc } from "./support/direct-grpc.js";
@@ -55,11 +56,9 @@ async function mcpStream(
 }
 
 export async function measureStreaming(env: BenchEnv): Promise<Measured> {
-  const chat = env.emulator.context.chat;
-  const savedDelay = chat.streamChunkDelayMs;
   // No pause between chunks: the first chunk never waits, and the throughput test wants the
   // emulator to send as fast as it can.
-  chat.streamChunkDelayMs = 0;
+  await env.emulator.setChunkDelay(0);
   const ours = await startSession(SERVER_ENTRY, env.serverEnv);
   try {
     const listed = await ours.client.listTools();
@@ -170,7 +169,7 @@ export async function measureStreaming(env: BenchEnv): Promise<Measured> {
       },
     };
   } finally {
-    chat.streamChunkDelayMs = savedDelay;
+    await env.emulator.setChunkDelay(DEFAULT_STREAM_CHUNK_DELAY_MS);
     await ours.close();
   }
 }

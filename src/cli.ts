@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
-import { XaiClient } from "./grpc/xai-client.js";
+import { parseEndpoint } from "./grpc/endpoint.js";
+import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
-import { buildTools } from "./tools/registry.js";
+import { lazyTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
@@ -42,14 +43,25 @@ async function serve(initial: Config): Promise<void> {
     );
     process.exit(2);
   }
-  const client = new XaiClient({
+  // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
+  // call: a start only has to answer initialize and tools/list.
+  parseEndpoint(config.apiHost);
+  parseEndpoint(config.managementHost);
+  let client: Promise<XaiClient> | undefined;
+  const clientConfig = {
     api: { host: config.apiHost, key: config.apiKey },
     management: { host: config.managementHost, key: config.managementKey },
     timeoutMs: config.timeoutMs,
-  });
-  const tools = buildTools({ management: config.managementKey !== undefined });
+  };
+  const getClient = () =>
+    (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
+  // The listing comes from the cache of a previous start when it can; the registry loads lazily.
+  const tools = lazyTools(
+    { management: config.managementKey !== undefined },
+    { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
+  );
   const server = createMcpServer({
-    client,
+    client: getClient,
     tools,
     logger,
     secrets: [config.apiKey, config.managementKey],
@@ -63,7 +75,7 @@ async function serve(initial: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.debug(`shutting down: ${why}`);
-    client.close();
+    if (client) (await client).close();
     await Promise.allSettled([server.close(), emulated?.close()]);
     process.exit(0);
   };
@@ -76,7 +88,7 @@ async function serve(initial: Config): Promise<void> {
   logger.attach((level, message) => {
     void server.sendLoggingMessage({ level, logger: PACKAGE_NAME, data: message }).catch(() => {});
   });
-  logger.debug(`serving ${tools.length} tools; xAI at ${config.apiHost}`);
+  logger.debug(`serving; xAI at ${config.apiHost}`);
 }
 
 async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { kind: "emulator" }>) {

@@ -1,5 +1,5 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
-import { DEFAULT_TIMEOUT_MS } from "./grpc/xai-client.js";
+import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 
 /** Everything the server is configured with; flags win over environment variables. */

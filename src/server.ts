@@ -12,12 +12,14 @@ import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import type { ToolDefinition } from "./tools/tool.js";
-import { redactDeep } from "./tools/tool-error.js";
+import { staticTools, type ToolSource } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 export interface ServerDeps {
-  readonly client: XaiClient;
-  readonly tools: readonly ToolDefinition[];
+  /** The gRPC client, or a function that makes it when first needed (so a start need not load it). */
+  readonly client: XaiClient | (() => Promise<XaiClient>);
+  /** The tools, built (tests) or loaded when first needed (the CLI, see `lazyTools`). */
+  readonly tools: readonly ToolDefinition[] | ToolSource;
   readonly logger: Logger;
   /** Values that must never appear in a result (the keys). */
   readonly secrets: readonly (string | undefined)[];
@@ -42,8 +44,7 @@ export function createMcpServer(deps: ServerDeps): Server {
     { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
-  const byName = new Map(deps.tools.map((t) => [t.tool.name, t]));
-  const listing = { tools: deps.tools.map((t) => t.tool) };
+  const tools = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
   // is initialized (when it declared the capability) and again whenever it says they changed.
@@ -54,11 +55,11 @@ export function createMcpServer(deps: ServerDeps): Server {
   };
   server.setNotificationHandler(RootsListChangedNotificationSchema, async () => roots.refresh());
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => listing);
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...(await tools.listing())] }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
-    const definition = byName.get(name);
+    const definition = await tools.definition(name);
     if (!definition) {
       throw new McpError(
         ErrorCode.InvalidParams,
@@ -89,7 +90,7 @@ export function createMcpServer(deps: ServerDeps): Server {
     let result: CallToolResult;
     try {
       result = await definition.call(args, {
-        client: deps.client,
+        client: typeof deps.client === "function" ? await deps.client() : deps.client,
         signal: extra.signal,
         progress: reporter.report,
         wantsProgress: token !== undefined,
@@ -109,6 +110,11 @@ export function createMcpServer(deps: ServerDeps): Server {
   return server;
 }
 
-function redactResult(result: CallToolResult, secrets: readonly (string | undefined)[]): CallToolResult {
+async function redactResult(
+  result: CallToolResult,
+  secrets: readonly (string | undefined)[],
+): Promise<CallToolResult> {
+  // Loaded on demand: tool-error brings grpc-js, which answering initialize and tools/list does not need.
+  const { redactDeep } = await import("./tools/tool-error.js");
   return redactDeep(result, secrets) as CallToolResult;
 }

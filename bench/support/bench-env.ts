@@ -1,10 +1,11 @@
-import type { RunningEmulator } from "../../emulator/index.js";
 import type { DirectGrpc } from "./direct-grpc.js";
+import type { EmulatorProcess } from "./emulator-process.js";
 import type { Row } from "./report.js";
 
 /** What every measurement runs against: one emulator, shared by the server and the direct client. */
 export interface BenchEnv {
-  readonly emulator: RunningEmulator;
+  /** The emulator, in a process of its own. */
+  readonly emulator: EmulatorProcess;
   /** Plain grpc-js against the same emulator. */
   readonly direct: DirectGrpc;
   /** The environment that points a spawned server at the emulator, with both keys (all tools). */

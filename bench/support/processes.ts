@@ -19,6 +19,16 @@ export const MINIMAL_ENTRY = `${ROOT}dist/bench/baselines/minimal-server.js`;
 /** Where the JSON results go (gitignored). */
 export const RESULTS_DIR = `${ROOT}bench/results/`;
 
+/** Node options for spawns of the server under test (not the baselines), e.g. `--cpu-prof`. */
+let serverNodeArgs: readonly string[] = [];
+
+/** Sets the Node options every later spawn of the server under test gets. */
+export function setServerNodeArgs(args: readonly string[]): void {
+  serverNodeArgs = args;
+}
+
+const argsFor = (entry: string): string[] => [...(entry === SERVER_ENTRY ? serverNodeArgs : []), entry];
+
 /** Environment of a spawned server: PATH and the like, plus `extra`. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -42,7 +52,7 @@ export interface McpSession {
 export async function startSession(entry: string, env: Record<string, string> = {}): Promise<McpSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [entry],
+    args: argsFor(entry),
     env: childEnv(env),
     stderr: "pipe",
   });
@@ -101,7 +111,7 @@ export interface ColdStart {
 export function coldStart(entry: string, env: Record<string, string> = {}): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const started = now();
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, argsFor(entry), {
       env: childEnv(env),
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -41,8 +41,7 @@ export interface CallOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-/** The xAI API's default deadline in the official client: 27 minutes. */
-export const DEFAULT_TIMEOUT_MS = 27 * 60 * 1000;
+export { DEFAULT_TIMEOUT_MS } from "./deadline.js";
 
 /** Client-stream messages written but not yet handed to HTTP/2; bounds an upload's memory. */
 const MAX_UNACKED_WRITES = 2;
