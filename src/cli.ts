@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, so the collector settings apply before anything else allocates.
+import "./heap-tuning.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
