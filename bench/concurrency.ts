@@ -5,7 +5,7 @@
 import { CALL_CASES } from "./call-overhead.js";
 import { type BenchEnv, type Measured, round } from "./support/bench-env.js";
 import { DirectGrpc } from "./support/direct-grpc.js";
-import { SERVER_ENTRY, startSession } from "./support/processes.js";
+import { ECHO_ENTRY, SERVER_ENTRY, startSession } from "./support/processes.js";
 import { interleave, now } from "./support/stats.js";
 
 const IN_FLIGHT = 100;
@@ -16,7 +16,8 @@ export async function measureConcurrency(env: BenchEnv): Promise<Measured> {
   const c = CALL_CASES[0] as (typeof CALL_CASES)[number];
   const request = DirectGrpc.request(c.method.input, c.args);
   const session = await startSession(SERVER_ENTRY, env.serverEnv);
-  const totals = { mcp: { ms: 0, calls: 0 }, direct: { ms: 0, calls: 0 } };
+  const echo = await startSession(ECHO_ENTRY);
+  const totals = { mcp: { ms: 0, calls: 0 }, direct: { ms: 0, calls: 0 }, echo: { ms: 0, calls: 0 } };
   let failures = 0;
   let record = false;
   const burst = (into: { ms: number; calls: number }, f: () => Promise<unknown>) => async () => {
@@ -33,6 +34,7 @@ export async function measureConcurrency(env: BenchEnv): Promise<Measured> {
     const ops = [
       burst(totals.mcp, () => session.call(c.tool, c.args)),
       burst(totals.direct, () => env.direct.unary(c.method, request)),
+      burst(totals.echo, () => echo.call("echo", c.args)),
     ];
     env.log(`concurrency: ${IN_FLIGHT} in flight, 5 warm-up + ${rounds} bursts each`);
     await interleave(5, ops);
@@ -40,9 +42,11 @@ export async function measureConcurrency(env: BenchEnv): Promise<Measured> {
     await interleave(rounds, ops);
   } finally {
     await session.close();
+    await echo.close();
   }
   const mcp = (totals.mcp.calls / totals.mcp.ms) * 1000;
   const direct = (totals.direct.calls / totals.direct.ms) * 1000;
+  const echoed = (totals.echo.calls / totals.echo.ms) * 1000;
   const ratio = mcp / direct;
   return {
     rows: [
@@ -55,6 +59,14 @@ export async function measureConcurrency(env: BenchEnv): Promise<Measured> {
         ratio,
         target: `≥ ${TARGET}×`,
         ok: ratio >= TARGET && failures === 0,
+      },
+      {
+        measure: "6 concurrency",
+        metric: "echo server (the MCP half alone): calls/s",
+        value: echoed,
+        unit: "/s",
+        baseline: direct,
+        ratio: echoed / direct,
       },
       {
         measure: "6 concurrency",
