@@ -62,15 +62,11 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   n?: number | undefined;
 
   /**
-   * Limit on generated tokens.
-   *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
 
   /**
-   * For reproducible sampling (best effort).
-   *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
@@ -97,8 +93,6 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   topP?: number | undefined;
 
   /**
-   * Return token log probabilities.
-   *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
@@ -125,8 +119,6 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * Text (default), JSON, or JSON matching a schema.
-   *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
   responseFormat?: ResponseFormat | undefined;
@@ -1023,7 +1015,7 @@ export type Message = Message$1<"xai_api.Message"> & {
   toolCalls: ToolCall[];
 
   /**
-   * Encrypted reasoning or compacted context, passed back unchanged.
+   * From an earlier response, passed back unchanged.
    *
    * @generated from field: string encrypted_content = 6;
    */
@@ -1580,8 +1572,6 @@ export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 31);
 
 /**
- * Requested format of the generated text.
- *
  * @generated from message xai_api.ResponseFormat
  */
 export type ResponseFormat = Message$1<"xai_api.ResponseFormat"> & {

@@ -137,8 +137,6 @@ export const ReciprocalRankFusionSchema: GenMessage<ReciprocalRankFusion> = /*@_
   messageDesc(file_xai_api_v1_documents, 3);
 
 /**
- * Rescores the candidates against the query.
- *
  * @generated from message xai_api.RerankerModel
  */
 export type RerankerModel = Message<"xai_api.RerankerModel"> & {

@@ -334,7 +334,7 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
   } | { case: undefined; value?: undefined };
 
   /**
-   * How finely the image is read; DETAIL_AUTO if unsure.
+   * DETAIL_AUTO if unsure.
    *
    * @generated from field: xai_api.ImageDetail detail = 2;
    */
