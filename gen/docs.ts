@@ -542,6 +542,7 @@ export const docs: Readonly<Record<string, string>> = {
   "xai_api.GetCompletionsRequest": "Request for a chat completion: conversation, model, sampling options and tools.",
   "xai_api.GetCompletionsRequest.agent_count": "Agents, for multi-agent models.",
   "xai_api.GetCompletionsRequest.frequency_penalty": "-2 to 2, by token frequency; not for reasoning models.",
+  "xai_api.GetCompletionsRequest.max_tokens": "Limit on generated tokens.",
   "xai_api.GetCompletionsRequest.max_turns": "Max rounds of server-side tool calls.",
   "xai_api.GetCompletionsRequest.messages": "The conversation, oldest first.",
   "xai_api.GetCompletionsRequest.model": "Model name, e.g. `grok-4`. Required.",

@@ -62,6 +62,8 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   n?: number | undefined;
 
   /**
+   * Limit on generated tokens.
+   *
    * @generated from field: optional int32 max_tokens = 7;
    */
   maxTokens?: number | undefined;
