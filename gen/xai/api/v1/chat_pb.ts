@@ -95,6 +95,8 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   topP?: number | undefined;
 
   /**
+   * Return log probabilities of the generated tokens in each output's `logprobs`.
+   *
    * @generated from field: bool logprobs = 5;
    */
   logprobs: boolean;
@@ -121,6 +123,8 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   toolChoice?: ToolChoice | undefined;
 
   /**
+   * Format of the output: text, any JSON object, or JSON matching a schema. Unset = text.
+   *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
   responseFormat?: ResponseFormat | undefined;
@@ -189,6 +193,8 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   maxTurns?: number | undefined;
 
   /**
+   * Extra data to return, such as server-side tool results, inline citations or verbose streaming.
+   *
    * @generated from field: repeated xai_api.IncludeOption include = 26;
    */
   include: IncludeOption[];
@@ -910,6 +916,8 @@ export type Content = Message$1<"xai_api.Content"> & {
    */
   content: {
     /**
+     * Plain text.
+     *
      * @generated from field: string text = 1;
      */
     value: string;
@@ -947,26 +955,36 @@ export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
  */
 export type FileContent = Message$1<"xai_api.FileContent"> & {
   /**
+   * Id of a file uploaded with the Files service.
+   *
    * @generated from field: string file_id = 1;
    */
   fileId: string;
 
   /**
+   * The file's bytes, sent inline.
+   *
    * @generated from field: bytes data = 2;
    */
   data: Uint8Array;
 
   /**
+   * File name, mostly useful with inline `data`.
+   *
    * @generated from field: string filename = 3;
    */
   filename: string;
 
   /**
+   * MIME type of the file, e.g. `application/pdf`.
+   *
    * @generated from field: string mime_type = 4;
    */
   mimeType: string;
 
   /**
+   * Public URL the server fetches the file from.
+   *
    * @generated from field: string url = 5;
    */
   url: string;
@@ -1000,11 +1018,15 @@ export type Message = Message$1<"xai_api.Message"> & {
   reasoningContent?: string | undefined;
 
   /**
+   * Who wrote the turn: system, developer, user, assistant or tool.
+   *
    * @generated from field: xai_api.MessageRole role = 2;
    */
   role: MessageRole;
 
   /**
+   * Optional name of the participant, to tell speakers with the same role apart.
+   *
    * @generated from field: string name = 3;
    */
   name: string;
@@ -1051,6 +1073,8 @@ export type ToolChoice = Message$1<"xai_api.ToolChoice"> & {
    */
   toolChoice: {
     /**
+     * General policy: auto, none or required.
+     *
      * @generated from field: xai_api.ToolMode mode = 1;
      */
     value: ToolMode;
@@ -1166,16 +1190,22 @@ export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
  */
 export type MCP = Message$1<"xai_api.MCP"> & {
   /**
+   * Short label identifying the server and its tools.
+   *
    * @generated from field: string server_label = 1;
    */
   serverLabel: string;
 
   /**
+   * What the server offers; helps the model choose its tools.
+   *
    * @generated from field: string server_description = 2;
    */
   serverDescription: string;
 
   /**
+   * URL of the server's MCP endpoint.
+   *
    * @generated from field: string server_url = 3;
    */
   serverUrl: string;
@@ -1195,6 +1225,8 @@ export type MCP = Message$1<"xai_api.MCP"> & {
   authorization?: string | undefined;
 
   /**
+   * Additional HTTP headers sent to the server.
+   *
    * @generated from field: map<string, string> extra_headers = 6;
    */
   extraHeaders: { [key: string]: string };
@@ -1381,6 +1413,8 @@ export const ImageGenerationSchema: GenMessage<ImageGeneration> = /*@__PURE__*/
  */
 export type CollectionsSearch = Message$1<"xai_api.CollectionsSearch"> & {
   /**
+   * Ids of the collections to search.
+   *
    * @generated from field: repeated string collection_ids = 1;
    */
   collectionIds: string[];
@@ -1467,11 +1501,15 @@ export const AttachmentSearchSchema: GenMessage<AttachmentSearch> = /*@__PURE__*
  */
 export type Function = Message$1<"xai_api.Function"> & {
   /**
+   * Function name; the model calls the function by it.
+   *
    * @generated from field: string name = 1;
    */
   name: string;
 
   /**
+   * What the function does and when to use it.
+   *
    * @generated from field: string description = 2;
    */
   description: string;
@@ -1512,11 +1550,15 @@ export type ToolCall = Message$1<"xai_api.ToolCall"> & {
   id: string;
 
   /**
+   * Client-side (you run it) or which server-side tool ran it.
+   *
    * @generated from field: xai_api.ToolCallType type = 2;
    */
   type: ToolCallType;
 
   /**
+   * Progress of the call; server-side calls report completion or failure.
+   *
    * @generated from field: xai_api.ToolCallStatus status = 3;
    */
   status: ToolCallStatus;
@@ -1533,6 +1575,8 @@ export type ToolCall = Message$1<"xai_api.ToolCall"> & {
    */
   tool: {
     /**
+     * Function name and arguments.
+     *
      * @generated from field: xai_api.FunctionCall function = 10;
      */
     value: FunctionCall;
@@ -1554,6 +1598,8 @@ export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
  */
 export type FunctionCall = Message$1<"xai_api.FunctionCall"> & {
   /**
+   * Name of the called function or server-side tool.
+   *
    * @generated from field: string name = 1;
    */
   name: string;
@@ -1574,10 +1620,14 @@ export const FunctionCallSchema: GenMessage<FunctionCall> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 31);
 
 /**
+ * Requested format of the generated text.
+ *
  * @generated from message xai_api.ResponseFormat
  */
 export type ResponseFormat = Message$1<"xai_api.ResponseFormat"> & {
   /**
+   * Text, any JSON object, or JSON matching `schema`.
+   *
    * @generated from field: xai_api.FormatType format_type = 1;
    */
   formatType: FormatType;
@@ -1604,6 +1654,8 @@ export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
  */
 export type SearchParameters = Message$1<"xai_api.SearchParameters"> & {
   /**
+   * Whether to search: off, on (always) or auto (model decides).
+   *
    * @generated from field: xai_api.SearchMode mode = 1;
    */
   mode: SearchMode;
@@ -1616,11 +1668,15 @@ export type SearchParameters = Message$1<"xai_api.SearchParameters"> & {
   sources: Source[];
 
   /**
+   * Only use data from this time on; unset = no lower bound.
+   *
    * @generated from field: google.protobuf.Timestamp from_date = 4;
    */
   fromDate?: Timestamp | undefined;
 
   /**
+   * Only use data up to this time; unset = no upper bound.
+   *
    * @generated from field: google.protobuf.Timestamp to_date = 5;
    */
   toDate?: Timestamp | undefined;
@@ -1660,24 +1716,32 @@ export type Source = Message$1<"xai_api.Source"> & {
    */
   source: {
     /**
+     * Websites.
+     *
      * @generated from field: xai_api.WebSource web = 1;
      */
     value: WebSource;
     case: "web";
   } | {
     /**
+     * News sites.
+     *
      * @generated from field: xai_api.NewsSource news = 2;
      */
     value: NewsSource;
     case: "news";
   } | {
     /**
+     * Posts on X.
+     *
      * @generated from field: xai_api.XSource x = 3;
      */
     value: XSource;
     case: "x";
   } | {
     /**
+     * An RSS feed.
+     *
      * @generated from field: xai_api.RssSource rss = 4;
      */
     value: RssSource;
@@ -1693,6 +1757,8 @@ export const SourceSchema: GenMessage<Source> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 34);
 
 /**
+ * Website source options for live search.
+ *
  * @generated from message xai_api.WebSource
  */
 export type WebSource = Message$1<"xai_api.WebSource"> & {
@@ -1718,6 +1784,8 @@ export type WebSource = Message$1<"xai_api.WebSource"> & {
   country?: string | undefined;
 
   /**
+   * Filter out adult content.
+   *
    * @generated from field: bool safe_search = 4;
    */
   safeSearch: boolean;
@@ -1731,6 +1799,8 @@ export const WebSourceSchema: GenMessage<WebSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 35);
 
 /**
+ * News source options for live search.
+ *
  * @generated from message xai_api.NewsSource
  */
 export type NewsSource = Message$1<"xai_api.NewsSource"> & {
@@ -1749,6 +1819,8 @@ export type NewsSource = Message$1<"xai_api.NewsSource"> & {
   country?: string | undefined;
 
   /**
+   * Filter out adult content.
+   *
    * @generated from field: bool safe_search = 4;
    */
   safeSearch: boolean;
@@ -1762,6 +1834,8 @@ export const NewsSourceSchema: GenMessage<NewsSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 36);
 
 /**
+ * X post source options for live search.
+ *
  * @generated from message xai_api.XSource
  */
 export type XSource = Message$1<"xai_api.XSource"> & {
@@ -1802,6 +1876,8 @@ export const XSourceSchema: GenMessage<XSource> = /*@__PURE__*/
   messageDesc(file_xai_api_v1_chat, 37);
 
 /**
+ * RSS feed source for live search.
+ *
  * @generated from message xai_api.RssSource
  */
 export type RssSource = Message$1<"xai_api.RssSource"> & {

@@ -137,6 +137,8 @@ export const ReciprocalRankFusionSchema: GenMessage<ReciprocalRankFusion> = /*@_
   messageDesc(file_xai_api_v1_documents, 3);
 
 /**
+ * A model that rescores candidate chunks against the query.
+ *
  * @generated from message xai_api.RerankerModel
  */
 export type RerankerModel = Message<"xai_api.RerankerModel"> & {
@@ -167,6 +169,8 @@ export const RerankerModelSchema: GenMessage<RerankerModel> = /*@__PURE__*/
  */
 export type SearchRequest = Message<"xai_api.SearchRequest"> & {
   /**
+   * Text to search for.
+   *
    * @generated from field: string query = 1;
    */
   query: string;

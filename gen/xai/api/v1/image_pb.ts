@@ -110,6 +110,8 @@ export const GenerateImageRequestSchema: GenMessage<GenerateImageRequest> = /*@_
  */
 export type StorageOptions = Message<"xai_api.StorageOptions"> & {
   /**
+   * Name for the stored file.
+   *
    * @generated from field: string filename = 1;
    */
   filename: string;
@@ -327,6 +329,8 @@ export type ImageUrlContent = Message<"xai_api.ImageUrlContent"> & {
     case: "imageUrl";
   } | {
     /**
+     * ID of an uploaded image file.
+     *
      * @generated from field: string file_id = 3;
      */
     value: string;
