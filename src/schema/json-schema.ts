@@ -152,7 +152,7 @@ function describeMessage(m: DescMessage, docs: Docs): string | undefined {
 }
 
 /** One sentence per oneof of a message: "Set at most one of: a, b." (none for a lone member). */
-function oneofNote(m: DescMessage): string | undefined {
+export function oneofNote(m: DescMessage): string | undefined {
   return (
     m.oneofs
       .filter((o) => o.fields.length > 1)

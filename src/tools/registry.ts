@@ -2,7 +2,7 @@ import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { inlineLocalImages } from "../media/image-inputs.js";
-import { type JsonSchema, messageJsonSchema } from "../schema/json-schema.js";
+import { type JsonSchema, messageJsonSchema, oneofNote } from "../schema/json-schema.js";
 import { planSharing, type SchemaSharing } from "../schema/schema-sharing.js";
 import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
@@ -73,8 +73,10 @@ function inputSchemaOf(method: DescMethod, choice: RpcChoice, sharing: SchemaSha
       ...choice.options.properties,
     };
   }
-  // The message's own description repeats the tool description; drop it from the top level.
-  delete schema.description;
+  // The message's own documentation repeats the tool description; keep only its oneof rules.
+  const note = oneofNote(method.input);
+  if (note) schema.description = note;
+  else delete schema.description;
   return schema as Tool["inputSchema"];
 }
 

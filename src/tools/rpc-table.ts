@@ -47,11 +47,14 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
     note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix).',
+    // Sampling gives a different answer each time: repeating the call is not a no-op.
+    annotations: { idempotentHint: false },
     handler: chatCompletionHandler,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
     note: "Returns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
+    annotations: { idempotentHint: false },
     handler: chatStreamHandler,
   },
   "/xai_api.Chat/StartDeferredCompletion": {
