@@ -69,6 +69,8 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   maxTokens?: number | undefined;
 
   /**
+   * Seed for best-effort reproducible sampling; unset = random.
+   *
    * @generated from field: optional int32 seed = 11;
    */
   seed?: number | undefined;
@@ -1260,6 +1262,8 @@ export type WebSearch = Message$1<"xai_api.WebSearch"> & {
   allowedDomains: string[];
 
   /**
+   * Let the model look at images on visited pages; unset = off.
+   *
    * @generated from field: optional bool enable_image_understanding = 3;
    */
   enableImageUnderstanding?: boolean | undefined;
@@ -1272,6 +1276,8 @@ export type WebSearch = Message$1<"xai_api.WebSearch"> & {
   userLocation?: WebSearchUserLocation | undefined;
 
   /**
+   * Allow searching for images; unset = off.
+   *
    * @generated from field: optional bool enable_image_search = 5;
    */
   enableImageSearch?: boolean | undefined;
@@ -1298,11 +1304,15 @@ export type WebSearchUserLocation = Message$1<"xai_api.WebSearchUserLocation"> &
   country?: string | undefined;
 
   /**
+   * City name, e.g. `Chicago`.
+   *
    * @generated from field: optional string city = 2;
    */
   city?: string | undefined;
 
   /**
+   * Region or state, e.g. `Illinois`.
+   *
    * @generated from field: optional string region = 3;
    */
   region?: string | undefined;
@@ -1329,11 +1339,15 @@ export const WebSearchUserLocationSchema: GenMessage<WebSearchUserLocation> = /*
  */
 export type XSearch = Message$1<"xai_api.XSearch"> & {
   /**
+   * Only posts from this time on; unset = no lower bound.
+   *
    * @generated from field: optional google.protobuf.Timestamp from_date = 1;
    */
   fromDate?: Timestamp | undefined;
 
   /**
+   * Only posts up to this time; unset = no upper bound.
+   *
    * @generated from field: optional google.protobuf.Timestamp to_date = 2;
    */
   toDate?: Timestamp | undefined;
@@ -1353,11 +1367,15 @@ export type XSearch = Message$1<"xai_api.XSearch"> & {
   excludedXHandles: string[];
 
   /**
+   * Let the model look at images in posts; unset = off.
+   *
    * @generated from field: optional bool enable_image_understanding = 5;
    */
   enableImageUnderstanding?: boolean | undefined;
 
   /**
+   * Let the model watch videos in posts; unset = off.
+   *
    * @generated from field: optional bool enable_video_understanding = 6;
    */
   enableVideoUnderstanding?: boolean | undefined;
@@ -1564,6 +1582,8 @@ export type ToolCall = Message$1<"xai_api.ToolCall"> & {
   status: ToolCallStatus;
 
   /**
+   * Why the call failed; set only on failure.
+   *
    * @generated from field: optional string error_message = 4;
    */
   errorMessage?: string | undefined;

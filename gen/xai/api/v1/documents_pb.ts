@@ -143,6 +143,8 @@ export const ReciprocalRankFusionSchema: GenMessage<ReciprocalRankFusion> = /*@_
  */
 export type RerankerModel = Message<"xai_api.RerankerModel"> & {
   /**
+   * Reranking model name; unset = server default.
+   *
    * @generated from field: optional string model = 1;
    */
   model?: string | undefined;

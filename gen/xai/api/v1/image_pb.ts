@@ -65,11 +65,15 @@ export type GenerateImageRequest = Message<"xai_api.GenerateImageRequest"> & {
   format: ImageFormat;
 
   /**
+   * Quality tier; unset uses the model default.
+   *
    * @generated from field: optional xai_api.ImageQuality quality = 12;
    */
   quality?: ImageQuality | undefined;
 
   /**
+   * Output shape; unset uses the model default.
+   *
    * @generated from field: optional xai_api.ImageAspectRatio aspect_ratio = 14;
    */
   aspectRatio?: ImageAspectRatio | undefined;

@@ -126,11 +126,15 @@ export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   video?: VideoUrlContent | undefined;
 
   /**
+   * Frame shape; unset uses the model default.
+   *
    * @generated from field: optional xai_api.VideoAspectRatio aspect_ratio = 7;
    */
   aspectRatio?: VideoAspectRatio | undefined;
 
   /**
+   * Output resolution; unset uses the model default.
+   *
    * @generated from field: optional xai_api.VideoResolution resolution = 8;
    */
   resolution?: VideoResolution | undefined;
