@@ -7,7 +7,7 @@ import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
-import { lazyTools } from "./tools/tool-source.js";
+import { prebuiltTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
@@ -57,11 +57,8 @@ async function serve(initial: Config): Promise<void> {
   };
   const getClient = () =>
     (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
-  // The listing comes from the cache of a previous start when it can; the registry loads lazily.
-  const tools = lazyTools(
-    { management: config.managementKey !== undefined },
-    { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
-  );
+  // The listing is generated at build time; the registry loads once it has been answered.
+  const tools = prebuiltTools({ management: config.managementKey !== undefined });
   const server = createMcpServer({
     client: getClient,
     tools,

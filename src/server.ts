@@ -18,7 +18,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export interface ServerDeps {
   /** The gRPC client, or a function that makes it when first needed (so a start need not load it). */
   readonly client: XaiClient | (() => Promise<XaiClient>);
-  /** The tools, built (tests) or loaded when first needed (the CLI, see `lazyTools`). */
+  /** The tools, built (tests) or loaded when first needed (the CLI, see `prebuiltTools`). */
   readonly tools: readonly ToolDefinition[] | ToolSource;
   readonly logger: Logger;
   /** Values that must never appear in a result (the keys). */

@@ -17,3 +17,6 @@ export function toolName(short: string, method: DescMethod): string {
 export function rpcPath(method: DescMethod): string {
   return `/${method.parent.typeName}/${method.name}`;
 }
+
+/** The `_meta` key that carries a tool's gRPC method path. */
+export const RPC_META_KEY = "xai-grpc-mcp/rpc";

@@ -9,19 +9,15 @@ import { ZodSchemas } from "../schema/zod-schema.js";
 import { annotationsFor } from "./annotations.js";
 import { ArgumentError, describeIssues, parseRequest } from "./arguments.js";
 import { unaryHandler } from "./handlers/unary.js";
-import { rpcPath, toolName } from "./naming.js";
+import type { ListingOptions } from "./listing.js";
+import { RPC_META_KEY, rpcPath, toolName } from "./naming.js";
 import { RPC_TABLE, type RpcChoice } from "./rpc-table.js";
 import { docs, SERVICES } from "./services.js";
 import type { ToolContext, ToolDefinition, ToolHandler } from "./tool.js";
 import { argumentErrorResult, errorResult } from "./tool-error.js";
 
-/** The `_meta` key that carries a tool's gRPC method path. */
-export const RPC_META_KEY = "xai-grpc-mcp/rpc";
-
-export interface RegistryOptions {
-  /** List the Collections tools (they need a management key). */
-  readonly management: boolean;
-}
+/** Which tools to build: see {@link ListingOptions}. */
+export type RegistryOptions = ListingOptions;
 
 /** Every RPC as its tool, in listing order. Streaming RPCs without a handler are left out. */
 export function buildTools(options: RegistryOptions): ToolDefinition[] {
