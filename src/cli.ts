@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// First, so the collector settings apply before anything else allocates.
-import "./heap-tuning.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
+import { tuneHeap } from "./heap-tuning.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
 import { prebuiltTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
+/** Logs at `info` until the configuration sets its level (`XAI_MCP_LOG_LEVEL`). */
+const logger = new Logger("info");
 
 interface Emulated {
   readonly config: Config;
@@ -35,6 +35,8 @@ async function withEmulator(config: Config): Promise<Emulated> {
 }
 
 async function serve(initial: Config): Promise<void> {
+  logger.setLevel(initial.logLevel);
+  tuneHeap();
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
   if (!config.apiKey) {

@@ -1,5 +1,6 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
+import { LOG_LEVELS, type LogLevel } from "./log.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
@@ -18,6 +19,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** Least severe level logged (to stderr and as MCP log messages); `debug` logs every call. */
+  readonly logLevel: LogLevel;
 }
 
 export type Command =
@@ -75,6 +78,14 @@ function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return n;
+}
+
+function logLevel(text: string | undefined): LogLevel {
+  if (!text) return "info";
+  const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
+  if (!level)
+    throw new UsageError(`XAI_MCP_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${text}"`);
+  return level;
 }
 
 function positiveInteger(text: string, flag: string): number {
@@ -145,6 +156,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      logLevel: logLevel(env.XAI_MCP_LOG_LEVEL),
     },
   };
 }

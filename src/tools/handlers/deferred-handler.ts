@@ -105,26 +105,16 @@ export function chatDeferredHandler(method: DescMethod): ToolHandler {
   };
 }
 
-/** How a video job reads: its status, and `response.progress` as the percentage while PENDING. */
+/**
+ * How a video job reads: its status, and `response.progress` as the percentage while PENDING
+ * (`video_get_deferred_video` polls with {@link pollDeferred}, then words it with
+ * {@link videoDeferredResult}).
+ */
 export const VIDEO_JOB: DeferredJob<typeof GetDeferredVideoResponseSchema> = {
   statusOf: (r) => r.status,
   percentOf: (r) => r.response?.progress,
   what: "video job",
 };
-
-/**
- * `Video.GetDeferredVideo`: one poll, or with `wait_seconds` a wait reporting the video's progress
- * percentage. Callers that post-process a finished video can use {@link pollDeferred} with
- * {@link VIDEO_JOB}, then {@link videoDeferredResult}.
- */
-export function videoDeferredHandler(method: DescMethod): ToolHandler {
-  const m = method as VideoPollMethod;
-  return async (request, options, ctx) => {
-    const wait = waitSecondsOf(options);
-    const outcome = await pollDeferred(m, request as never, VIDEO_JOB, ctx, wait);
-    return videoDeferredResult(m, (request as { requestId: string }).requestId, outcome, wait);
-  };
-}
 
 type VideoPollMethod = DescMethodUnary<
   typeof GetDeferredVideoRequestSchema,
