@@ -48,13 +48,11 @@ async function serve(initial: Config): Promise<void> {
     process.exit(2);
   }
   // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
-  // call: a start only has to answer initialize and tools/list.
-  parseEndpoint(config.apiHost);
-  parseEndpoint(config.managementHost);
+  // call: a start only has to answer initialize and tools/list. Each host is parsed once, here.
   let client: Promise<XaiClient> | undefined;
   const clientConfig = {
-    api: { host: config.apiHost, key: config.apiKey },
-    management: { host: config.managementHost, key: config.managementKey },
+    api: { host: parseEndpoint(config.apiHost), key: config.apiKey },
+    management: { host: parseEndpoint(config.managementHost), key: config.managementKey },
     timeoutMs: config.timeoutMs,
   };
   const getClient = () =>

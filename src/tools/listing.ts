@@ -1,5 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LISTING } from "../../gen/tool-listing.js";
+import { hostOfPath } from "../grpc/routing.js";
 import { RPC_META_KEY } from "./naming.js";
 
 /** What decides which tools a server lists. */
@@ -15,7 +16,7 @@ export function rpcPathOf(tool: Tool): string {
 
 /** True for a tool whose service is served by the management host (it needs the management key). */
 function needsManagementKey(tool: Tool): boolean {
-  return rpcPathOf(tool).startsWith("/collections.");
+  return hostOfPath(rpcPathOf(tool)) === "management";
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { hostOfService } from "../grpc/routing.js";
 import { inlineLocalImages } from "../media/image-inputs.js";
+import { ArgumentError, describeIssues, parseRequest } from "../schema/arguments.js";
 import { type JsonSchema, messageJsonSchema, oneofNote } from "../schema/json-schema.js";
 import { planSharing, type SchemaSharing } from "../schema/schema-sharing.js";
 import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
 import { annotationsFor } from "./annotations.js";
-import { ArgumentError, describeIssues, parseRequest } from "./arguments.js";
 import { unaryHandler } from "./handlers/unary.js";
 import type { ListingOptions } from "./listing.js";
 import { RPC_META_KEY, rpcPath, toolName } from "./naming.js";
@@ -24,7 +25,7 @@ export function buildTools(options: RegistryOptions): ToolDefinition[] {
   const zod = new ZodSchemas(docs);
   const listed: { name: string; method: DescMethod; choice: RpcChoice; handler: ToolHandler }[] = [];
   for (const { short, service } of SERVICES) {
-    if (service.typeName.startsWith("collections.") && !options.management) continue;
+    if (hostOfService(service.typeName) === "management" && !options.management) continue;
     for (const method of service.methods) {
       const path = rpcPath(method);
       const choice = RPC_TABLE[path];

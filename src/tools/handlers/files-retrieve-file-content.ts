@@ -10,7 +10,7 @@ import { formatBytes } from "../../media/byte-size.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { sniffImageType } from "../../media/image-type.js";
 import { asText, guessMediaType } from "../../media/media-type.js";
-import { fileLink } from "../../media/resource-link.js";
+import { fileLink } from "../resource-link.js";
 import type { ToolContext, ToolHandler, ToolOptions } from "../tool.js";
 
 /** Largest content returned inline as text (128 KiB, some 32k tokens); larger needs save_to. */

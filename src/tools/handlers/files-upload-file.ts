@@ -13,7 +13,7 @@ import {
   uploadSizeProblem,
 } from "../../files/upload-rules.js";
 import { formatBytes } from "../../media/byte-size.js";
-import { ArgumentError } from "../arguments.js";
+import { ArgumentError } from "../../schema/arguments.js";
 import { compactJson } from "../render/json.js";
 import { responseJson } from "../result.js";
 import type { ToolContext, ToolHandler, ToolOptions } from "../tool.js";

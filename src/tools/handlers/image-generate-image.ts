@@ -1,10 +1,15 @@
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { z } from "zod";
-import type { GenerateImageRequest, ImageResponse } from "../../../gen/xai/api/v1/image_pb.js";
+import {
+  type GenerateImageRequest,
+  type ImageResponse,
+  ImageResponseSchema,
+} from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
 import { ensureDirectory } from "../../files/local-files.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
-import { DEFAULT_INLINE_IMAGE_MAX_BYTES, imageResult } from "../../media/image-output.js";
+import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
+import { imageResult } from "../image-result.js";
 import type { ToolHandler, ToolOptions } from "../tool.js";
 
 // ImageFormat values, by number: the handler gets descriptors, not the generated enums.
@@ -54,7 +59,7 @@ export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
       saveTo !== undefined
         ? await forArgument("save_to", ensureDirectory(requireRoots(ctx.roots), saveTo))
         : undefined;
-    return imageResult(method.output, response, {
+    return imageResult(ImageResponseSchema, response, {
       saveDir,
       inline: options.inline as boolean | undefined,
       inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,

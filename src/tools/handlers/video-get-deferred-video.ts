@@ -12,7 +12,7 @@ import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { formatBytes } from "../../media/byte-size.js";
 import { openMedia } from "../../media/fetch-media.js";
 import { extensionFor } from "../../media/image-type.js";
-import { fileLink } from "../../media/resource-link.js";
+import { fileLink } from "../resource-link.js";
 import type { ToolHandler, ToolOptions } from "../tool.js";
 import { VIDEO_JOB, videoDeferredResult, WAIT_OPTION, waitSecondsOf } from "./deferred-handler.js";
 import { pollDeferred } from "./deferred-poll.js";
