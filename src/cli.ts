@@ -67,6 +67,7 @@ async function serve(initial: Config): Promise<void> {
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
+    pollIntervalMs: config.pollIntervalMs,
   });
 
   let closing = false;

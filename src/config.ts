@@ -2,6 +2,7 @@ import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
+import { POLL_INTERVAL_MS } from "./tools/poll-interval.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** Pause between two polls of a deferred job while a call waits for it, in ms. */
+  readonly pollIntervalMs: number;
   /** Least severe level logged (to stderr and as MCP log messages); `debug` logs every call. */
   readonly logLevel: LogLevel;
 }
@@ -156,6 +159,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      pollIntervalMs: env.XAI_MCP_POLL_INTERVAL_MS
+        ? positiveInteger(env.XAI_MCP_POLL_INTERVAL_MS, "XAI_MCP_POLL_INTERVAL_MS")
+        : POLL_INTERVAL_MS,
       logLevel: logLevel(env.XAI_MCP_LOG_LEVEL),
     },
   };

@@ -27,6 +27,8 @@ export interface ServerDeps {
   readonly allowedDirs?: readonly string[];
   /** Largest generated image returned inline, in bytes. */
   readonly inlineImageMaxBytes?: number;
+  /** Pause between polls of a deferred job while a call waits, in ms. */
+  readonly pollIntervalMs?: number;
   /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
   readonly heartbeatMs?: number;
 }
@@ -97,6 +99,7 @@ export function createMcpServer(deps: ServerDeps): Server {
         log: deps.logger,
         roots,
         ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
+        ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
       });
     } finally {
       reporter.stop();

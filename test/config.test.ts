@@ -8,6 +8,15 @@ const serve = (env: NodeJS.ProcessEnv) => {
   return command.config;
 };
 
+describe("XAI_MCP_POLL_INTERVAL_MS", () => {
+  it("defaults to about once a second, as xAI asks, and takes a whole number of ms", () => {
+    expect(serve({}).pollIntervalMs).toBe(1000);
+    expect(serve({ XAI_MCP_POLL_INTERVAL_MS: "20" }).pollIntervalMs).toBe(20);
+    expect(() => serve({ XAI_MCP_POLL_INTERVAL_MS: "0" })).toThrow(UsageError);
+    expect(() => serve({ XAI_MCP_POLL_INTERVAL_MS: "soon" })).toThrow(/XAI_MCP_POLL_INTERVAL_MS/);
+  });
+});
+
 describe("XAI_MCP_LOG_LEVEL", () => {
   it("defaults to info and takes the MCP level names, in any case", () => {
     expect(serve({}).logLevel).toBe("info");

@@ -26,6 +26,8 @@ export interface ToolContext {
   readonly roots?: AllowedRoots;
   /** Largest generated image returned inline, in bytes; absent means the default (1 MiB). */
   readonly inlineImageMaxBytes?: number;
+  /** Pause between polls of a deferred job, in ms; absent means the default (about once a second). */
+  readonly pollIntervalMs?: number;
 }
 
 /** Extra tool-level arguments that are not part of the RPC's request message. */
