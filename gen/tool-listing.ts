@@ -1162,6 +1162,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "save_to": {
      "type": "string",
+     "minLength": 1,
      "description": "Directory inside the allowed directories to write each image to (returned as resource_link)."
     },
     "inline": {
@@ -1453,6 +1454,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "save_to": {
      "type": "string",
+     "minLength": 1,
      "description": "Directory inside the allowed directories to download the finished video to (resource_link)."
     }
    },
@@ -1888,6 +1890,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "path": {
      "type": "string",
+     "minLength": 1,
      "description": "Local file (path or file:// URI) inside the allowed directories."
     },
     "text": {
@@ -2033,6 +2036,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "save_to": {
      "type": "string",
+     "minLength": 1,
      "description": "File path, or existing directory (the file's own name is used), inside the allowed directories."
     },
     "overwrite": {
@@ -2386,6 +2390,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "input_path": {
      "type": "string",
+     "minLength": 1,
      "description": "JSONL file (under the allowed directories), one BatchRequest per line, instead of batch_requests. All lines are checked first; lines without batch_request_id get stable ids, so calling again never adds a request twice."
     }
    },
@@ -2440,6 +2445,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "output_path": {
      "type": "string",
+     "minLength": 1,
      "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given."
     }
    },
@@ -2481,6 +2487,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "output_path": {
      "type": "string",
+     "minLength": 1,
      "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given."
     }
    },

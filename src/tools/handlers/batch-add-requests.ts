@@ -1,9 +1,12 @@
-import type { DescMethod } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { AddBatchRequestsRequest, BatchRequest } from "../../../gen/xai/api/v1/batch_pb.js";
+import {
+  type AddBatchRequestsRequest,
+  BatchMgmt,
+  type BatchRequest,
+} from "../../../gen/xai/api/v1/batch_pb.js";
 import { openJsonlInput } from "../../batch/batch-files.js";
-import { type BatchSchemas, batchSchemas } from "../../batch/batch-service.js";
+import { BATCH_SCHEMAS, type BatchSchemas } from "../../batch/batch-service.js";
 import { prepareBulkInput, type ReadyInput } from "../../batch/bulk-input.js";
 import { type ChunkSenderDeps, type SendReport, sendChunks } from "../../batch/chunk-sender.js";
 import { listProblems } from "../../batch/jsonl-input.js";
@@ -12,11 +15,13 @@ import { ArgumentError } from "../../schema/arguments.js";
 import { ZodSchemas } from "../../schema/zod-schema.js";
 import { batchCounts, callHint, countsLine, renderBatch } from "../render/batch.js";
 import { responseJson } from "../result.js";
-import type { ToolContext, ToolHandler } from "../tool.js";
+import { defineTool, type ToolContext } from "../tool.js";
 import { errorResult } from "../tool-error.js";
+import { toolNameOf } from "../tool-names.js";
+import { INPUT_PATH_OPTIONS } from "./batch-options.js";
 
 type Json = Record<string, unknown>;
-const TOOL = "batch_add_batch_requests";
+const TOOL = toolNameOf(BatchMgmt.method.addBatchRequests);
 
 /** Page size when listing a batch's ids to check which requests already landed. */
 const ID_PAGE = 1000;
@@ -26,12 +31,13 @@ const ID_PAGE = 1000;
  * a JSONL file is checked whole, given stable ids, and sent in chunks under the message limit,
  * each retried on transient failures without ever adding a request twice (see `sendChunks`).
  */
-export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
-  const schemas = batchSchemas(method);
-  let validator: z.ZodType | undefined;
-  return async (request, options, ctx) => {
-    const req = request as AddBatchRequestsRequest;
-    const inputPath = typeof options.input_path === "string" ? options.input_path : undefined;
+let validator: z.ZodType | undefined;
+
+export const addBatchRequestsTool = defineTool(BatchMgmt.method.addBatchRequests, {
+  options: INPUT_PATH_OPTIONS,
+  run: async (req, options, ctx) => {
+    const schemas = BATCH_SCHEMAS;
+    const inputPath = options.input_path;
     if (inputPath === undefined) return addInline(schemas, req, ctx);
     const problems: string[] = [];
     if (req.batchId === "") problems.push("batch_id: required");
@@ -43,8 +49,8 @@ export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
     const ready = await prepareBulkInput(input.lines, req.batchId, schemas, validator, { roots: ctx.roots });
     if (!ready.ok) return refusal(inputPath, ready.problems, ready.badLines, ready.linesRead);
     return sendInput(schemas, ready, req.batchId, inputPath, ctx);
-  };
-}
+  },
+});
 
 /** Inline requests: one call, as given. */
 async function addInline(
@@ -59,10 +65,10 @@ async function addInline(
   const lines = [`Added ${n} request${n === 1 ? "" : "s"} to batch ${req.batchId}.`];
   if (unnamed > 0) {
     lines.push(
-      `${unnamed} had no batch_request_id: the server gave them ids (see batch_list_batch_request_metadata). Calling again with the same requests would add those ${unnamed} a second time; give ids to make a repeat safe.`,
+      `${unnamed} had no batch_request_id: the server gave them ids (see ${toolNameOf(BatchMgmt.method.listBatchRequestMetadata)}). Calling again with the same requests would add those ${unnamed} a second time; give ids to make a repeat safe.`,
     );
   }
-  lines.push(`Next: follow progress with ${callHint("batch_get_batch", { batch_id: req.batchId })}.`);
+  lines.push(`Next: follow progress with ${callHint(BatchMgmt.method.getBatch, { batch_id: req.batchId })}.`);
   return {
     content: [{ type: "text", text: lines.join("\n") }],
     structuredContent: responseJson(m.output, response),
@@ -159,7 +165,9 @@ function sentText(
       `${ready.generatedIds} lines had no batch_request_id and got line-<N>-<hash> ids (N = line number); the same file always gets the same ids, so calling again is safe.`,
     );
   }
-  lines.push(batch ? renderBatch(batch) : `Next: ${callHint("batch_get_batch", { batch_id: batchId })}`);
+  lines.push(
+    batch ? renderBatch(batch) : `Next: ${callHint(BatchMgmt.method.getBatch, { batch_id: batchId })}`,
+  );
   return lines.join("\n");
 }
 

@@ -1,52 +1,39 @@
-import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { z } from "zod";
-import {
-  type GenerateImageRequest,
-  type ImageResponse,
-  ImageResponseSchema,
-} from "../../../gen/xai/api/v1/image_pb.js";
+import { Image, ImageFormat } from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
 import { ensureDirectory } from "../../files/local-files.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { imageResult } from "../image-result.js";
-import type { ToolHandler, ToolOptions } from "../tool.js";
-
-// ImageFormat values, by number: the handler gets descriptors, not the generated enums.
-const IMG_FORMAT_INVALID = 0;
-const IMG_FORMAT_BASE64 = 1;
+import { defineTool } from "../tool.js";
 
 /** The tool-level options of `image_generate_image`. */
-export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
-  properties: {
-    save_to: {
-      type: "string",
-      description:
-        "Directory inside the allowed directories to write each image to (returned as resource_link).",
-    },
-    inline: {
-      type: "boolean",
-      description:
-        "Show images as image blocks. Default: base64 results yes, URL results no; true fetches URLs.",
-    },
-  },
-  validators: { save_to: z.string().min(1), inline: z.boolean() },
-  note:
-    "format defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local " +
-    "path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by " +
-    "default) are saved and linked when save_to is set.",
-};
+export const IMAGE_GENERATE_OPTIONS = z.object({
+  save_to: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Directory inside the allowed directories to write each image to (returned as resource_link)."),
+  inline: z
+    .boolean()
+    .optional()
+    .describe("Show images as image blocks. Default: base64 results yes, URL results no; true fetches URLs."),
+});
 
 /**
  * `image_generate_image`: generates, then hands the images back as MCP image blocks (bytes once,
  * referenced from the text and structured content), links, and optionally files under `save_to`.
  */
-export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
-  return async (request, options, ctx) => {
-    const req = request as GenerateImageRequest;
+export const imageGenerateTool = defineTool(Image.method.generateImage, {
+  options: IMAGE_GENERATE_OPTIONS,
+  optionsNote:
+    "format defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local " +
+    "path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by " +
+    "default) are saved and linked when save_to is set.",
+  run: async (request, options, ctx) => {
     // The API has no default format; base64 is what lets the agent see the picture.
-    if (req.format === IMG_FORMAT_INVALID) req.format = IMG_FORMAT_BASE64;
-    const saveTo = options.save_to as string | undefined;
+    if (request.format === ImageFormat.IMG_FORMAT_INVALID) request.format = ImageFormat.IMG_FORMAT_BASE64;
+    const saveTo = options.save_to;
     if (saveTo !== undefined) {
       // Checked before anything is generated: a refused directory must not cost an image.
       const target = await forArgument("save_to", requireRoots(ctx.roots).writable(saveTo));
@@ -54,16 +41,17 @@ export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
         throw new PathAccessError(`save_to: "${saveTo}" exists and is not a directory`);
       }
     }
-    const response = (await ctx.client.unary(method, req as never, { signal: ctx.signal })) as ImageResponse;
+    const m = Image.method.generateImage;
+    const response = await ctx.client.unary(m, request, { signal: ctx.signal });
     const saveDir =
       saveTo !== undefined
         ? await forArgument("save_to", ensureDirectory(requireRoots(ctx.roots), saveTo))
         : undefined;
-    return imageResult(ImageResponseSchema, response, {
+    return imageResult(m.output, response, {
       saveDir,
-      inline: options.inline as boolean | undefined,
+      inline: options.inline,
       inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
       signal: ctx.signal,
     });
-  };
-}
+  },
+});

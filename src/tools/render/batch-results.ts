@@ -1,4 +1,6 @@
+import { BatchMgmt } from "../../../gen/xai/api/v1/batch_pb.js";
 import { statusName } from "../../grpc/status.js";
+import { toolNameOf } from "../tool-names.js";
 import { pageTokenLine } from "./batch.js";
 import { messageText } from "./chat.js";
 
@@ -69,7 +71,7 @@ export function renderResultsPage(response: Json, args: Json = {}): string {
   const failed = results.filter((r) => r.error).length;
   const lines = [`${results.length} results: ${results.length - failed} succeeded, ${failed} failed.`];
   lines.push(...listRows(results, resultLine, (r) => Boolean(r.error)));
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batch_results", args));
+  lines.push(pageTokenLine(response.pagination_token, BatchMgmt.method.listBatchResults, args));
   return lines.join("\n");
 }
 
@@ -91,7 +93,7 @@ export function renderMetadataPage(response: Json, args: Json = {}): string {
     `- ${str(r.batch_request_id)}: ${shortState(r.state)} · ${str(r.model)} · ${str(r.endpoint)}` +
     (r.finish_time ? ` · finished ${str(r.finish_time)}` : "");
   lines.push(...listRows(rows, line, (r) => r.state === "STATE_FAILED"));
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batch_request_metadata", args));
+  lines.push(pageTokenLine(response.pagination_token, BatchMgmt.method.listBatchRequestMetadata, args));
   return lines.join("\n");
 }
 
@@ -129,5 +131,5 @@ export function renderRequestResult(response: Json): string {
     }
     return `${head} succeeded: ${resultPreview(data)}`;
   }
-  return `${head} no result yet: still pending, or cancelled (see batch_list_batch_request_metadata for its state).`;
+  return `${head} no result yet: still pending, or cancelled (see ${toolNameOf(BatchMgmt.method.listBatchRequestMetadata)} for its state).`;
 }

@@ -1,3 +1,7 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import { BatchMgmt } from "../../../gen/xai/api/v1/batch_pb.js";
+import { toolNameOf } from "../tool-names.js";
+
 type Json = Record<string, unknown>;
 
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
@@ -5,9 +9,9 @@ const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined
 /** int64 fields arrive as strings in protobuf JSON, and are omitted when zero. */
 const num = (v: unknown): number => (v === undefined || v === null || v === "" ? 0 : Number(v));
 
-/** A tool call an agent can copy: `name {"batch_id":"…"}`. */
-export function callHint(tool: string, args: Json): string {
-  return `${tool} ${JSON.stringify(args)}`;
+/** A call of the tool of `method` an agent can copy: `batch_get_batch {"batch_id":"…"}`. */
+export function callHint(method: DescMethod, args: Json): string {
+  return `${toolNameOf(method)} ${JSON.stringify(args)}`;
 }
 
 /** The request counts of a `BatchState` in JSON. */
@@ -55,7 +59,7 @@ export function countsLine(c: BatchCounts): string {
 export function batchNextSteps(batch: Json): string[] {
   const id = str(batch.batch_id);
   const c = batchCounts(batch);
-  const results = callHint("batch_list_batch_results", {
+  const results = callHint(BatchMgmt.method.listBatchResults, {
     batch_id: id,
     all_pages: true,
     output_path: "results.jsonl",
@@ -64,14 +68,14 @@ export function batchNextSteps(batch: Json): string[] {
     if (batch.cancel_time)
       return ["Next: nothing to do; the batch was cancelled before any request was added."];
     return [
-      `Next: add requests: ${callHint("batch_add_batch_requests", { batch_id: id, input_path: "requests.jsonl" })}`,
+      `Next: add requests: ${callHint(BatchMgmt.method.addBatchRequests, { batch_id: id, input_path: "requests.jsonl" })}`,
     ];
   }
   if (c.pending > 0) {
     return [
-      `Next: still running; check again in a while with ${callHint("batch_get_batch", { batch_id: id })}.`,
+      `Next: still running; check again in a while with ${callHint(BatchMgmt.method.getBatch, { batch_id: id })}.`,
       `Results finished so far: ${results} (continue later from the pagination_token it returns).`,
-      `To stop it: ${callHint("batch_cancel_batch", { batch_id: id })}.`,
+      `To stop it: ${callHint(BatchMgmt.method.cancelBatch, { batch_id: id })}.`,
     ];
   }
   const outcome =
@@ -121,13 +125,13 @@ export function renderBatchList(response: Json): string {
     ].filter(Boolean);
     lines.push(`- ${str(b.batch_id)} "${str(b.name)}": ${flags.join(", ")}; created ${str(b.create_time)}`);
   }
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batches", {}));
+  lines.push(pageTokenLine(response.pagination_token, BatchMgmt.method.listBatches, {}));
   return lines.join("\n");
 }
 
 /** The last line of a page: the token to pass for more, or that this was the last page. */
-export function pageTokenLine(token: unknown, tool: string, args: Json): string {
+export function pageTokenLine(token: unknown, method: DescMethod, args: Json): string {
   const t = str(token);
   if (t === "") return "This is the last page.";
-  return `More: ${callHint(tool, { ...args, pagination_token: t })}`;
+  return `More: ${callHint(method, { ...args, pagination_token: t })}`;
 }
