@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collections } from "../gen/xai/api/v1/collections_pb.js";
@@ -263,4 +264,40 @@ describe("every server-side tool through the chat tools", () => {
     expect(text).not.toContain("[code_execution]");
     expect(text).toContain("max_turns 1 stopped 1 more planned call");
   });
+});
+
+describe("the README's agent tool examples", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## Agent tools"), readme.indexOf("## The emulator"));
+  const rows = [...section.matchAll(/^\| ([^|]+) \| `([^`]+)`/gm)].map((m) => ({
+    tool: m[1]?.trim(),
+    args: m[2] ?? "",
+  }));
+
+  it("has one example per server-side tool", () => {
+    expect(rows.map((r) => r.tool)).toEqual([
+      "Web search",
+      "X search",
+      "Code execution",
+      "Collections search",
+      "Attachment search",
+      "Remote MCP server",
+      "Image generation",
+    ]);
+  });
+
+  it.each(["Web search", "X search", "Code execution", "Image generation"])(
+    "%s works as written",
+    async (tool) => {
+      const row = rows.find((r) => r.tool === tool);
+      const args = JSON.parse(`{${row?.args}}`) as Json;
+      const r = await callTool(
+        session.mcp.client,
+        "chat_get_completion",
+        chatArgs("What is new in gRPC?", args),
+      );
+      expect(r.isError ?? false).toBe(false);
+      expect(firstText(r)).toMatch(/ · completed$/m);
+    },
+  );
 });
