@@ -37,7 +37,7 @@ import { encodePng } from "../media/png.js";
 import { hashParts } from "../text/hash.js";
 import { excerpt, lastOfRole, messageText } from "./conversation.js";
 import { sampleJson } from "./json-schema-sample.js";
-import { searchWeb, searchX } from "./search-corpus.js";
+import { queryTerms, searchWeb, searchX } from "./search-corpus.js";
 
 /** The server-side cases of `Tool.tool`. */
 export type ServerToolCase = Exclude<NonNullable<Tool["tool"]["case"]>, "function">;
@@ -495,7 +495,7 @@ function searchAttachments(
   deps: EngineDeps,
   limit: number,
 ): { files: number; hits: { file: string; passage: string; score: number }[] } {
-  const wanted = new Set(terms(query));
+  const wanted = queryTerms(query);
   const passages: { file: string; passage: string; score: number; order: number }[] = [];
   let files = 0;
   for (const m of messages) {

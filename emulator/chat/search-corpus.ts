@@ -132,9 +132,21 @@ export const X_POSTS: readonly XPost[] = [
 /** How many results one emulated search returns at most. */
 export const SEARCH_RESULTS = 3;
 
+// Words too common to say what a question is about: they match nearly everything.
+const STOP_WORDS = new Set(
+  "a an the is are was were be what who when where which how why in on at of to for from and or not me my i you your we it its this that do doe does did about tell please use using with can could would should search find look up".split(
+    " ",
+  ),
+);
+
+/** The terms of a question that say what it is about (its terms without the stop words). */
+export function queryTerms(query: string): Set<string> {
+  return new Set(terms(query).filter((t) => !STOP_WORDS.has(t)));
+}
+
 /** Ranks items by how many distinct query terms their text shares; items sharing none are dropped. */
 function rank<T>(query: string, items: readonly T[], textOf: (item: T) => string): T[] {
-  const wanted = new Set(terms(query));
+  const wanted = queryTerms(query);
   const scored = items
     .map((item, order) => {
       const have = new Set(terms(textOf(item)));

@@ -178,6 +178,26 @@ describe("streams as the official client reads them", () => {
     expect(folded.citations).toEqual(reference.citations);
   });
 
+  it("gives each of n = 2 outputs its own trace, billed once per call, and streams them interleaved", async () => {
+    const extra = { n: 2, tools: [{ tool: { case: "webSearch", value: {} } }] };
+    const reference = await unary("What is gRPC?", extra);
+    expect(reference.outputs.map((o) => [o.index, o.message?.toolCalls.length])).toEqual([
+      [0, 1],
+      [0, 0],
+      [1, 1],
+      [1, 0],
+    ]);
+    expect(reference.usage?.serverSideToolsUsed).toEqual([
+      ServerSideTool.WEB_SEARCH,
+      ServerSideTool.WEB_SEARCH,
+    ]);
+    expect(serverCalls(reference)).toHaveLength(2);
+    const chunks = await stream("What is gRPC?", extra);
+    expect(chunks.slice(0, 2).map((c) => c.outputs[0]?.index)).toEqual([0, 1]);
+    const folded = foldLikeOfficialClient(chunks);
+    for (const index of [0, 1]) expect(folded.outputs.get(index)).toEqual(unaryAnswer(reference, index));
+  });
+
   it("labels every Sample streaming choice with its index, the last chunk carrying the usage", async () => {
     const req = {
       prompt: ["Once upon a time", "In a galaxy"],
@@ -390,6 +410,19 @@ describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functio
     });
     expect(none.outputs).toHaveLength(1);
     expect(none.usage?.serverSideToolsUsed).toEqual([]);
+  });
+
+  it("calls no server-side tool when tool_choice forces a client function", async () => {
+    const r = await unary("Search the web", {
+      tools: [
+        { tool: { case: "webSearch", value: {} } },
+        { tool: { case: "function", value: { name: "lookup", parameters: "" } } },
+      ],
+      toolChoice: { toolChoice: { case: "functionName", value: "lookup" } },
+    });
+    expect(serverCalls(r)).toEqual([]);
+    expect(r.usage?.serverSideToolsUsed).toEqual([]);
+    expect(finalOutput(r)?.message?.toolCalls.map((c) => c.type)).toEqual([ToolCallType.CLIENT_SIDE_TOOL]);
   });
 
   it("runs the server-side tools, then hands the client function call back to the caller", async () => {
