@@ -110,6 +110,8 @@ describe("ChatAccumulator", () => {
         }),
       ),
     ];
+    // A closing chunk with nothing to add (only usage) starts no output.
+    acc.add(chunk({ outputs: [{ index: 0, delta: { role } }], usage: { totalTokens: 9 } }));
     const outputs = acc.result().outputs;
     expect(outputs.map((o) => [o.index, o.message?.role, o.finishReason])).toEqual([
       [0, MessageRole.ROLE_ASSISTANT, FinishReason.REASON_TOOL_CALLS],
@@ -121,6 +123,7 @@ describe("ChatAccumulator", () => {
     expect(outputs[2]?.message?.content).toBe("Otters swim.");
     // Only assistant text is answer text; the calls come back as activity lines.
     expect(steps.flat().map((d) => d.text)).toEqual(["", "", "", "Otters ", "swim."]);
+    expect(acc.result().usage?.totalTokens).toBe(9);
     expect(steps.flat().flatMap((d) => d.activity ?? [])).toEqual([
       'web_search: {"query":"otters"} (in progress)',
       'web_search: {"query":"otters"} (completed)',

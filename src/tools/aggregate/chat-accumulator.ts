@@ -91,7 +91,15 @@ export class ChatAccumulator
     const deltas: TextDelta[] = [];
     for (const piece of chunk.outputs) {
       const delta = piece.delta;
-      const output = this.#output(piece.index, delta?.role ?? MessageRole.INVALID_ROLE);
+      const body =
+        piece.logprobs !== undefined ||
+        (delta !== undefined &&
+          (delta.content !== "" ||
+            delta.reasoningContent !== "" ||
+            delta.encryptedContent !== "" ||
+            delta.toolCalls.length > 0 ||
+            delta.citations.length > 0));
+      const output = this.#output(piece.index, delta?.role ?? MessageRole.INVALID_ROLE, body);
       const message = output.message;
       const activity: string[] = [];
       if (delta && message) {
@@ -132,8 +140,11 @@ export class ChatAccumulator
     return response;
   }
 
-  /** The output of `index` a piece with `role` adds to: the current one, or the next. */
-  #output(index: number, role: MessageRole): CompletionOutput {
+  /**
+   * The output of `index` a piece with `role` adds to: the current one, or the next. A piece with
+   * nothing to add (`body` false: a repeated finish reason, an empty delta) never starts one.
+   */
+  #output(index: number, role: MessageRole, body: boolean): CompletionOutput {
     let outputs = this.#outputs.get(index);
     if (!outputs) {
       outputs = [];
@@ -142,6 +153,7 @@ export class ChatAccumulator
     const current = outputs[outputs.length - 1];
     const switches =
       current !== undefined &&
+      body &&
       (current.finishReason !== 0 ||
         (role !== MessageRole.INVALID_ROLE &&
           current.message?.role !== undefined &&
