@@ -5,7 +5,6 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommand } from "../src/config.js";
 import { AllowedRoots, parseAllowedDirs } from "../src/files/allowed-roots.js";
-import { ensureDirectory, writeChunksToFile, writeNewFile } from "../src/files/local-files.js";
 import {
   type AllowedDirectory,
   expandHome,
@@ -16,6 +15,7 @@ import {
   validateReadPath,
   validateWritePath,
 } from "../src/files/path-validation.js";
+import { SafeDirectory, writeStream } from "../src/files/safe-write.js";
 
 // Layout, under one temporary directory:
 //   allowed/            the allowed root
@@ -215,43 +215,57 @@ describe("AllowedRoots", () => {
 });
 
 describe("writing", () => {
+  const openDir = async (roots: AllowedRoots, path: string) => {
+    const dir = await SafeDirectory.open(roots, path, { create: true });
+    const where = await dir.whereNow();
+    await dir.close();
+    return where;
+  };
+
   it("creates a missing directory inside, and refuses one through a symlink out", async () => {
     const roots = new AllowedRoots([allowed]);
-    expect(await ensureDirectory(roots, join(allowed, "made", "here"))).toBe(join(allowed, "made", "here"));
-    await refusal(ensureDirectory(roots, join(allowed, "dir-out", "made")));
+    expect(await openDir(roots, join(allowed, "made", "here"))).toBe(join(allowed, "made", "here"));
+    await refusal(openDir(roots, join(allowed, "dir-out", "made")));
     await outsideUntouched();
   });
 
   it("never overwrites: new files get a free name", async () => {
-    const dir = join(allowed, "unique");
-    await mkdir(dir);
-    const first = await writeNewFile(dir, "img", ".png", Uint8Array.of(1));
-    const second = await writeNewFile(dir, "img", ".png", Uint8Array.of(2));
-    expect([first, second]).toEqual([join(dir, "img.png"), join(dir, "img-2.png")]);
-    expect([...(await readFile(first))]).toEqual([1]);
+    const roots = new AllowedRoots([allowed]);
+    const dir = await SafeDirectory.open(roots, join(allowed, "unique"), { create: true });
+    const first = await writeStream(dir, { stem: "img", ext: ".png" }, [Uint8Array.of(1)]);
+    const second = await writeStream(dir, { stem: "img", ext: ".png" }, [Uint8Array.of(2)]);
+    await dir.close();
+    expect([first.path, second.path]).toEqual([
+      join(allowed, "unique", "img.png"),
+      join(allowed, "unique", "img-2.png"),
+    ]);
+    expect([...(await readFile(first.path))]).toEqual([1]);
   });
 
   it("streams into place, refuses to clobber without overwrite, and leaves nothing on failure", async () => {
-    const dir = join(allowed, "stream");
-    await mkdir(dir);
-    const target = join(dir, "out.bin");
+    const roots = new AllowedRoots([allowed]);
+    const dir = await SafeDirectory.open(roots, join(allowed, "stream"), { create: true });
+    const target = join(allowed, "stream", "out.bin");
     async function* parts(fail = false) {
       yield Buffer.from("hello ");
       if (fail) throw new Error("stream broke");
       yield Buffer.from("world");
     }
-    expect(await writeChunksToFile(target, parts(), { overwrite: false })).toEqual({
+    expect(await writeStream(dir, { name: "out.bin", overwrite: false }, parts())).toEqual({
       path: target,
       bytes: 11,
     });
     expect(await readFile(target, "utf8")).toBe("hello world");
-    await expect(writeChunksToFile(target, parts(), { overwrite: false })).rejects.toThrow(/exists already/);
-    await expect(
-      writeChunksToFile(join(dir, "broken.bin"), parts(true), { overwrite: false }),
-    ).rejects.toThrow(/stream broke/);
-    expect((await readdir(dir)).sort()).toEqual(["out.bin"]);
-    await writeChunksToFile(target, [Buffer.from("new")], { overwrite: true });
+    await expect(writeStream(dir, { name: "out.bin", overwrite: false }, parts())).rejects.toThrow(
+      /exists already/,
+    );
+    await expect(writeStream(dir, { name: "broken.bin", overwrite: false }, parts(true))).rejects.toThrow(
+      /stream broke/,
+    );
+    expect((await readdir(join(allowed, "stream"))).sort()).toEqual(["out.bin"]);
+    await writeStream(dir, { name: "out.bin", overwrite: true }, [Buffer.from("new")]);
     expect(await readFile(target, "utf8")).toBe("new");
+    await dir.close();
   });
 });
 

@@ -35,7 +35,7 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
   const m = schemas.service.method.listBatchResults;
   return async (request, options, ctx) => {
     const req = request as ListBatchResultsRequest;
-    const { allPages, outputPath } = pagingOptions(options);
+    const { allPages, outputPath, overwrite, append } = pagingOptions(options);
     // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
     const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
@@ -72,6 +72,8 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
         outputPath,
         ctx,
         {
+          overwrite,
+          append,
           key: idKey("batch_request_id"),
           onItem: (item) => summary.add(item),
           total: c.succeeded + c.failed,
@@ -120,6 +122,7 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
       pagination_token: run.nextToken,
       all_pages: true,
       output_path: run.path,
+      append: true,
     });
     const why =
       run.stop === "caught-up" || c.pending > 0
