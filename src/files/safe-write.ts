@@ -271,11 +271,14 @@ export class TempFile implements Temporary {
 
   /** Removes the temporary file (if it is still ours) and closes it. */
   async discard(): Promise<void> {
-    untrackTemporary(this);
     await this.#close();
-    if (this.#gone) return;
-    this.#gone = true;
-    if (await this.#stillOurs().catch(() => false)) await unlink(this.dir.pathOf(this.name)).catch(() => {});
+    if (!this.#gone) {
+      if (await this.#stillOurs().catch(() => false))
+        await unlink(this.dir.pathOf(this.name)).catch(() => {});
+      this.#gone = true;
+    }
+    // Listed until it is really gone: a shutdown meanwhile removes it itself.
+    untrackTemporary(this);
   }
 
   /**

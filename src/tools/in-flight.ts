@@ -13,9 +13,11 @@ export interface InFlightCall {
 interface Entry {
   readonly controller: AbortController;
   readonly stop: (result: CallToolResult) => void;
-  answered: Promise<void>;
-  markAnswered: () => void;
-  cleaned: Promise<unknown>;
+  readonly answered: Promise<void>;
+  readonly markAnswered: () => void;
+  /** Settles once the tool's own work has settled (it cleaned up after itself). */
+  readonly cleaned: Promise<void>;
+  readonly markCleaned: () => void;
 }
 
 /**
@@ -46,7 +48,11 @@ export class InFlightCalls {
     const answered = new Promise<void>((resolve) => {
       markAnswered = resolve;
     });
-    const entry: Entry = { controller, stop, answered, markAnswered, cleaned: Promise.resolve() };
+    let markCleaned!: () => void;
+    const cleaned = new Promise<void>((resolve) => {
+      markCleaned = resolve;
+    });
+    const entry: Entry = { controller, stop, answered, markAnswered, cleaned, markCleaned };
     this.#calls.add(entry);
     if (this.#stopping !== undefined) {
       stop(stoppingResult(this.#stopping));
@@ -57,7 +63,7 @@ export class InFlightCalls {
       stopped,
       end: (work) => {
         clientSignal.removeEventListener("abort", abort);
-        entry.cleaned = work.catch(() => {});
+        void work.then(entry.markCleaned, entry.markCleaned);
         entry.markAnswered();
         // A call answered normally is done; one answered by a stop is kept until it cleaned up.
         if (this.#stopping === undefined) this.#calls.delete(entry);
