@@ -105,17 +105,19 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
   lines.push(`Batch now: ${countsLine(c)}.`);
   // Complete = the whole list was read and nothing can be added to it any more.
   const complete = run.nextToken === undefined && c.pending === 0;
-  const fromStart = !run.appended;
+  const fromStart = run.fromStart;
   let consistent: boolean | undefined;
   if (complete && fromStart) {
     consistent = run.written + run.duplicates === finished;
     lines.push(
       consistent
         ? `Complete: the file holds all ${finished} finished results (num_success ${c.succeeded} + num_error ${c.failed}).`
-        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page to rewrite it.`,
+        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page with overwrite: true to rewrite it.`,
     );
   } else if (complete) {
-    lines.push("Complete: every remaining result was appended; nothing is pending.");
+    lines.push(
+      `Complete: every remaining result was ${run.appended ? "appended" : "written, from the token on"}; nothing is pending.`,
+    );
   } else if (run.nextToken !== undefined) {
     const more = callHint(TOOL, {
       batch_id: batchId,

@@ -92,6 +92,8 @@ export async function inlineList(list: PagedList, paging: PagingRequest): Promis
 export interface FileRun {
   readonly path: string;
   readonly appended: boolean;
+  /** The file holds the list from its first page (not appended to, not started from a token). */
+  readonly fromStart: boolean;
   readonly pages: number;
   readonly written: number;
   /** Items not written again because the file (or this run) already had them. */
@@ -176,7 +178,8 @@ export async function listToFile(
       throw e;
     }
     const path = await finish();
-    return { path, appended, elapsedMs: Date.now() - started, ...run };
+    const fromStart = !appended && (paging.token === undefined || paging.token === "");
+    return { path, appended, fromStart, elapsedMs: Date.now() - started, ...run };
   } finally {
     await dir.close();
   }
