@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -266,6 +276,42 @@ describe("writing", () => {
     await writeStream(dir, { name: "out.bin", overwrite: true }, [Buffer.from("new")]);
     expect(await readFile(target, "utf8")).toBe("new");
     await dir.close();
+  });
+
+  it("removes a file whose directory was moved outside while it was written, and says so", async () => {
+    const roots = new AllowedRoots([allowed]);
+    await mkdir(join(allowed, "moving"));
+    const dir = await SafeDirectory.open(roots, join(allowed, "moving"), { create: false });
+    const temp = await dir.createTemp("late.bin");
+    await temp.write(Buffer.from("bytes"));
+    // The directory itself leaves the allowed directory mid-transfer.
+    await rename(join(allowed, "moving"), join(outside, "moved"));
+    try {
+      const message = await refusal(temp.place({ name: "late.bin", overwrite: false }));
+      expect(message).toContain("moved outside the allowed directories");
+      expect(await readdir(join(outside, "moved"))).toEqual([]);
+    } finally {
+      await dir.close();
+      await rm(join(outside, "moved"), { recursive: true });
+    }
+    await outsideUntouched();
+  });
+
+  it("writes into the directory it checked, even when the path is swapped for a link meanwhile", async () => {
+    const roots = new AllowedRoots([allowed]);
+    await mkdir(join(allowed, "held"));
+    const dir = await SafeDirectory.open(roots, join(allowed, "held"), { create: false });
+    await rename(join(allowed, "held"), join(allowed, "held.real"));
+    await symlink(outside, join(allowed, "held"));
+    try {
+      const outcome = await writeStream(dir, { name: "f.txt", overwrite: false }, [Buffer.from("x")]);
+      expect(outcome.path).toBe(join(allowed, "held.real", "f.txt"));
+      expect(await readFile(join(allowed, "held.real", "f.txt"), "utf8")).toBe("x");
+    } finally {
+      await dir.close();
+      await rm(join(allowed, "held"));
+    }
+    await outsideUntouched();
   });
 });
 
