@@ -7,7 +7,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_completion",
   "title": "Chat completion",
-  "description": "Generates the assistant's reply to `messages`, with usage and citations. Server-side tools run within\nthe call; calls to your own functions come back in `tool_calls`: run them, answer with ROLE_TOOL messages.\nMinimal call: {\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]} (shorthands: content as a plain string, enum values without their prefix).",
+  "description": "Generates the assistant's reply to `messages`, with usage and citations. Server-side tools run within\nthe call; calls to your own functions come back in `tool_calls`: run them, answer with ROLE_TOOL messages.\nMinimal call: {\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]} (shorthands: content as a plain string, enum values without their prefix). Agent tools run at xAI, e.g. \"tools\":[{\"x_search\":{\"allowed_x_handles\":[\"xai\"]}}],\"include\":[\"INLINE_CITATIONS\"]: the result shows each server-side call, the answer, numbered citations.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -668,7 +668,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_completion_chunk",
   "title": "Chat completion (streamed)",
-  "description": "Same as GetCompletion, but streams the reply in chunks as it is generated.\nArguments: the same as chat_get_completion's (see its schema for each field).\nReturns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
+  "description": "Same as GetCompletion, but streams the reply in chunks as it is generated.\nArguments: the same as chat_get_completion's (see its schema for each field).\nReturns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message, and with \"include\":[\"VERBOSE_STREAMING\"] each server-side tool call too.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2446,7 +2446,15 @@ export const TOOL_LISTING: readonly Tool[] = [
     "output_path": {
      "type": "string",
      "minLength": 1,
-     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given."
+     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true."
+    },
+    "overwrite": {
+     "type": "boolean",
+     "description": "Replace an existing output_path file."
+    },
+    "append": {
+     "type": "boolean",
+     "description": "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token."
     }
    },
    "additionalProperties": false
@@ -2488,7 +2496,15 @@ export const TOOL_LISTING: readonly Tool[] = [
     "output_path": {
      "type": "string",
      "minLength": 1,
-     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given."
+     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true."
+    },
+    "overwrite": {
+     "type": "boolean",
+     "description": "Replace an existing output_path file."
+    },
+    "append": {
+     "type": "boolean",
+     "description": "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token."
     }
    },
    "additionalProperties": false

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
+import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { tuneHeap } from "./heap-tuning.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import { prebuiltTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
@@ -34,6 +36,19 @@ async function withEmulator(config: Config): Promise<Emulated> {
   };
 }
 
+/** How long a shutdown may take at most, in ms. */
+const SHUTDOWN_LIMIT_MS = 1500;
+
+/** Resolves once what was written to stdout so far has been handed to the system. */
+async function flushStdout(): Promise<void> {
+  // The SDK sends an answer a few promise turns after its handler returned.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => {
+    if (!process.stdout.writable) return resolve();
+    process.stdout.write("", () => resolve());
+  });
+}
+
 async function serve(initial: Config): Promise<void> {
   logger.setLevel(initial.logLevel);
   tuneHeap();
@@ -59,6 +74,7 @@ async function serve(initial: Config): Promise<void> {
     (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
   // The listing is generated at build time; the registry loads once it has been answered.
   const tools = prebuiltTools({ management: config.managementKey !== undefined });
+  const calls = new InFlightCalls();
   const server = createMcpServer({
     client: getClient,
     tools,
@@ -68,6 +84,8 @@ async function serve(initial: Config): Promise<void> {
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
     pollIntervalMs: config.pollIntervalMs,
+    mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
+    calls,
   });
 
   let closing = false;
@@ -75,6 +93,16 @@ async function serve(initial: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.debug(`shutting down: ${why}`);
+    // Whatever still hangs after this, the process ends (well within 2 s), leaving no temporary file.
+    setTimeout(() => {
+      removeTemporaryFilesSync();
+      process.exit(0);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // Every call in flight is answered (an error saying the server is stopping) and cancelled,
+    // gRPC call and transfers included; then what they were writing is removed.
+    await calls.stop(why, SHUTDOWN_LIMIT_MS / 2);
+    await flushStdout();
+    removeTemporaryFilesSync();
     if (client) (await client).close();
     await Promise.allSettled([server.close(), emulated?.close()]);
     process.exit(0);

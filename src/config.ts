@@ -1,6 +1,7 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
+import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 import { POLL_INTERVAL_MS } from "./tools/poll-interval.js";
 
@@ -24,6 +25,8 @@ export interface Config {
   readonly pollIntervalMs: number;
   /** Least severe level logged (to stderr and as MCP log messages); `debug` logs every call. */
   readonly logLevel: LogLevel;
+  /** A media URL fetch that makes no progress for this many ms is given up. */
+  readonly mediaIdleTimeoutMs: number;
 }
 
 export type Command =
@@ -57,6 +60,8 @@ Options:
                                the client's MCP roots are allowed too; with none, local paths are refused
   --inline-image-max-bytes N   largest generated image shown inline (env XAI_INLINE_IMAGE_MAX_BYTES,
                                default 1048576); larger ones are saved and linked when save_to is given
+  --media-idle-timeout-ms MS   give up fetching an image or video URL after MS ms without progress (less
+                               than 1 KiB received; env XAI_MEDIA_IDLE_TIMEOUT_MS, default 15000)
   --emulator                   use the built-in emulator
   -h, --help                   show this help
   -v, --version                show the version
@@ -118,6 +123,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
     ? positiveInteger(env.XAI_INLINE_IMAGE_MAX_BYTES, "XAI_INLINE_IMAGE_MAX_BYTES")
     : 1024 * 1024;
+  let mediaIdleTimeoutMs = env.XAI_MEDIA_IDLE_TIMEOUT_MS
+    ? positiveInteger(env.XAI_MEDIA_IDLE_TIMEOUT_MS, "XAI_MEDIA_IDLE_TIMEOUT_MS")
+    : DEFAULT_MEDIA_IDLE_TIMEOUT_MS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
@@ -142,6 +150,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case "--inline-image-max-bytes":
         inlineImageMaxBytes = positiveInteger(takeValue(args, i++, arg), arg);
         break;
+      case "--media-idle-timeout-ms":
+        mediaIdleTimeoutMs = positiveInteger(takeValue(args, i++, arg), arg);
+        break;
       default:
         throw new UsageError(`unknown argument "${arg}" (see --help)`);
     }
@@ -159,6 +170,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      mediaIdleTimeoutMs,
       pollIntervalMs: env.XAI_MCP_POLL_INTERVAL_MS
         ? positiveInteger(env.XAI_MCP_POLL_INTERVAL_MS, "XAI_MCP_POLL_INTERVAL_MS")
         : POLL_INTERVAL_MS,

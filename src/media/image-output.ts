@@ -1,5 +1,6 @@
 import type { GeneratedImage } from "../../gen/xai/api/v1/image_pb.js";
-import { writeNewFile } from "../files/local-files.js";
+import { forArgument } from "../files/path-validation.js";
+import { type SafeDirectory, writeStream } from "../files/safe-write.js";
 import { parseDataUrl } from "./data-url.js";
 import { fetchMedia } from "./fetch-media.js";
 import { extensionFor, imageDimensions, sniffImageType } from "./image-type.js";
@@ -14,11 +15,13 @@ export const MAX_FETCHED_IMAGE_BYTES = 50 * 1024 * 1024;
 export interface ImageBytesOptions {
   /** Fetch URL results (to show or save them). */
   readonly fetchUrls: boolean;
-  /** Real path of a directory (already checked) to save the image in. */
-  readonly saveDir?: string | undefined;
+  /** The directory (checked and held open) to save the image in. */
+  readonly saveDir?: SafeDirectory | undefined;
   /** File name stem of the saved image (the extension follows its type). */
   readonly stem: string;
   readonly signal?: AbortSignal | undefined;
+  /** Idle limit of image URL fetches, in ms (default 15 s). */
+  readonly mediaIdleTimeoutMs?: number | undefined;
 }
 
 /** A generated image as this server got it: its bytes (when any), their real type, where saved. */
@@ -70,6 +73,7 @@ export async function imageBytes(image: GeneratedImage, options: ImageBytesOptio
       const fetched = await fetchMedia(source.value, {
         maxBytes: MAX_FETCHED_IMAGE_BYTES,
         signal: options.signal,
+        idleTimeoutMs: options.mediaIdleTimeoutMs,
       });
       bytes = fetched.bytes;
       declared = fetched.contentType;
@@ -92,10 +96,11 @@ export async function imageBytes(image: GeneratedImage, options: ImageBytesOptio
   };
   if (!options.saveDir) return out;
   try {
-    return {
-      ...out,
-      savedTo: await writeNewFile(options.saveDir, options.stem, extensionFor(mimeType), bytes),
-    };
+    const written = await forArgument(
+      "save_to",
+      writeStream(options.saveDir, { stem: options.stem, ext: extensionFor(mimeType) }, [bytes]),
+    );
+    return { ...out, savedTo: written.path };
   } catch (e) {
     return { ...out, saveError: e instanceof Error ? e.message : String(e) };
   }

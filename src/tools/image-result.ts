@@ -1,5 +1,6 @@
 import type { CallToolResult, ContentBlock, ImageContent } from "@modelcontextprotocol/sdk/types.js";
 import type { GeneratedImage, ImageResponse, ImageResponseSchema } from "../../gen/xai/api/v1/image_pb.js";
+import type { SafeDirectory } from "../files/safe-write.js";
 import { formatBytes } from "../media/byte-size.js";
 import { type ImageBytes, imageBytes, imageFileStem } from "../media/image-output.js";
 import { mediaUsageLine } from "./render/media-usage.js";
@@ -8,8 +9,8 @@ import { responseJson } from "./result.js";
 
 /** How generated images are handed back. */
 export interface ImageResultOptions {
-  /** Real path of a directory (already checked) to save every image in. */
-  readonly saveDir?: string | undefined;
+  /** The directory (checked and held open) to save every image in. */
+  readonly saveDir?: SafeDirectory | undefined;
   /**
    * Show images as `image` blocks: unset shows base64 results and leaves URL results as links;
    * true also fetches URL results to show them; false shows none.
@@ -18,6 +19,8 @@ export interface ImageResultOptions {
   /** Largest image shown inline, in bytes. */
   readonly inlineMaxBytes: number;
   readonly signal?: AbortSignal | undefined;
+  /** Idle limit of image URL fetches, in ms (default 15 s). */
+  readonly mediaIdleTimeoutMs?: number | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -160,6 +163,7 @@ export async function imageResult(
       saveDir: options.saveDir,
       stem: `${stem}-${i + 1}`,
       signal: options.signal,
+      mediaIdleTimeoutMs: options.mediaIdleTimeoutMs,
     });
     const shown = present(image, got, `image ${i + 1}`, imageBlocks.length + 1, options);
     lines.push(shown.line);

@@ -30,6 +30,8 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
     const m = BatchMgmt.method.listBatchRequestMetadata;
     const allPages = options.all_pages === true;
     const outputPath = options.output_path;
+    const overwrite = options.overwrite === true;
+    const append = options.append === true;
     const fetch: FetchPage = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
@@ -67,6 +69,8 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
         outputPath,
         ctx,
         {
+          overwrite,
+          append,
           key: idKey("batch_request_id"),
           onItem: (item) => {
             const s = String(item.state ?? "STATE_UNKNOWN");
@@ -86,7 +90,7 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
     lines.push(
       run.nextToken === undefined
         ? "That is every request of the list."
-        : `More remain; append them with ${callHint(m, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path })}`,
+        : `More remain; append them with ${callHint(m, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path, append: true })}`,
     );
     return {
       content: [{ type: "text", text: lines.join("\n") }],

@@ -35,6 +35,8 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
     const m = BatchMgmt.method.listBatchResults;
     const allPages = options.all_pages === true;
     const outputPath = options.output_path;
+    const overwrite = options.overwrite === true;
+    const append = options.append === true;
     // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
     const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
@@ -71,6 +73,8 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
         outputPath,
         ctx,
         {
+          overwrite,
+          append,
           key: idKey("batch_request_id"),
           onItem: (item) => summary.add(item),
           total: c.succeeded + c.failed,
@@ -102,23 +106,26 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
   lines.push(`Batch now: ${countsLine(c)}.`);
   // Complete = the whole list was read and nothing can be added to it any more.
   const complete = run.nextToken === undefined && c.pending === 0;
-  const fromStart = !run.appended;
+  const fromStart = run.fromStart;
   let consistent: boolean | undefined;
   if (complete && fromStart) {
     consistent = run.written + run.duplicates === finished;
     lines.push(
       consistent
         ? `Complete: the file holds all ${finished} finished results (num_success ${c.succeeded} + num_error ${c.failed}).`
-        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page to rewrite it.`,
+        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page with overwrite: true to rewrite it.`,
     );
   } else if (complete) {
-    lines.push("Complete: every remaining result was appended; nothing is pending.");
+    lines.push(
+      `Complete: every remaining result was ${run.appended ? "appended" : "written, from the token on"}; nothing is pending.`,
+    );
   } else if (run.nextToken !== undefined) {
     const more = callHint(BatchMgmt.method.listBatchResults, {
       batch_id: batchId,
       pagination_token: run.nextToken,
       all_pages: true,
       output_path: run.path,
+      append: true,
     });
     const why =
       run.stop === "caught-up" || c.pending > 0

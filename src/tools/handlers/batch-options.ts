@@ -8,7 +8,7 @@ const allPages = z
 /** `all_pages` alone: for lists that are small enough to return inline. */
 export const ALL_PAGES_OPTIONS = z.object({ all_pages: allPages });
 
-/** `all_pages` and `output_path`: for lists that may hold thousands of items. */
+/** `all_pages`, `output_path`, `overwrite` and `append`: for lists that may hold thousands of items. */
 export const PAGED_FILE_OPTIONS = z.object({
   all_pages: allPages,
   output_path: z
@@ -16,7 +16,14 @@ export const PAGED_FILE_OPTIONS = z.object({
     .min(1)
     .optional()
     .describe(
-      "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given.",
+      "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true.",
+    ),
+  overwrite: z.boolean().optional().describe("Replace an existing output_path file."),
+  append: z
+    .boolean()
+    .optional()
+    .describe(
+      "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token.",
     ),
 });
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { Image, ImageFormat } from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
-import { ensureDirectory } from "../../files/local-files.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
+import { SafeDirectory } from "../../files/safe-write.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { imageResult } from "../image-result.js";
 import { defineTool } from "../tool.js";
@@ -45,13 +45,18 @@ export const imageGenerateTool = defineTool(Image.method.generateImage, {
     const response = await ctx.client.unary(m, request, { signal: ctx.signal });
     const saveDir =
       saveTo !== undefined
-        ? await forArgument("save_to", ensureDirectory(requireRoots(ctx.roots), saveTo))
+        ? await forArgument("save_to", SafeDirectory.open(requireRoots(ctx.roots), saveTo, { create: true }))
         : undefined;
-    return imageResult(m.output, response, {
-      saveDir,
-      inline: options.inline,
-      inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
-      signal: ctx.signal,
-    });
+    try {
+      return await imageResult(m.output, response, {
+        saveDir,
+        inline: options.inline,
+        inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
+        signal: ctx.signal,
+        mediaIdleTimeoutMs: ctx.mediaIdleTimeoutMs,
+      });
+    } finally {
+      await saveDir?.close();
+    }
   },
 });
