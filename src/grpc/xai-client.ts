@@ -49,7 +49,11 @@ const MAX_UNACKED_WRITES = 2;
 
 interface Channel {
   readonly client: Client;
-  readonly key: string | undefined;
+  /**
+   * The call metadata (the bearer key), made once: grpc-js copies it at the start of every call,
+   * so one object serves them all without a per-call allocation.
+   */
+  readonly metadata: Metadata;
 }
 
 /**
@@ -198,10 +202,12 @@ export class XaiClient {
 
   #prepare(method: MethodRef, options: CallOptions) {
     const channel = this.#channel(hostOf(method));
-    const metadata = new Metadata();
-    if (channel.key) metadata.set("authorization", `Bearer ${channel.key}`);
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
-    return { client: channel.client, metadata, callOptions: { deadline: Date.now() + timeoutMs } };
+    return {
+      client: channel.client,
+      metadata: channel.metadata,
+      callOptions: { deadline: Date.now() + timeoutMs },
+    };
   }
 
   #channel(which: XaiHost): Channel {
@@ -209,10 +215,10 @@ export class XaiClient {
     if (!channel) {
       const endpoint = this.#endpoints[which];
       const creds = endpoint.secure ? credentials.createSsl() : credentials.createInsecure();
-      channel = {
-        client: new Client(endpoint.address, creds, channelOptions()),
-        key: this.#config[which].key,
-      };
+      const key = this.#config[which].key;
+      const metadata = new Metadata();
+      if (key) metadata.set("authorization", `Bearer ${key}`);
+      channel = { client: new Client(endpoint.address, creds, channelOptions()), metadata };
       this.#channels.set(which, channel);
     }
     return channel;
