@@ -37,6 +37,12 @@ export interface RpcChoice {
   readonly handler?: (method: DescMethod) => ToolHandler;
   /** Tool-level arguments beside the request fields. */
   readonly options?: ToolOptions;
+  /**
+   * Arguments that write, on xAI or on disk, in a tool that otherwise only reads. The tool's
+   * annotations describe it with them (`readOnlyHint: false`); read-only mode (`--read-only`)
+   * offers it without them, as a read-only tool, and refuses them when sent.
+   */
+  readonly writes?: readonly string[];
 }
 
 /**
@@ -48,13 +54,16 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Chat completion",
     note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix).',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
-    annotations: { idempotentHint: false },
+    // store_messages keeps the conversation on xAI: the tool is read-only only without it.
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     handler: chatCompletionHandler,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
     note: "Returns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
-    annotations: { idempotentHint: false },
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     handler: chatStreamHandler,
   },
   "/xai_api.Chat/StartDeferredCompletion": {
@@ -93,6 +102,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Get a deferred video",
     // save_to writes the finished video to a new local file on every call.
     annotations: { readOnlyHint: false, idempotentHint: false },
+    writes: ["save_to"],
     handler: videoDeferredSaveHandler,
     options: VIDEO_DEFERRED_OPTIONS,
   },
@@ -126,6 +136,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Download a file",
     // save_to writes a local file: not read-only, though xAI's side is only read.
     annotations: { readOnlyHint: false },
+    writes: ["save_to", "overwrite"],
     handler: (method) => filesDownloadHandler(method as DescMethodServerStreaming),
     options: FILES_DOWNLOAD_OPTIONS,
   },
@@ -151,6 +162,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file.
     annotations: { readOnlyHint: false },
+    writes: ["output_path"],
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
@@ -158,6 +170,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file: not read-only, like the other tools that save files.
     annotations: { readOnlyHint: false },
+    writes: ["output_path"],
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",

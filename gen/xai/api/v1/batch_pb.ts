@@ -872,7 +872,7 @@ export const BatchMgmt: GenService<{
   },
   /**
    * Appends chat, image or video requests to an existing batch for background processing.
-   * Returns nothing; follow progress with GetBatch or ListBatchRequestMetadata.
+   * Returns a summary of what was added; follow progress with GetBatch or ListBatchRequestMetadata.
    *
    * @generated from rpc xai_api.BatchMgmt.AddBatchRequests
    */

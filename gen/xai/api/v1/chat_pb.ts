@@ -125,7 +125,7 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * Format of the output: text, any JSON object, or JSON matching a schema. Unset = text.
+   * Output format: text (default), any JSON object, or JSON matching a schema.
    *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
