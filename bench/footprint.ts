@@ -8,7 +8,7 @@ import type { BenchEnv, Measured } from "./support/bench-env.js";
 import { coldStart, SERVER_ENTRY } from "./support/processes.js";
 
 /** Targets, in bytes (1 KB = 1000 bytes). */
-export const TOTAL_LIMIT = 80_000;
+export const TOTAL_LIMIT = 60_000;
 export const PER_TOOL_LIMIT = 12_000;
 
 export async function measureFootprint(env: BenchEnv): Promise<Measured> {

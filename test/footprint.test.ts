@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RawServer, spawnRaw } from "./support/mcp-client.js";
 
 /** Budgets in bytes of JSON as sent (1 KB = 1000 bytes). */
-const TOTAL_LIMIT = 80_000;
+const TOTAL_LIMIT = 60_000;
 const PER_TOOL_LIMIT = 12_000;
 
 describe("tools/list footprint", () => {

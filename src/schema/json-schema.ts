@@ -36,8 +36,7 @@ const SCALAR: Record<JsonScalar, JsonSchema> = {
  * The JSON Schema of a message's protobuf JSON form, as an MCP tool's `inputSchema`.
  *
  * Proto field names; every field optional (proto3 has no required fields) unless `options.required`
- * lists it; unknown top-level
- * properties refused; enums by name (without the zero value when it only means "unset"); 64-bit integers as
+ * lists it; enums by name (without the zero value when it only means "unset"); 64-bit integers as
  * integer or string; bytes as base64; Timestamp as RFC 3339; maps as objects; oneof members as
  * ordinary properties, with "at most one" said in the description (the contract forbids a top-level
  * `anyOf`). Messages used more than once, or recursively, go to `$defs` once and are referenced.
@@ -145,9 +144,8 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
 
   const top = body(root);
   // Unknown fields are refused at every depth by the validator, which names them; the advertised
-  // schema says so at the top only, as nested `additionalProperties: false` would cost 29 bytes
-  // per object in every conversation (about 1.5 KB across the listing) and tell an agent little.
-  top.additionalProperties = false;
+  // schema does not say so, as `additionalProperties: false` costs 29 bytes per object in every
+  // conversation (1.5 KB across the listing at the top level alone) and tells an agent little.
   if (Object.keys(defs).length > 0) top.$defs = defs;
   return top;
 }

@@ -51,11 +51,16 @@ function drafts(options: RegistryOptions): Draft[] {
       if (!choice) throw new Error(`no entry for ${path} in the RPC table`);
       const handler = handlerFor(method, choice);
       if (!handler) continue;
-      const full = { title: choice.title, ...annotationsFor(method.name), ...choice.annotations };
+      // The title is the tool's own `title`; annotations do not repeat it.
+      const full = { ...annotationsFor(method.name), ...choice.annotations };
       // Read-only mode offers a tool that writes only through some arguments without them.
       const withheld = readOnly ? (choice.writes ?? []) : [];
-      const annotations =
-        withheld.length > 0 ? { ...full, readOnlyHint: true, destructiveHint: false } : full;
+      const annotations: ToolAnnotations = withheld.length > 0 ? { ...full, readOnlyHint: true } : { ...full };
+      // MCP gives destructiveHint and idempotentHint meaning only for tools that write.
+      if (annotations.readOnlyHint) {
+        delete annotations.destructiveHint;
+        delete annotations.idempotentHint;
+      }
       out.push({ tool: { name: toolName(short, method), annotations }, method, choice, handler, withheld });
     }
   }
@@ -92,7 +97,7 @@ function describe(draft: Draft, sharing: SchemaSharing): string {
   const { method, choice, withheld } = draft;
   const base = docs[`${method.parent.typeName}.${method.name}`] ?? `Calls ${rpcPath(method)}.`;
   const same =
-    sharing.sameAs && `Arguments: the same as ${sharing.sameAs}'s (see its schema for each field).`;
+    sharing.sameAs && `Arguments: as for ${sharing.sameAs}.`;
   const readOnly = withheld.length > 0 && `Read-only mode: ${withheld.join(", ")} not available.`;
   return [base, same, choice.note, choice.options?.note, readOnly].filter(Boolean).join("\n");
 }

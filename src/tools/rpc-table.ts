@@ -52,7 +52,7 @@ export interface RpcChoice {
 export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
-    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix).',
+    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a string, enum values without prefix).',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
     // store_messages keeps the conversation on xAI: the tool is read-only only without it.
     annotations: { idempotentHint: false, readOnlyHint: false },
@@ -91,7 +91,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   },
   "/xai_api.Video/GenerateVideo": {
     title: "Start a video generation",
-    note: "image and reference_images also take a local path or file:// URI inside the allowed directories.",
+    note: "image and reference_images also take a local path or file:// URI in the allowed directories.",
     handler: startDeferredHandler("video job", "video_get_deferred_video"),
   },
   "/xai_api.Video/ExtendVideo": {

@@ -4,13 +4,13 @@ import type { ToolOptions } from "../tool.js";
 
 const ALL_PAGES: JsonSchema = {
   type: "boolean",
-  description: "Follow every page (inline only while small; else use output_path or the returned token).",
+  description: "Follow every page while the answer stays small; the returned token continues.",
 };
 
 const OUTPUT_PATH: JsonSchema = {
   type: "string",
   description:
-    "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given.",
+    "Write the items as JSONL to this file (in the allowed directories) and return a summary; replaced, or appended to with pagination_token.",
 };
 
 /** `all_pages` alone: for lists that are small enough to return inline. */

@@ -29,7 +29,7 @@ export const WAIT_OPTION: ToolOptions = {
       minimum: 0,
       maximum: MAX_WAIT_SECONDS,
       description:
-        "Wait up to this many seconds for a final status, polling ~1/s with progress. Default 0: check once.",
+        "Seconds to wait for a final status, polling ~1/s with progress. Default 0: check once.",
     },
   },
   validators: { wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS) },

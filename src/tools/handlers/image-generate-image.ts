@@ -24,9 +24,9 @@ export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
   },
   validators: { save_to: z.string().min(1), inline: z.boolean() },
   note:
-    "format defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local " +
-    "path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by " +
-    "default) are saved and linked when save_to is set.",
+    "format defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or " +
+    "file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved " +
+    "and linked when save_to is set.",
 };
 
 /**

@@ -2752,7 +2752,7 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionResponseSchema;
   },
   /**
-   * Same as GetCompletion, but streams the reply in chunks as it is generated.
+   * Like GetCompletion, but streamed as it is generated.
    *
    * @generated from rpc xai_api.Chat.GetCompletionChunk
    */

@@ -552,8 +552,7 @@ export const DownloadFormatSchema: GenEnum<DownloadFormat> = /*@__PURE__*/
  */
 export const Files: GenService<{
   /**
-   * Uploads a file as a client stream: first an init message (name, optional expiry), then data
-   * chunks of a few MiB in order. Returns the stored file's metadata, including its id.
+   * Uploads a file in chunks; returns the stored file's metadata, including its id.
    *
    * @generated from rpc xai_api.Files.UploadFile
    */
