@@ -544,7 +544,10 @@ describe("failed requests and cancellation", () => {
     // Without format, an image item gets the direct tool's default (base64) and succeeds.
     await writeFile(
       input,
-      JSON.stringify({ batch_request_id: "file-image", image_request: { prompt: "A cat", model: "grok-imagine-image" } }),
+      JSON.stringify({
+        batch_request_id: "file-image",
+        image_request: { prompt: "A cat", model: "grok-imagine-image" },
+      }),
     );
     const fromFileOk = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
     expect(fromFileOk.result.isError, fromFileOk.text).toBeFalsy();

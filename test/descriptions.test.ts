@@ -14,8 +14,9 @@ const tools = buildTools({ management: true }).map((t) => t.tool);
 
 /** Every description in a tool, at any depth, with where it is. */
 function descriptions(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
-  if (Array.isArray(value)) value.forEach((v, i) => descriptions(v, `${path}[${i}]`, out));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) descriptions(v, `${path}[${i}]`, out);
+  } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       if (k === "description" && typeof v === "string") out.push([path, v]);
       else descriptions(v, `${path}.${k}`, out);

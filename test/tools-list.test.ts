@@ -84,7 +84,9 @@ describe("tools/list", () => {
       // MCP gives destructiveHint and idempotentHint meaning only when readOnlyHint is false.
       const hints = tool.annotations?.readOnlyHint ? ["readOnlyHint", "openWorldHint"] : HINTS;
       for (const hint of hints)
-        expect(typeof tool.annotations?.[hint as (typeof HINTS)[number]], `${tool.name}.${hint}`).toBe("boolean");
+        expect(typeof tool.annotations?.[hint as (typeof HINTS)[number]], `${tool.name}.${hint}`).toBe(
+          "boolean",
+        );
       if (tool.annotations?.readOnlyHint) {
         expect(tool.annotations, tool.name).not.toHaveProperty("destructiveHint");
         expect(tool.annotations, tool.name).not.toHaveProperty("idempotentHint");

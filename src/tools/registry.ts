@@ -55,7 +55,8 @@ function drafts(options: RegistryOptions): Draft[] {
       const full = { ...annotationsFor(method.name), ...choice.annotations };
       // Read-only mode offers a tool that writes only through some arguments without them.
       const withheld = readOnly ? (choice.writes ?? []) : [];
-      const annotations: ToolAnnotations = withheld.length > 0 ? { ...full, readOnlyHint: true } : { ...full };
+      const annotations: ToolAnnotations =
+        withheld.length > 0 ? { ...full, readOnlyHint: true } : { ...full };
       // MCP gives destructiveHint and idempotentHint meaning only for tools that write.
       if (annotations.readOnlyHint) {
         delete annotations.destructiveHint;
@@ -96,8 +97,7 @@ function handlerFor(method: DescMethod, choice: RpcChoice): ToolHandler | undefi
 function describe(draft: Draft, sharing: SchemaSharing): string {
   const { method, choice, withheld } = draft;
   const base = docs[`${method.parent.typeName}.${method.name}`] ?? `Calls ${rpcPath(method)}.`;
-  const same =
-    sharing.sameAs && `Arguments: as for ${sharing.sameAs}.`;
+  const same = sharing.sameAs && `Arguments: as for ${sharing.sameAs}.`;
   const readOnly = withheld.length > 0 && `Read-only mode: ${withheld.join(", ")} not available.`;
   return [base, same, choice.note, choice.options?.note, readOnly].filter(Boolean).join("\n");
 }
