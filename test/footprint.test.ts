@@ -67,6 +67,11 @@ describe("tools/list footprint", () => {
         `the lean tools/list is ${Buffer.byteLength(listed)} bytes`,
       ).toBeLessThanOrEqual(LEAN_LIMIT);
       expect(Buffer.byteLength(listed)).toBeLessThan(Buffer.byteLength(result));
+      // With fewer tools, a tool may own (describe in full) what another owned in the full listing.
+      const over = (JSON.parse(listed) as { tools: Tool[] }).tools
+        .map((t) => ({ name: t.name, bytes: Buffer.byteLength(JSON.stringify(t)) }))
+        .filter((t) => t.bytes > PER_TOOL_LIMIT);
+      expect(over, "lean tools over the per-tool budget").toEqual([]);
     } finally {
       lean.child.kill();
     }

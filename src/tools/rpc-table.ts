@@ -52,7 +52,9 @@ export interface RpcChoice {
 export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
-    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a string, enum values without prefix).',
+    note:
+      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a string, enum values without prefix). ' +
+      'Agent tools run at xAI, e.g. "tools":[{"x_search":{"allowed_x_handles":["xai"]}}],"include":["INLINE_CITATIONS"]: the result shows each server-side call, the answer, numbered citations.',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
     // store_messages keeps the conversation on xAI: the tool is read-only only without it.
     annotations: { idempotentHint: false, readOnlyHint: false },
@@ -61,7 +63,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
-    note: "Returns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
+    note: 'Returns the same result as chat_get_completion; with a progress token each chunk\'s new text arrives as a progress message, and with "include":["VERBOSE_STREAMING"] each server-side tool call too.',
     annotations: { idempotentHint: false, readOnlyHint: false },
     writes: ["store_messages"],
     handler: chatStreamHandler,
