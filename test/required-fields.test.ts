@@ -275,6 +275,15 @@ describe("required fields", () => {
     });
   }
 
+  it("refuses batch_add_batch_requests without requests or input_path, as the emulator does", async () => {
+    const d = byName.get("batch_add_batch_requests") as ToolDefinition;
+    expect(await viaTool(d, { batch_id: ids.batch })).toContain("- batch_requests: required");
+    expect(await viaTool(d, { batch_id: ids.batch, batch_requests: [] })).toContain(
+      "- batch_requests: required",
+    );
+    expect(await viaEmulator(d.method, { batch_id: ids.batch })).toBe(Status.INVALID_ARGUMENT);
+  });
+
   it("refuses a blank required string and an empty required list before sending", async () => {
     const d = byName.get("chat_get_completion") as ToolDefinition;
     expect(await viaTool(d, { model: "  ", messages: chat.messages })).toContain("- model: required");

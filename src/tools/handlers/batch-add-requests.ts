@@ -34,7 +34,13 @@ export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
   return async (request, options, ctx) => {
     const req = request as AddBatchRequestsRequest;
     const inputPath = typeof options.input_path === "string" ? options.input_path : undefined;
-    if (inputPath === undefined) return addInline(req, ctx);
+    if (inputPath === undefined) {
+      // The API refuses an empty AddBatchRequests; say which two ways there are before sending.
+      if (req.batchRequests.length === 0) {
+        throw new ArgumentError(["batch_requests: required: give at least one request, or input_path"]);
+      }
+      return addInline(req, ctx);
+    }
     const problems: string[] = [];
     if (req.batchId === "") problems.push("batch_id: required");
     if (req.batchRequests.length > 0)
