@@ -4,7 +4,7 @@ import "./heap-tuning.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import type { XaiClient } from "./grpc/xai-client.js";
-import { Logger, type LogLevel } from "./log.js";
+import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
 import { selectsEverything, type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { lazyTools } from "./tools/tool-source.js";
@@ -148,7 +148,7 @@ async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { k
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), process.env);
-  if (command.kind === "serve") logger = new Logger(command.config.logLevel satisfies LogLevel);
+  if (command.kind === "serve") logger = new Logger(command.config.logLevel);
   switch (command.kind) {
     case "help":
       process.stdout.write(`${command.text}\n`);

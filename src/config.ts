@@ -89,7 +89,8 @@ Options:
   --port N               port to listen on (default 0: any free port)
   --key K                API key clients must send (default: a generated one, printed)
   --management-key K     management key for the collections service (default: generated, printed)
-  --fault METHOD=rule    inject failures into a method (repeatable)
+  --fault METHOD=rule    inject failures into a method, * for all (repeatable); rules:
+                         failNext:N,status:CODE  latencyMs:N  breakStreamAfter:K  stall:true
   -h, --help             show this help
 
 It prints its address and keys to stderr; point a client at it with XAI_API_HOST=http://127.0.0.1:N.`;
