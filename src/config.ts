@@ -87,8 +87,8 @@ Usage:
 
 Options:
   --port N               port to listen on (default 0: any free port)
-  --key K                API key clients must send (default: a generated one, printed)
-  --management-key K     management key for the collections service (default: generated, printed)
+  --key K                API key clients must send (default xai-emulator-key)
+  --management-key K     management key for collections (default xai-emulator-management-key)
   --fault METHOD=rule    inject failures into a method, * for all (repeatable); rules:
                          failNext:N,status:CODE  latencyMs:N  breakStreamAfter:K  stall:true
   -h, --help             show this help
