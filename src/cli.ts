@@ -3,9 +3,11 @@
 import "./heap-tuning.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
+import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import { selectsEverything, type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { lazyTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -61,6 +63,19 @@ async function checkSelection(selection: ToolSelection, management: boolean): Pr
   }
 }
 
+/** How long a shutdown may take at most, in ms. */
+const SHUTDOWN_LIMIT_MS = 1500;
+
+/** Resolves once what was written to stdout so far has been handed to the system. */
+async function flushStdout(): Promise<void> {
+  // The SDK sends an answer a few promise turns after its handler returned.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => {
+    if (!process.stdout.writable) return resolve();
+    process.stdout.write("", () => resolve());
+  });
+}
+
 async function serve(initial: Config): Promise<void> {
   checkEnvironment(initial);
   await checkSelection(initial.selection, initial.emulator || initial.managementKey !== undefined);
@@ -93,6 +108,7 @@ async function serve(initial: Config): Promise<void> {
     },
     { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
   );
+  const calls = new InFlightCalls();
   const server = createMcpServer({
     client: getClient,
     tools,
@@ -101,6 +117,8 @@ async function serve(initial: Config): Promise<void> {
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
+    mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
+    calls,
   });
 
   let closing = false;
@@ -108,6 +126,16 @@ async function serve(initial: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.debug(`shutting down: ${why}`);
+    // Whatever still hangs after this, the process ends (well within 2 s), leaving no temporary file.
+    setTimeout(() => {
+      removeTemporaryFilesSync();
+      process.exit(0);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // Every call in flight is answered (an error saying the server is stopping) and cancelled,
+    // gRPC call and transfers included; then what they were writing is removed.
+    await calls.stop(why, SHUTDOWN_LIMIT_MS / 2);
+    await flushStdout();
+    removeTemporaryFilesSync();
     if (client) (await client).close();
     await Promise.allSettled([server.close(), emulated?.close()]);
     process.exit(0);

@@ -3,6 +3,7 @@ import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
 import type { LogLevel } from "./log.js";
+import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 import { ALL_TOOLS, parseList, TOOLSETS, type ToolSelection } from "./tools/selection.js";
 
@@ -26,6 +27,8 @@ export interface Config {
   readonly selection: ToolSelection;
   /** Least level logged (`XAI_MCP_LOG_LEVEL`). */
   readonly logLevel: LogLevel;
+  /** A media URL fetch that makes no progress for this many ms is given up. */
+  readonly mediaIdleTimeoutMs: number;
 }
 
 export type Command =
@@ -70,6 +73,8 @@ Options:
   --exclude-tools LIST         do not offer these tools (env XAI_EXCLUDE_TOOLS)
   --read-only                  offer only tools that change nothing on xAI or on disk, without their
                                writing options save_to, output_path, store_messages (env XAI_READ_ONLY=1)
+  --media-idle-timeout-ms MS   give up fetching an image or video URL after MS ms without progress (less
+                               than 1 KiB received; env XAI_MEDIA_IDLE_TIMEOUT_MS, default 15000)
   --emulator                   use the built-in emulator
   -h, --help                   show this help
   -v, --version                show the version
@@ -151,6 +156,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
     ? positiveInteger(env.XAI_INLINE_IMAGE_MAX_BYTES, "XAI_INLINE_IMAGE_MAX_BYTES")
     : 1024 * 1024;
+  let mediaIdleTimeoutMs = env.XAI_MEDIA_IDLE_TIMEOUT_MS
+    ? positiveInteger(env.XAI_MEDIA_IDLE_TIMEOUT_MS, "XAI_MEDIA_IDLE_TIMEOUT_MS")
+    : DEFAULT_MEDIA_IDLE_TIMEOUT_MS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
@@ -187,6 +195,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case "--read-only":
         readOnly = true;
         break;
+      case "--media-idle-timeout-ms":
+        mediaIdleTimeoutMs = positiveInteger(takeValue(args, i++, arg), arg);
+        break;
       default:
         throw new UsageError(`unknown argument "${arg}" (see --help)`);
     }
@@ -213,6 +224,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       heartbeatMs,
       selection,
       logLevel,
+      mediaIdleTimeoutMs,
     },
   };
 }

@@ -10,7 +10,7 @@ import { ALL_TOOLS, selectTools, TOOLSETS, type ToolSelection } from "../src/too
 import { SERVICES } from "../src/tools/services.js";
 import { callTool, firstText, type McpSession, startMcpServer } from "./support/mcp-client.js";
 
-const WRITE_OPTIONS = ["save_to", "output_path", "store_messages", "overwrite"];
+const WRITE_OPTIONS = ["save_to", "output_path", "store_messages", "overwrite", "append"];
 
 const selection = (s: Partial<ToolSelection>): ToolSelection => ({ ...ALL_TOOLS, ...s });
 const names = (s: Partial<ToolSelection>, management = true) =>

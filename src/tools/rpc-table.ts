@@ -164,7 +164,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file.
     annotations: { readOnlyHint: false },
-    writes: ["output_path"],
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
@@ -172,7 +172,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file: not read-only, like the other tools that save files.
     annotations: { readOnlyHint: false },
-    writes: ["output_path"],
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",

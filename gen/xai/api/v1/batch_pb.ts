@@ -569,7 +569,7 @@ export type ListBatchesRequest = Message<"xai_api.ListBatchesRequest"> & {
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -653,7 +653,7 @@ export type ListBatchRequestMetadataRequest = Message<"xai_api.ListBatchRequestM
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -723,7 +723,7 @@ export type ListBatchResultsRequest = Message<"xai_api.ListBatchResultsRequest">
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */

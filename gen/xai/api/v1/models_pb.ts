@@ -439,7 +439,6 @@ export const Models: GenService<{
   },
   /**
    * Returns details of one language model by name or alias: modalities, context length, prices.
-   * Fails with NOT_FOUND for unknown names.
    *
    * @generated from rpc xai_api.Models.GetLanguageModel
    */
