@@ -61,12 +61,14 @@ const REFUSED: [string, string[], Record<string, string>, RegExp][] = [
   [
     "an unexpanded key",
     [],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder a client passes on as it is
     { XAI_API_KEY: "${XAI_API_KEY}" },
     /XAI_API_KEY is the unexpanded placeholder "\$\{XAI_API_KEY\}".*client/,
   ],
   [
     "an unexpanded host",
     [],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder a client passes on as it is
     { ...KEY, XAI_API_HOST: "${XAI_HOST}" },
     /unexpanded placeholder "\$\{XAI_HOST\}"/,
   ],
