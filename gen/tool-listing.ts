@@ -7,7 +7,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_completion",
   "title": "Chat completion",
-  "description": "Generates the assistant's reply to `messages`, with usage and citations. Server-side tools run within\nthe call; calls to your own functions come back in `tool_calls`: run them, answer with ROLE_TOOL messages.\nMinimal call: {\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]} (shorthands: content as a plain string, enum values without their prefix). Agent tools run at xAI, e.g. \"tools\":[{\"x_search\":{\"allowed_x_handles\":[\"xai\"]}}],\"include\":[\"INLINE_CITATIONS\"]: the result shows each server-side call, the answer, numbered citations.",
+  "description": "Generates the assistant's reply to `messages`, with usage and citations. Server-side tools run within\nthe call; calls to your own functions come back in `tool_calls`: run them, answer with ROLE_TOOL messages.\nMinimal call: {\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]} (shorthands: content as a string, enum values without prefix). Agent tools run at xAI, e.g. \"tools\":[{\"x_search\":{\"allowed_x_handles\":[\"xai\"]}}],\"include\":[\"INLINE_CITATIONS\"]: the result shows each server-side call, the answer, numbered citations.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -27,25 +27,7 @@ export const TOOL_LISTING: readonly Tool[] = [
           },
           "image_url": {
            "type": "object",
-           "description": "An image by URL, data URL or file id. Set at most one of: image_url, file_id.",
-           "properties": {
-            "image_url": {
-             "type": "string",
-             "description": "http(s) or data URL."
-            },
-            "file_id": {
-             "type": "string"
-            },
-            "detail": {
-             "type": "string",
-             "enum": [
-              "DETAIL_AUTO",
-              "DETAIL_LOW",
-              "DETAIL_HIGH"
-             ],
-             "description": "DETAIL_AUTO if unsure."
-            }
-           }
+           "description": "An image by URL, data URL or file id. Same fields as `image` in image_generate_image."
           },
           "file": {
            "type": "object",
@@ -159,8 +141,7 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Model name, e.g. `grok-4`. Required."
     },
     "user": {
-     "type": "string",
-     "description": "Your end user's id, to help detect abuse."
+     "type": "string"
     },
     "n": {
      "type": "integer",
@@ -330,23 +311,11 @@ export const TOOL_LISTING: readonly Tool[] = [
          },
          "semantic_retrieval": {
           "type": "object",
-          "description": "Semantic search only.",
-          "properties": {
-           "reranker": {
-            "$ref": "#/$defs/RerankerModel",
-            "description": "Rerank the hits."
-           }
-          }
+          "description": "Semantic search only. Same fields as `semantic_retrieval` in documents_search."
          },
          "keyword_retrieval": {
           "type": "object",
-          "description": "Keyword search only.",
-          "properties": {
-           "reranker": {
-            "$ref": "#/$defs/RerankerModel",
-            "description": "Rerank the hits."
-           }
-          }
+          "description": "Keyword search only. Same fields as `keyword_retrieval` in documents_search."
          }
         }
        },
@@ -439,7 +408,8 @@ export const TOOL_LISTING: readonly Tool[] = [
        "type": "string",
        "description": "JSON Schema string, for FORMAT_TYPE_JSON_SCHEMA."
       }
-     }
+     },
+     "description": "Output format: text (default), any JSON object, or JSON matching a schema."
     },
     "frequency_penalty": {
      "type": "number",
@@ -638,25 +608,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Priority is faster and costs more."
     }
    },
-   "additionalProperties": false,
-   "$defs": {
-    "RerankerModel": {
-     "type": "object",
-     "properties": {
-      "model": {
-       "type": "string"
-      },
-      "instructions": {
-       "type": "string",
-       "description": "What counts as relevant."
-      }
-     }
-    }
-   }
+   "required": [
+    "model",
+    "messages"
+   ]
   },
   "annotations": {
-   "title": "Chat completion",
-   "readOnlyHint": true,
+   "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
    "openWorldHint": true
@@ -668,7 +626,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_completion_chunk",
   "title": "Chat completion (streamed)",
-  "description": "Same as GetCompletion, but streams the reply in chunks as it is generated.\nArguments: the same as chat_get_completion's (see its schema for each field).\nReturns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message, and with \"include\":[\"VERBOSE_STREAMING\"] each server-side tool call too.",
+  "description": "Like chat_get_completion, but streamed as it is generated.\nArguments: as for chat_get_completion.\nReturns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message, and with \"include\":[\"VERBOSE_STREAMING\"] each server-side tool call too.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -789,11 +747,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      ]
     }
    },
-   "additionalProperties": false
+   "required": [
+    "model",
+    "messages"
+   ]
   },
   "annotations": {
-   "title": "Chat completion (streamed)",
-   "readOnlyHint": true,
+   "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
    "openWorldHint": true
@@ -805,7 +765,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_start_deferred_completion",
   "title": "Start a deferred chat completion",
-  "description": "Queues a completion to run in the background and returns its `request_id` immediately; use it for long\njobs. Then poll GetDeferredCompletion with that id about once a second until the status is DONE.\nArguments: the same as chat_get_completion's (see its schema for each field).",
+  "description": "Queues a completion to run in the background and returns its `request_id` immediately; use it for long\njobs. Then poll chat_get_deferred_completion with that id about once a second until the status is DONE.\nArguments: as for chat_get_completion.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -926,10 +886,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      ]
     }
    },
-   "additionalProperties": false
+   "required": [
+    "model",
+    "messages"
+   ]
   },
   "annotations": {
-   "title": "Start a deferred chat completion",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -942,7 +904,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_deferred_completion",
   "title": "Get a deferred chat completion",
-  "description": "Checks a completion started with StartDeferredCompletion. PENDING: poll again shortly; DONE: `response`\nholds the result; EXPIRED or FAILED: no result will come.",
+  "description": "Checks a completion started with chat_start_deferred_completion. PENDING: poll again shortly; DONE: `response`\nholds the result; EXPIRED or FAILED: no result will come.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -954,16 +916,15 @@ export const TOOL_LISTING: readonly Tool[] = [
      "type": "integer",
      "minimum": 0,
      "maximum": 600,
-     "description": "Wait up to this many seconds for a final status, polling ~1/s with progress. Default 0: check once."
+     "description": "Seconds to wait for a final status, polling ~1/s. Default 0: check once."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "request_id"
+   ]
   },
   "annotations": {
-   "title": "Get a deferred chat completion",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -973,7 +934,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "chat_get_stored_completion",
   "title": "Get a stored chat completion",
-  "description": "Fetches a response that was created with `store_messages` set, by its response id. Returns the same shape\nas GetCompletion.",
+  "description": "Fetches a response that was created with `store_messages` set, by its response id. Returns the same shape\nas chat_get_completion.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -982,13 +943,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Id of a response created with `store_messages` set."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "response_id"
+   ]
   },
   "annotations": {
-   "title": "Get a stored chat completion",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1007,10 +967,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Id of the stored response to delete."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "response_id"
+   ]
   },
   "annotations": {
-   "title": "Delete a stored chat completion",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -1039,13 +1000,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Messages to compact, oldest first. Same fields as `messages[]` in chat_get_completion."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "model",
+    "input"
+   ]
   },
   "annotations": {
-   "title": "Compact a conversation",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": false,
    "openWorldHint": true
   },
   "_meta": {
@@ -1055,7 +1016,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "image_generate_image",
   "title": "Generate images",
-  "description": "Creates n images from a prompt, or edits the given image(s). Returns temporary URLs or base64\ndata URLs plus usage; an empty image with respect_moderation=false was blocked by moderation.\nformat defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by default) are saved and linked when save_to is set.",
+  "description": "Creates n images from a prompt, or edits the given image(s). Returns temporary URLs or base64\ndata URLs plus usage; an empty image with respect_moderation=false was blocked by moderation.\nformat defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved and linked when save_to is set.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1076,8 +1037,7 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Number of images, 1–10 (default 1)."
     },
     "user": {
-     "type": "string",
-     "description": "Your end user's id, to help detect abuse."
+     "type": "string"
     },
     "format": {
      "type": "string",
@@ -1112,7 +1072,8 @@ export const TOOL_LISTING: readonly Tool[] = [
       "IMG_ASPECT_RATIO_20_9",
       "IMG_ASPECT_RATIO_1_2",
       "IMG_ASPECT_RATIO_2_1"
-     ]
+     ],
+     "description": "Shape, e.g. \"16:9\"; unset = model default."
     },
     "resolution": {
      "type": "string",
@@ -1170,7 +1131,10 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Show images as image blocks. Default: base64 results yes, URL results no; true fetches URLs."
     }
    },
-   "additionalProperties": false,
+   "required": [
+    "prompt",
+    "model"
+   ],
    "$defs": {
     "ImageUrlContent": {
      "type": "object",
@@ -1197,7 +1161,6 @@ export const TOOL_LISTING: readonly Tool[] = [
    }
   },
   "annotations": {
-   "title": "Generate images",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -1210,7 +1173,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "video_generate_video",
   "title": "Start a video generation",
-  "description": "Starts a video job from a prompt, optionally animating an image, editing a video or following\nreference images. Returns a request_id; poll GetDeferredVideo about once a second until DONE.\nimage and reference_images also take a local path or file:// URI inside the allowed directories.",
+  "description": "Starts a video job from a prompt, optionally animating an image, editing a video or following\nreference images. Returns a request_id; poll video_get_deferred_video about once a second until DONE.\nimage and reference_images also take a local path or file:// URI in the allowed directories.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1219,8 +1182,8 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "What the video should show, or the edit to apply."
     },
     "image": {
-     "$ref": "#/$defs/ImageUrlContent",
-     "description": "Starting frame to animate (image-to-video); unset for text-to-video."
+     "type": "object",
+     "description": "Starting frame to animate (image-to-video); unset for text-to-video. Same fields as `image` in image_generate_image."
     },
     "model": {
      "type": "string",
@@ -1254,7 +1217,8 @@ export const TOOL_LISTING: readonly Tool[] = [
       "VIDEO_ASPECT_RATIO_3_4",
       "VIDEO_ASPECT_RATIO_3_2",
       "VIDEO_ASPECT_RATIO_2_3"
-     ]
+     ],
+     "description": "Shape, e.g. \"16:9\"; unset = model default."
     },
     "resolution": {
      "type": "string",
@@ -1262,45 +1226,19 @@ export const TOOL_LISTING: readonly Tool[] = [
       "VIDEO_RESOLUTION_480P",
       "VIDEO_RESOLUTION_720P",
       "VIDEO_RESOLUTION_1080P"
-     ]
+     ],
+     "description": "e.g. \"720p\"; unset = model default."
     },
     "reference_images": {
      "type": "array",
      "items": {
-      "$ref": "#/$defs/ImageUrlContent"
+      "type": "object"
      },
-     "description": "Images whose subjects or style the video should follow (reference-to-video)."
+     "description": "Images whose subjects or style the video should follow (reference-to-video). Same fields as `image` in image_generate_image."
     },
     "storage_options": {
      "type": "object",
-     "description": "Also save the result to Files, optionally with a public URL.",
-     "properties": {
-      "filename": {
-       "type": "string"
-      },
-      "expires_after": {
-       "type": [
-        "integer",
-        "string"
-       ],
-       "pattern": "^-?[0-9]+$",
-       "description": "Seconds until deletion (3600–2592000); unset = kept."
-      },
-      "public_url": {
-       "type": "object",
-       "description": "Also create a public URL.",
-       "properties": {
-        "expires_after": {
-         "type": [
-          "integer",
-          "string"
-         ],
-         "pattern": "^-?[0-9]+$",
-         "description": "Seconds (3600–2592000); default: the file's expiry."
-        }
-       }
-      }
-     }
+     "description": "Also save the result to Files, optionally with a public URL. Same fields as `storage_options` in image_generate_image."
     },
     "reference_audios": {
      "type": "array",
@@ -1320,34 +1258,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Generate a soundtrack."
     }
    },
-   "additionalProperties": false,
-   "$defs": {
-    "ImageUrlContent": {
-     "type": "object",
-     "description": "An image input, given by URL, data URL or stored file. Set at most one of: image_url, file_id.",
-     "properties": {
-      "image_url": {
-       "type": "string",
-       "description": "http(s) or data URL."
-      },
-      "file_id": {
-       "type": "string"
-      },
-      "detail": {
-       "type": "string",
-       "enum": [
-        "DETAIL_AUTO",
-        "DETAIL_LOW",
-        "DETAIL_HIGH"
-       ],
-       "description": "DETAIL_AUTO if unsure."
-      }
-     }
-    }
-   }
+   "required": [
+    "prompt",
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Start a video generation",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -1360,7 +1276,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "video_extend_video",
   "title": "Start a video extension",
-  "description": "Starts a job that continues an existing video with new footage described by the prompt.\nReturns a request_id to poll with GetDeferredVideo.",
+  "description": "Starts a job that continues an existing video with new footage described by the prompt.\nReturns a request_id to poll with video_get_deferred_video.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1370,17 +1286,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "video": {
      "type": "object",
-     "description": "Clip to continue (2–15 s long). Set at most one of: url, file_id.",
-     "properties": {
-      "url": {
-       "type": "string",
-       "description": "Public URL of the video (MP4)."
-      },
-      "file_id": {
-       "type": "string",
-       "description": "ID of an uploaded video file."
-      }
-     }
+     "description": "Clip to continue (2–15 s long). Same fields as `video` in video_generate_video."
     },
     "model": {
      "type": "string",
@@ -1392,40 +1298,16 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "storage_options": {
      "type": "object",
-     "description": "Also save the result to Files, optionally with a public URL.",
-     "properties": {
-      "filename": {
-       "type": "string"
-      },
-      "expires_after": {
-       "type": [
-        "integer",
-        "string"
-       ],
-       "pattern": "^-?[0-9]+$",
-       "description": "Seconds until deletion (3600–2592000); unset = kept."
-      },
-      "public_url": {
-       "type": "object",
-       "description": "Also create a public URL.",
-       "properties": {
-        "expires_after": {
-         "type": [
-          "integer",
-          "string"
-         ],
-         "pattern": "^-?[0-9]+$",
-         "description": "Seconds (3600–2592000); default: the file's expiry."
-        }
-       }
-      }
-     }
+     "description": "Also save the result to Files, optionally with a public URL. Same fields as `storage_options` in image_generate_image."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "prompt",
+    "video",
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Start a video extension",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -1438,19 +1320,19 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "video_get_deferred_video",
   "title": "Get a deferred video",
-  "description": "Polls a job started by GenerateVideo or ExtendVideo. PENDING: poll again (see progress);\nDONE: response holds the video URL; EXPIRED or FAILED: stop and report.",
+  "description": "Polls a job started by video_generate_video or video_extend_video. PENDING: poll again (see progress);\nDONE: response holds the video URL; EXPIRED or FAILED: stop and report.",
   "inputSchema": {
    "type": "object",
    "properties": {
     "request_id": {
      "type": "string",
-     "description": "ID returned by GenerateVideo or ExtendVideo."
+     "description": "ID returned by video_generate_video or video_extend_video."
     },
     "wait_seconds": {
      "type": "integer",
      "minimum": 0,
      "maximum": 600,
-     "description": "Wait up to this many seconds for a final status, polling ~1/s with progress. Default 0: check once."
+     "description": "Seconds to wait for a final status, polling ~1/s. Default 0: check once."
     },
     "save_to": {
      "type": "string",
@@ -1458,10 +1340,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Directory inside the allowed directories to download the finished video to (resource_link)."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "request_id"
+   ]
   },
   "annotations": {
-   "title": "Get a deferred video",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -1477,14 +1360,10 @@ export const TOOL_LISTING: readonly Tool[] = [
   "description": "Lists every chat/language model available to the key, with modalities, context length and token prices.\nUse it to choose a model name for chat calls.",
   "inputSchema": {
    "type": "object",
-   "properties": {},
-   "additionalProperties": false
+   "properties": {}
   },
   "annotations": {
-   "title": "List language models",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1497,14 +1376,10 @@ export const TOOL_LISTING: readonly Tool[] = [
   "description": "Lists every embedding model available to the key, with modalities and prices.",
   "inputSchema": {
    "type": "object",
-   "properties": {},
-   "additionalProperties": false
+   "properties": {}
   },
   "annotations": {
-   "title": "List embedding models",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1517,14 +1392,10 @@ export const TOOL_LISTING: readonly Tool[] = [
   "description": "Lists every image generation model available to the key, with per-image prices.",
   "inputSchema": {
    "type": "object",
-   "properties": {},
-   "additionalProperties": false
+   "properties": {}
   },
   "annotations": {
-   "title": "List image generation models",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1534,22 +1405,21 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "models_get_language_model",
   "title": "Get a language model",
-  "description": "Returns details of one language model by name or alias: modalities, context length, prices.\nFails with NOT_FOUND for unknown names.",
+  "description": "Returns details of one language model by name or alias: modalities, context length, prices.",
   "inputSchema": {
    "type": "object",
    "properties": {
     "name": {
      "type": "string",
-     "description": "Model name or one of its aliases, e.g. grok-4."
+     "description": "Model name or alias, e.g. grok-4."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "name"
+   ]
   },
   "annotations": {
-   "title": "Get a language model",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1565,16 +1435,15 @@ export const TOOL_LISTING: readonly Tool[] = [
    "properties": {
     "name": {
      "type": "string",
-     "description": "Model name or one of its aliases, e.g. grok-4."
+     "description": "Model name or alias, e.g. grok-4."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "name"
+   ]
   },
   "annotations": {
-   "title": "Get an embedding model",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1590,16 +1459,15 @@ export const TOOL_LISTING: readonly Tool[] = [
    "properties": {
     "name": {
      "type": "string",
-     "description": "Model name or one of its aliases, e.g. grok-4."
+     "description": "Model name or alias, e.g. grok-4."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "name"
+   ]
   },
   "annotations": {
-   "title": "Get an image generation model",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1609,7 +1477,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "sample_sample_text",
   "title": "Sample raw text",
-  "description": "Continues raw text prompts without chat formatting and returns the completions with usage.\nPrefer Chat.GetCompletion for conversations.",
+  "description": "Continues raw text prompts without chat formatting and returns the completions with usage.\nPrefer chat_get_completion for conversations.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1668,17 +1536,16 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Alternatives per token with `logprobs` (0–8)."
     },
     "user": {
-     "type": "string",
-     "description": "Your end user's id, to help detect abuse."
+     "type": "string"
     }
    },
-   "additionalProperties": false
+   "required": [
+    "prompt",
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Sample raw text",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": false,
    "openWorldHint": true
   },
   "_meta": {
@@ -1688,7 +1555,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "sample_sample_text_streaming",
   "title": "Sample raw text (streamed)",
-  "description": "Like SampleText, but streams the output as it is generated; concatenate text per choice index.\nArguments: the same as sample_sample_text's (see its schema for each field).\nReturns the same result as sample_sample_text; with a progress token each chunk's new text arrives as a progress message.",
+  "description": "Like sample_sample_text, but streamed as it is generated.\nArguments: as for sample_sample_text.\nReturns the same result as sample_sample_text; with a progress token each chunk's new text arrives as a progress message.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1738,13 +1605,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      "type": "string"
     }
    },
-   "additionalProperties": false
+   "required": [
+    "prompt",
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Sample raw text (streamed)",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": false,
    "openWorldHint": true
   },
   "_meta": {
@@ -1754,7 +1621,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "embedder_embed",
   "title": "Embed texts or images",
-  "description": "Returns one embedding vector per input text or image, for similarity search, clustering or classification.\nList models with ListEmbeddingModels (e.g. grok-embedding-small).",
+  "description": "Returns one embedding vector per input text or image, for search, clustering or classification.\nList models with models_list_embedding_models (e.g. grok-embedding-small).",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -1770,25 +1637,7 @@ export const TOOL_LISTING: readonly Tool[] = [
        },
        "image_url": {
         "type": "object",
-        "description": "An image by URL, data URL or file id. Set at most one of: image_url, file_id.",
-        "properties": {
-         "image_url": {
-          "type": "string",
-          "description": "http(s) or data URL."
-         },
-         "file_id": {
-          "type": "string"
-         },
-         "detail": {
-          "type": "string",
-          "enum": [
-           "DETAIL_AUTO",
-           "DETAIL_LOW",
-           "DETAIL_HIGH"
-          ],
-          "description": "DETAIL_AUTO if unsure."
-         }
-        }
+        "description": "An image by URL, data URL or file id. Same fields as `image` in image_generate_image."
        }
       }
      },
@@ -1807,17 +1656,16 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Number lists (FORMAT_FLOAT) or base64."
     },
     "user": {
-     "type": "string",
-     "description": "Your end user's id, to help detect abuse."
+     "type": "string"
     }
    },
-   "additionalProperties": false
+   "required": [
+    "input",
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Embed texts or images",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1844,13 +1692,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Optional end-user identifier for abuse monitoring."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "model"
+   ]
   },
   "annotations": {
-   "title": "Tokenize text",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1860,7 +1707,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "files_upload_file",
   "title": "Upload a file",
-  "description": "Uploads a file as a client stream: first an init message (name, optional expiry), then data\nchunks of a few MiB in order. Returns the stored file's metadata, including its id.\nGive the content with exactly one of path, text, content_base64, and the name in init: {\"init\":{\"name\":\"notes.txt\"},\"text\":\"…\"}. With path, init.name defaults to the file's name. Streams in 3 MiB chunks with progress; files up to 200 MiB.",
+  "description": "Uploads a file; returns the stored file's metadata, including its id.\nGive the content with exactly one of path, text, content_base64, and the name in init: {\"init\":{\"name\":\"notes.txt\"},\"text\":\"…\"}. With path, init.name defaults to the file's name. Up to 200 MiB, with progress.",
   "inputSchema": {
    "type": "object",
    "description": "Set at most one of: init, data.",
@@ -1901,11 +1748,9 @@ export const TOOL_LISTING: readonly Tool[] = [
      "type": "string",
      "description": "Content as base64 bytes."
     }
-   },
-   "additionalProperties": false
+   }
   },
   "annotations": {
-   "title": "Upload a file",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -1936,7 +1781,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "sort_by": {
      "type": "string",
@@ -1951,14 +1796,10 @@ export const TOOL_LISTING: readonly Tool[] = [
      "type": "string",
      "description": "Filter expression on file attributes; unset lists all files."
     }
-   },
-   "additionalProperties": false
+   }
   },
   "annotations": {
-   "title": "List files",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -1977,13 +1818,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the file."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Get file metadata",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2002,10 +1842,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the file to delete."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Delete a file",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -2018,7 +1859,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "files_retrieve_file_content",
   "title": "Download a file",
-  "description": "Downloads a file as a stream of byte chunks, either the original bytes or extracted text.\nWithout save_to, text up to 128 KiB (and small images) is returned inline; anything else needs save_to.",
+  "description": "Downloads a file: its bytes or its extracted text.\nWithout save_to, text up to 128 KiB (and small images) is returned inline; anything else needs save_to.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2044,10 +1885,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Replace an existing file at save_to (default false)."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Download a file",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -2060,7 +1902,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "files_create_public_url",
   "title": "Create a public file URL",
-  "description": "Creates a shareable URL that opens the file without an API key, optionally expiring.\nThe file itself is unaffected; undo with RevokePublicUrl.",
+  "description": "Creates a shareable URL that opens the file without an API key, optionally expiring.\nThe file itself is unaffected; undo with files_revoke_public_url.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2077,10 +1919,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Seconds until the URL expires (3600–2592000); unset follows the file's expiry, if any."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Create a public file URL",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -2102,10 +1945,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "File whose public URL to revoke."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Revoke a public file URL",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -2118,13 +1962,14 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "documents_search",
   "title": "Search collections",
-  "description": "Searches the chunks of documents in one or more collections and returns the best-matching chunks with scores.\nUse it to ground answers in uploaded files; collections are created and filled with the Collections service.",
+  "description": "Searches the chunks of documents in one or more collections and returns the best-matching chunks with scores.\nGrounds answers in uploaded files; collections are made with the collections tools.",
   "inputSchema": {
    "type": "object",
    "description": "Set at most one of: hybrid_retrieval, semantic_retrieval, keyword_retrieval.",
    "properties": {
     "query": {
-     "type": "string"
+     "type": "string",
+     "description": "Text to search for."
     },
     "source": {
      "type": "object",
@@ -2153,7 +1998,7 @@ export const TOOL_LISTING: readonly Tool[] = [
      "properties": {
       "search_multiplier": {
        "type": "integer",
-       "description": "Candidates per search, as a multiple of limit."
+       "description": "Candidates per search, times limit."
       },
       "reranker_model": {
        "$ref": "#/$defs/RerankerModel",
@@ -2165,7 +2010,7 @@ export const TOOL_LISTING: readonly Tool[] = [
        "properties": {
         "k": {
          "type": "integer",
-         "description": "Smoothing constant; larger flattens rank differences."
+         "description": "Smoothing constant."
         },
         "embedding_weight": {
          "type": "number",
@@ -2208,7 +2053,10 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Deprecated and ignored."
     }
    },
-   "additionalProperties": false,
+   "required": [
+    "query",
+    "source"
+   ],
    "$defs": {
     "RerankerModel": {
      "type": "object",
@@ -2225,10 +2073,7 @@ export const TOOL_LISTING: readonly Tool[] = [
    }
   },
   "annotations": {
-   "title": "Search collections",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2238,7 +2083,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "batch_create_batch",
   "title": "Create a batch",
-  "description": "Creates a batch, optionally seeded from an uploaded JSONL file of requests, and returns it with its\nbatch_id. Add requests with AddBatchRequests, then poll GetBatch until nothing is pending.",
+  "description": "Creates a batch, optionally seeded from an uploaded JSONL file of requests, and returns it with its\nbatch_id. Add requests with batch_add_batch_requests, then poll batch_get_batch until nothing is pending.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2251,10 +2096,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of an uploaded JSONL file of requests to seed the batch; empty starts it empty."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "name"
+   ]
   },
   "annotations": {
-   "title": "Create a batch",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -2267,7 +2113,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "batch_get_batch",
   "title": "Get a batch",
-  "description": "Returns a batch's metadata, per-state request counts and cost so far. Poll it to track progress;\nread outputs with ListBatchResults.",
+  "description": "Returns a batch's metadata, per-state request counts and cost so far. Poll it to track progress;\nread outputs with batch_list_batch_results.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2276,13 +2122,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Batch to fetch."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id"
+   ]
   },
   "annotations": {
-   "title": "Get a batch",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2302,20 +2147,16 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "all_pages": {
      "type": "boolean",
-     "description": "Follow every page (inline only while small; else use output_path or the returned token)."
+     "description": "Follow every page while the answer is small; the returned token continues."
     }
-   },
-   "additionalProperties": false
+   }
   },
   "annotations": {
-   "title": "List batches",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2334,10 +2175,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Batch to cancel."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id"
+   ]
   },
   "annotations": {
-   "title": "Cancel a batch",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -2350,7 +2192,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "batch_add_batch_requests",
   "title": "Add requests to a batch",
-  "description": "Appends chat, image or video requests to an existing batch for background processing.\nReturns nothing; follow progress with GetBatch or ListBatchRequestMetadata.",
+  "description": "Appends chat, image or video requests to an existing batch for background processing.\nReturns a summary of what was added; follow progress with batch_get_batch or batch_list_batch_request_metadata.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2370,19 +2212,19 @@ export const TOOL_LISTING: readonly Tool[] = [
        },
        "completion_request": {
         "type": "object",
-        "description": "Chat completion request, as for Chat.GetCompletion. Same fields as the arguments of chat_get_completion."
+        "description": "Chat completion request, as for chat_get_completion. Same fields as the arguments of chat_get_completion."
        },
        "image_request": {
         "type": "object",
-        "description": "Image generation request, as for Image.GenerateImage. Same fields as the arguments of image_generate_image."
+        "description": "Image generation request, as for image_generate_image. Same fields as the arguments of image_generate_image."
        },
        "video_request": {
         "type": "object",
-        "description": "Video generation request, as for Video.GenerateVideo. Same fields as the arguments of video_generate_video."
+        "description": "Video generation request, as for video_generate_video. Same fields as the arguments of video_generate_video."
        },
        "video_extension_request": {
         "type": "object",
-        "description": "Video extension request, as for Video.ExtendVideo. Same fields as the arguments of video_extend_video."
+        "description": "Video extension request, as for video_extend_video. Same fields as the arguments of video_extend_video."
        }
       }
      },
@@ -2394,10 +2236,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "JSONL file (under the allowed directories), one BatchRequest per line, instead of batch_requests. All lines are checked first; lines without batch_request_id get stable ids, so calling again never adds a request twice."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id"
+   ]
   },
   "annotations": {
-   "title": "Add requests to a batch",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -2424,7 +2267,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "status": {
      "type": "array",
@@ -2441,12 +2284,12 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "all_pages": {
      "type": "boolean",
-     "description": "Follow every page (inline only while small; else use output_path or the returned token)."
+     "description": "Follow every page while the answer is small; the returned token continues."
     },
     "output_path": {
      "type": "string",
      "minLength": 1,
-     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true."
+     "description": "Write the items as JSONL to this file (in the allowed directories), return a summary. An existing file needs overwrite or append."
     },
     "overwrite": {
      "type": "boolean",
@@ -2454,13 +2297,14 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "append": {
      "type": "boolean",
-     "description": "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token."
+     "description": "Add to an existing output_path file, skipping items it holds (with pagination_token)."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id"
+   ]
   },
   "annotations": {
-   "title": "List a batch's request states",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -2487,16 +2331,16 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "all_pages": {
      "type": "boolean",
-     "description": "Follow every page (inline only while small; else use output_path or the returned token)."
+     "description": "Follow every page while the answer is small; the returned token continues."
     },
     "output_path": {
      "type": "string",
      "minLength": 1,
-     "description": "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true."
+     "description": "Write the items as JSONL to this file (in the allowed directories), return a summary. An existing file needs overwrite or append."
     },
     "overwrite": {
      "type": "boolean",
@@ -2504,13 +2348,14 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "append": {
      "type": "boolean",
-     "description": "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token."
+     "description": "Add to an existing output_path file, skipping items it holds (with pagination_token)."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id"
+   ]
   },
   "annotations": {
-   "title": "List a batch's results",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -2536,13 +2381,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the request to look up."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "batch_id",
+    "batch_request_id"
+   ]
   },
   "annotations": {
-   "title": "Get one batch result",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2552,17 +2397,13 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "auth_get_api_key_info",
   "title": "Describe the API key",
-  "description": "Returns details of the API key used for this call: redacted key, team, permissions, blocked/disabled state.\nUse it to check that a key works and what it may access.",
+  "description": "Returns details of the API key used for this call: redacted key, team, permissions, blocked/disabled state.",
   "inputSchema": {
    "type": "object",
-   "properties": {},
-   "additionalProperties": false
+   "properties": {}
   },
   "annotations": {
-   "title": "Describe the API key",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2572,7 +2413,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_create_collection",
   "title": "Create a collection",
-  "description": "Creates an empty collection with optional embedding model, chunking, vector metric and metadata fields.\nReturns its metadata, including the new collection_id; then add files with AddDocumentToCollection.",
+  "description": "Creates an empty collection with optional embedding model, chunking, vector metric and metadata fields.\nReturns its metadata, including the new collection_id; then add files with collections_add_document_to_collection.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2600,7 +2441,7 @@ export const TOOL_LISTING: readonly Tool[] = [
      "properties": {
       "chars_configuration": {
        "type": "object",
-       "description": "Measure chunk size and overlap in characters.",
+       "description": "Sizes in characters.",
        "properties": {
         "max_chunk_size_chars": {
          "type": "integer",
@@ -2608,13 +2449,13 @@ export const TOOL_LISTING: readonly Tool[] = [
         },
         "chunk_overlap_chars": {
          "type": "integer",
-         "description": "Characters shared by consecutive chunks; keep below the chunk size."
+         "description": "Characters shared by consecutive chunks."
         }
        }
       },
       "tokens_configuration": {
        "type": "object",
-       "description": "Measure chunk size and overlap in tokens.",
+       "description": "Sizes in tokens.",
        "properties": {
         "max_chunk_size_tokens": {
          "type": "integer",
@@ -2622,17 +2463,17 @@ export const TOOL_LISTING: readonly Tool[] = [
         },
         "chunk_overlap_tokens": {
          "type": "integer",
-         "description": "Tokens shared by consecutive chunks; keep below the chunk size."
+         "description": "Tokens shared by consecutive chunks."
         },
         "encoding_name": {
          "type": "string",
-         "description": "Name of the tokenizer encoding used to count tokens."
+         "description": "Tokenizer encoding that counts the tokens."
         }
        }
       },
       "bytes_configuration": {
        "type": "object",
-       "description": "Measure chunk size and overlap in bytes.",
+       "description": "Sizes in bytes.",
        "properties": {
         "max_chunk_size_bytes": {
          "type": "integer",
@@ -2640,7 +2481,7 @@ export const TOOL_LISTING: readonly Tool[] = [
         },
         "chunk_overlap_bytes": {
          "type": "integer",
-         "description": "Bytes shared by consecutive chunks; keep below the chunk size."
+         "description": "Bytes shared by consecutive chunks."
         }
        }
       },
@@ -2697,10 +2538,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "What the collection contains; helps models decide when to search it."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_name"
+   ]
   },
   "annotations": {
-   "title": "Create a collection",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -2713,13 +2555,12 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_list_collections",
   "title": "List collections",
-  "description": "Lists the team's collections, one page at a time.\nPass the returned pagination_token to get the next page.",
+  "description": "Lists the team's collections, one page at a time (pagination_token continues).",
   "inputSchema": {
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "limit": {
      "type": "integer",
@@ -2743,20 +2584,16 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "filter": {
      "type": "string",
      "description": "Server-side filter expression to narrow the list; unset = all."
     }
-   },
-   "additionalProperties": false
+   }
   },
   "annotations": {
-   "title": "List collections",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2771,18 +2608,18 @@ export const TOOL_LISTING: readonly Tool[] = [
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
      "description": "ID of the collection to delete."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id"
+   ]
   },
   "annotations": {
-   "title": "Delete a collection",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -2800,21 +2637,19 @@ export const TOOL_LISTING: readonly Tool[] = [
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
      "description": "ID of the collection."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id"
+   ]
   },
   "annotations": {
-   "title": "Get a collection",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2829,8 +2664,7 @@ export const TOOL_LISTING: readonly Tool[] = [
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -2861,10 +2695,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Metadata values to set, keyed by field key; empty = leave metadata unchanged."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Update a document",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -2877,13 +2713,12 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_list_documents",
   "title": "List a collection's documents",
-  "description": "Lists the documents in a collection with their indexing status, one page at a time.\nPass the returned pagination_token to get the next page.",
+  "description": "Lists the documents in a collection with their indexing status, one page at a time.",
   "inputSchema": {
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -2912,7 +2747,7 @@ export const TOOL_LISTING: readonly Tool[] = [
     },
     "pagination_token": {
      "type": "string",
-     "description": "Token from the previous page."
+     "description": "From the previous page."
     },
     "name": {
      "type": "string",
@@ -2923,13 +2758,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Server-side filter expression, e.g. on metadata fields; unset = all."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id"
+   ]
   },
   "annotations": {
-   "title": "List a collection's documents",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2948,21 +2782,20 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the document's file."
     },
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
      "description": "ID of the collection."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Get a document",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -2972,7 +2805,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_add_document_to_collection",
   "title": "Add a file to a collection",
-  "description": "Adds an uploaded file (see the Files service) to a collection and starts indexing it in the background.\nCheck progress with GetDocumentMetadata.",
+  "description": "Adds an uploaded file to a collection and starts indexing it in the background.\nCheck progress with collections_get_document_metadata.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -2981,8 +2814,7 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of a file already uploaded through the Files service."
     },
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -2996,10 +2828,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "Metadata values keyed by field key; must include every required field."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Add a file to a collection",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -3021,18 +2855,19 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the document's file to remove."
     },
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
      "description": "ID of the collection."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Remove a document from a collection",
    "readOnlyHint": false,
    "destructiveHint": true,
    "idempotentHint": true,
@@ -3045,13 +2880,12 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_re_index_document",
   "title": "Re-index a document",
-  "description": "Chunks and embeds a document again, e.g. after a failure or a change of chunk settings.\nRuns in the background; check with GetDocumentMetadata.",
+  "description": "Chunks and embeds a document again, e.g. after a failure or a change of chunk settings.\nRuns in the background; check with collections_get_document_metadata.",
   "inputSchema": {
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -3062,10 +2896,12 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the document's file."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_id"
+   ]
   },
   "annotations": {
-   "title": "Re-index a document",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -3083,8 +2919,7 @@ export const TOOL_LISTING: readonly Tool[] = [
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -3124,10 +2959,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "New description; unset = keep."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id"
+   ]
   },
   "annotations": {
-   "title": "Update a collection",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": true,
@@ -3145,8 +2981,7 @@ export const TOOL_LISTING: readonly Tool[] = [
    "type": "object",
    "properties": {
     "team_id": {
-     "type": "string",
-     "description": "Default: the management key's team."
+     "type": "string"
     },
     "collection_id": {
      "type": "string",
@@ -3160,13 +2995,13 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "IDs of the documents' files to fetch."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id",
+    "file_ids"
+   ]
   },
   "annotations": {
-   "title": "Get several documents",
    "readOnlyHint": true,
-   "destructiveHint": false,
-   "idempotentHint": true,
    "openWorldHint": true
   },
   "_meta": {
@@ -3176,7 +3011,7 @@ export const TOOL_LISTING: readonly Tool[] = [
  {
   "name": "collections_generate_collection_description",
   "title": "Describe a collection",
-  "description": "Has a model write a description of a collection from its contents and returns the text.\nStore it with UpdateCollection if wanted.",
+  "description": "Has a model write a description of a collection from its contents and returns the text.\nStore it with collections_update_collection if wanted.",
   "inputSchema": {
    "type": "object",
    "properties": {
@@ -3185,10 +3020,11 @@ export const TOOL_LISTING: readonly Tool[] = [
      "description": "ID of the collection to describe."
     }
    },
-   "additionalProperties": false
+   "required": [
+    "collection_id"
+   ]
   },
   "annotations": {
-   "title": "Describe a collection",
    "readOnlyHint": false,
    "destructiveHint": false,
    "idempotentHint": false,
@@ -3199,3 +3035,9 @@ export const TOOL_LISTING: readonly Tool[] = [
   }
  }
 ];
+
+/** The arguments of each tool that read-only mode takes away. */
+export const TOOL_WRITES: Readonly<Record<string, readonly string[]>> = {"chat_get_completion":["store_messages"],"chat_get_completion_chunk":["store_messages"],"video_get_deferred_video":["save_to"],"files_retrieve_file_content":["save_to","overwrite"],"batch_list_batch_request_metadata":["output_path","overwrite","append"],"batch_list_batch_results":["output_path","overwrite","append"]};
+
+/** The tools whose schemas each tool's schema points at (shared messages): listed together or not at all. */
+export const TOOL_REFERENCES: Readonly<Record<string, readonly string[]>> = {"chat_get_completion":["image_generate_image","documents_search"],"chat_get_completion_chunk":["chat_get_completion"],"chat_start_deferred_completion":["chat_get_completion"],"chat_compact_context":["chat_get_completion"],"video_generate_video":["image_generate_image"],"video_extend_video":["video_generate_video","image_generate_image"],"sample_sample_text_streaming":["sample_sample_text"],"embedder_embed":["image_generate_image"],"batch_add_batch_requests":["chat_get_completion","image_generate_image","video_generate_video","video_extend_video"],"collections_update_collection":["collections_create_collection"]};

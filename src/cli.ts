@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
+import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
@@ -8,11 +8,13 @@ import { tuneHeap } from "./heap-tuning.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
 import { InFlightCalls } from "./tools/in-flight.js";
+import { allToolNames } from "./tools/listing.js";
+import { type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { prebuiltTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-/** Logs at `info` until the configuration sets its level (`XAI_MCP_LOG_LEVEL`). */
-const logger = new Logger("info");
+// Replaced by the configured level once the command line is read.
+let logger = new Logger("info");
 
 interface Emulated {
   readonly config: Config;
@@ -28,12 +30,39 @@ async function withEmulator(config: Config): Promise<Emulated> {
     config: {
       ...config,
       apiHost: emu.url,
+      apiEndpoint: parseEndpoint(emu.url),
       managementHost: emu.url,
+      managementEndpoint: parseEndpoint(emu.url),
       apiKey: emu.context.config.apiKey,
       managementKey: emu.context.config.managementKey,
     },
     close: () => emu.close(),
   };
+}
+
+/**
+ * Refuses a selection that names unknown tools (listing the valid names) or collections tools
+ * without a management key. Tool names come from the generated listing.
+ */
+async function checkSelection(selection: ToolSelection, management: boolean): Promise<void> {
+  if (selection.tools.length > 0 || selection.excludeTools.length > 0) {
+    const names = allToolNames();
+    const unknown = unknownNames(selection, names).tools;
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `unknown tool ${unknown.map((u) => `"${u}"`).join(", ")} in --tools/--exclude-tools; valid tools: ${names.join(", ")}`,
+      );
+    }
+  }
+  const named = [
+    ...(selection.toolsets === "all" ? [] : selection.toolsets),
+    ...selection.tools.map(toolsetOf),
+  ];
+  if (!management && named.includes("collections")) {
+    throw new UsageError(
+      "the collections tools need a management key: set XAI_MANAGEMENT_KEY, or leave them out of --toolsets/--tools",
+    );
+  }
 }
 
 /** How long a shutdown may take at most, in ms. */
@@ -50,7 +79,8 @@ async function flushStdout(): Promise<void> {
 }
 
 async function serve(initial: Config): Promise<void> {
-  logger.setLevel(initial.logLevel);
+  checkEnvironment(initial);
+  await checkSelection(initial.selection, initial.emulator || initial.managementKey !== undefined);
   tuneHeap();
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
@@ -60,20 +90,24 @@ async function serve(initial: Config): Promise<void> {
         "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
         "  to try every tool against the built-in emulator without a key.\n",
     );
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
-  // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
-  // call: a start only has to answer initialize and tools/list. Each host is parsed once, here.
+  // Hosts were parsed and checked with the configuration; the client itself (grpc-js, protobuf)
+  // loads at the first call: a start only has to answer initialize and tools/list.
   let client: Promise<XaiClient> | undefined;
   const clientConfig = {
-    api: { host: parseEndpoint(config.apiHost), key: config.apiKey },
-    management: { host: parseEndpoint(config.managementHost), key: config.managementKey },
+    api: { host: config.apiEndpoint, key: config.apiKey },
+    management: { host: config.managementEndpoint, key: config.managementKey },
     timeoutMs: config.timeoutMs,
   };
   const getClient = () =>
     (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
-  // The listing is generated at build time; the registry loads once it has been answered.
-  const tools = prebuiltTools({ management: config.managementKey !== undefined });
+  // The listing is generated at build time and filtered by the selection; the registry loads once
+  // it has been answered.
+  const tools = prebuiltTools({
+    management: config.managementKey !== undefined,
+    selection: config.selection,
+  });
   const calls = new InFlightCalls();
   const server = createMcpServer({
     client: getClient,
@@ -143,9 +177,10 @@ async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { k
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), process.env);
+  if (command.kind === "serve") logger = new Logger(command.config.logLevel);
   switch (command.kind) {
     case "help":
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${command.text}\n`);
       return;
     case "version":
       process.stdout.write(`${PACKAGE_NAME} ${PACKAGE_VERSION}\n`);
@@ -164,7 +199,7 @@ process.on("unhandledRejection", (e) =>
 main().catch((e: unknown) => {
   if (e instanceof UsageError) {
     process.stderr.write(`xai-grpc-mcp: ${e.message}\n`);
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
   process.stderr.write(`xai-grpc-mcp: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

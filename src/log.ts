@@ -1,6 +1,5 @@
-/** Log levels, as MCP names them (a subset), least severe first. */
-export const LOG_LEVELS = ["debug", "info", "warning", "error"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Log levels, as MCP names them (a subset). */
+export type LogLevel = "debug" | "info" | "warning" | "error";
 
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 
@@ -13,12 +12,7 @@ export type LogSink = (level: LogLevel, message: string) => void;
  */
 export class Logger {
   readonly #sinks = new Set<LogSink>();
-  constructor(private minLevel: LogLevel = "info") {}
-
-  /** Changes the least severe level logged (once the configuration has been read). */
-  setLevel(level: LogLevel): void {
-    this.minLevel = level;
-  }
+  constructor(private readonly minLevel: LogLevel = "info") {}
 
   /** Also sends every line at or above the minimum level to `sink`; returns a detach function. */
   attach(sink: LogSink): () => void {

@@ -18,10 +18,10 @@ describe("XAI_MCP_POLL_INTERVAL_MS", () => {
 });
 
 describe("XAI_MCP_LOG_LEVEL", () => {
-  it("defaults to info and takes the MCP level names, in any case", () => {
+  it("defaults to info and takes the MCP level names", () => {
     expect(serve({}).logLevel).toBe("info");
     expect(serve({ XAI_MCP_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
-    expect(serve({ XAI_MCP_LOG_LEVEL: "WARNING" }).logLevel).toBe("warning");
+    expect(serve({ XAI_MCP_LOG_LEVEL: "warning" }).logLevel).toBe("warning");
     expect(serve({ XAI_MCP_LOG_LEVEL: "error" }).logLevel).toBe("error");
   });
 

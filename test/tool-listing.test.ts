@@ -9,14 +9,16 @@ import { join } from "node:path";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TOOL_LISTING } from "../gen/tool-listing.js";
+import { TOOL_VARIANTS } from "../gen/tool-listing-variants.js";
 import { listTools } from "../src/tools/listing.js";
-import { buildTools } from "../src/tools/registry.js";
+import { buildTools, toolVariants } from "../src/tools/registry.js";
+import { ALL_TOOLS, TOOLSETS, type ToolSelection } from "../src/tools/selection.js";
 import { prebuiltTools, staticTools } from "../src/tools/tool-source.js";
 import { callTool, firstText, startMcpServer } from "./support/mcp-client.js";
 
 const names = (tools: readonly Tool[]) => tools.map((t) => t.name);
 /** What the listing looks like on the wire (undefined members dropped). */
-const wire = (tools: readonly Tool[]) => JSON.parse(JSON.stringify(tools)) as unknown;
+const wire = (tools: unknown) => JSON.parse(JSON.stringify(tools)) as unknown;
 
 describe("the generated listing", () => {
   it("is what the registry derives now (else run `npm run generate`)", () => {
@@ -24,18 +26,49 @@ describe("the generated listing", () => {
     expect(wire(TOOL_LISTING), "gen/tool-listing.ts is stale: run `npm run generate`").toEqual(wire(derived));
   });
 
-  it("filtered without a management key, equals the registry's own listing of that configuration", () => {
-    const derived = buildTools({ management: false }).map((t) => t.tool);
-    expect(wire(listTools({ management: false }))).toEqual(wire(derived));
-    expect(names(listTools({ management: false }))).not.toContain("collections_list_collections");
-    expect(names(listTools({ management: true }))).toContain("collections_list_collections");
+  it("holds the variants of the tools that point at others (else run `npm run generate`)", () => {
+    expect(wire(TOOL_VARIANTS)).toEqual(wire(toolVariants()));
+    expect(Object.keys(TOOL_VARIANTS)).toContain("chat_get_completion_chunk|chat_get_completion");
+  });
+
+  const selection = (s: Partial<ToolSelection>): ToolSelection => ({ ...ALL_TOOLS, ...s });
+  const CONFIGURATIONS: { management: boolean; selection?: ToolSelection }[] = [
+    { management: false },
+    { management: true, selection: selection({ readOnly: true }) },
+    {
+      management: false,
+      selection: selection({ readOnly: true, toolsets: ["chat", "files", "batch", "video"] }),
+    },
+    {
+      management: true,
+      selection: selection({ toolsets: ["chat", "models"], excludeTools: ["chat_compact_context"] }),
+    },
+    { management: true, selection: selection({ toolsets: ["batch"], tools: ["image_generate_image"] }) },
+    {
+      management: true,
+      selection: selection({ excludeTools: ["chat_get_completion", "image_generate_image"] }),
+    },
+    ...TOOLSETS.map((t) => ({ management: true, selection: selection({ toolsets: [t] }) })),
+  ];
+
+  it.each(CONFIGURATIONS)(
+    "filtered for %j, is the registry's own listing of that configuration",
+    async (o) => {
+      const derived = buildTools(o).map((t) => t.tool);
+      expect(wire(await listTools(o))).toEqual(wire(derived));
+    },
+  );
+
+  it("leaves out the Collections tools without a management key", async () => {
+    expect(names(await listTools({ management: false }))).not.toContain("collections_list_collections");
+    expect(names(await listTools({ management: true }))).toContain("collections_list_collections");
   });
 });
 
 describe("prebuiltTools", () => {
   it("lists without loading the registry, then finds each listed tool and no other", async () => {
     const tools = prebuiltTools({ management: false });
-    expect(names(await tools.listing())).toEqual(names(listTools({ management: false })));
+    expect(names(await tools.listing())).toEqual(names(await listTools({ management: false })));
     expect((await tools.definition("models_list_language_models"))?.tool.name).toBe(
       "models_list_language_models",
     );

@@ -1,17 +1,20 @@
 import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { hostOfService } from "../grpc/routing.js";
 import { inlineLocalImages } from "../media/image-inputs.js";
 import { ArgumentError, parseRequest } from "../schema/arguments.js";
 import { type JsonSchema, messageJsonSchema, oneofNote } from "../schema/json-schema.js";
-import { planSharing, type SchemaSharing } from "../schema/schema-sharing.js";
+import { planSharing, type SchemaSharing, withoutTools } from "../schema/schema-sharing.js";
 import { expandShorthands } from "../schema/shorthand.js";
 import { ZodSchemas } from "../schema/zod-schema.js";
 import { annotationsFor } from "./annotations.js";
 import { unaryTool } from "./handlers/unary.js";
 import type { ListingOptions } from "./listing.js";
 import { RPC_META_KEY, rpcPath, toolName } from "./naming.js";
+import { readOnlyAnnotations, readOnlyForm, variantKey } from "./read-only.js";
+import { type RequiredByMessage, requiredByMessage } from "./required-fields.js";
 import { RPC_TABLE, type RpcChoice } from "./rpc-table.js";
+import { ALL_TOOLS, selectTools } from "./selection.js";
 import { docs, SERVICES } from "./services.js";
 import type { ParseRequest, ToolBehaviour, ToolDefinition } from "./tool.js";
 import { argumentErrorResult, errorResult } from "./tool-error.js";
@@ -19,10 +22,24 @@ import { argumentErrorResult, errorResult } from "./tool-error.js";
 /** Which tools to build: see {@link ListingOptions}. */
 export type RegistryOptions = ListingOptions;
 
-/** Every RPC as its tool, in listing order. Streaming RPCs without a behaviour are left out. */
-export function buildTools(options: RegistryOptions): ToolDefinition[] {
-  const zod = new ZodSchemas(docs);
-  const listed: { name: string; method: DescMethod; choice: RpcChoice; behaviour: ToolBehaviour }[] = [];
+/** The required fields of every request message, from `REQUIRED_FIELDS`. */
+export const REQUIRED: RequiredByMessage = requiredByMessage(SERVICES);
+
+/** One RPC's tool before its schema is written: what selecting it needs. */
+interface Draft {
+  readonly tool: { readonly name: string; readonly annotations: ToolAnnotations };
+  /** The annotations outside read-only mode. */
+  readonly fullAnnotations: ToolAnnotations;
+  readonly method: DescMethod;
+  readonly choice: RpcChoice;
+  readonly behaviour: ToolBehaviour;
+  /** Arguments taken away in read-only mode. */
+  readonly withheld: readonly string[];
+}
+
+function drafts(options: RegistryOptions): Draft[] {
+  const readOnly = options.selection?.readOnly === true;
+  const out: Draft[] = [];
   for (const { short, service } of SERVICES) {
     if (hostOfService(service.typeName) === "management" && !options.management) continue;
     for (const method of service.methods) {
@@ -31,25 +48,111 @@ export function buildTools(options: RegistryOptions): ToolDefinition[] {
       if (!choice) throw new Error(`no entry for ${path} in the RPC table`);
       const behaviour = behaviourOf(method, choice);
       if (!behaviour) continue;
-      listed.push({ name: toolName(short, method), method, choice, behaviour });
+      // The title is the tool's own `title`; annotations do not repeat it.
+      const full: ToolAnnotations = { ...annotationsFor(method.name), ...choice.annotations };
+      // MCP gives destructiveHint and idempotentHint meaning only for tools that write.
+      if (full.readOnlyHint) {
+        delete full.destructiveHint;
+        delete full.idempotentHint;
+      }
+      // Read-only mode offers a tool that writes only through some arguments without them.
+      const withheld = readOnly ? (choice.writes ?? []) : [];
+      const annotations = withheld.length > 0 ? readOnlyAnnotations(full) : full;
+      out.push({
+        tool: { name: toolName(short, method), annotations },
+        fullAnnotations: full,
+        method,
+        choice,
+        behaviour,
+        withheld,
+      });
     }
   }
-  // Large messages are described once across the listing; other schemas point there.
-  const sharing = planSharing(
-    listed.map((l) => ({ name: l.name, message: l.method.input })),
+  return out;
+}
+
+/** The name of every tool there is (Collections included), in listing order. */
+export function allToolNames(): string[] {
+  return drafts({ management: true }).map((d) => d.tool.name);
+}
+
+/** The arguments of each tool that read-only mode takes away (for the generated listing). */
+export function writeOptions(): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const d of drafts({ management: true }))
+    if (d.choice.writes?.length) out[d.tool.name] = d.choice.writes;
+  return out;
+}
+
+/**
+ * The tools of a configuration, in listing order: every RPC as its tool (streaming RPCs without a
+ * behaviour are left out), narrowed by the selection (see {@link selectTools}).
+ */
+export function buildTools(options: RegistryOptions): ToolDefinition[] {
+  return buildWithSharing(options).tools;
+}
+
+/**
+ * {@link buildTools}, with the tools each tool's schema points at. Large messages are described
+ * once across the whole listing (every tool of every service, whatever the configuration) and
+ * other schemas point there; in a selected tool whose schema points at tools left out of the
+ * selection, what those tools own is written out in place instead. So the listing of any
+ * configuration is a filter of the full one, with such tools swapped for their variant without
+ * the missing tools: what the generated listing (`gen/tool-listing.ts`) is filtered with at run
+ * time (the variants are generated too).
+ */
+export function buildWithSharing(options: RegistryOptions): {
+  tools: ToolDefinition[];
+  references: Map<string, readonly string[]>;
+} {
+  const zod = new ZodSchemas(docs, { required: REQUIRED });
+  const plan = fullPlan();
+  const listed = selectTools(drafts(options), options.selection ?? ALL_TOOLS);
+  const names = new Set(listed.map((l) => l.tool.name));
+  const parse = requestParser(zod);
+  const references = new Map<string, readonly string[]>();
+  const tools = listed.map((l) => {
+    const shared = plan.get(l.tool.name) ?? NO_SHARING;
+    references.set(l.tool.name, [...shared.refersTo]);
+    const missing = new Set([...shared.refersTo].filter((r) => !names.has(r)));
+    return defineToolEntry(l, parse, withoutTools(shared, missing));
+  });
+  return { tools, references };
+}
+
+const NO_SHARING: SchemaSharing = { external: new Map(), refersTo: new Set() };
+
+/** The sharing plan of every tool of every service, in listing order. */
+function fullPlan(): Map<string, SchemaSharing> {
+  return planSharing(
+    drafts({ management: true }).map((d) => ({ name: d.tool.name, message: d.method.input })),
     { docs },
   );
+}
+
+/**
+ * Every variant a selection can need of the tools whose schemas point at others: for each such
+ * tool and each non-empty set of the tools it points at that a selection leaves out, the tool
+ * without them, keyed by {@link variantKey}.
+ */
+export function toolVariants(): Record<string, Tool> {
+  const zod = new ZodSchemas(docs, { required: REQUIRED });
   const parse = requestParser(zod);
-  return listed.map((l) =>
-    defineToolEntry(
-      l.name,
-      l.method,
-      l.choice,
-      l.behaviour,
-      parse,
-      sharing.get(l.name) ?? { external: new Map() },
-    ),
-  );
+  const plan = fullPlan();
+  const out: Record<string, Tool> = {};
+  for (const d of drafts({ management: true })) {
+    const shared = plan.get(d.tool.name) ?? NO_SHARING;
+    const refs = [...shared.refersTo].sort();
+    for (let mask = 1; mask < 1 << refs.length; mask++) {
+      const missing = refs.filter((_, i) => mask & (1 << i));
+      out[variantKey(d.tool.name, missing)] = defineToolEntry(
+        d,
+        parse,
+        withoutTools(shared, new Set(missing)),
+      ).tool;
+    }
+  }
+  return out;
 }
 
 function behaviourOf(method: DescMethod, choice: RpcChoice): ToolBehaviour | undefined {
@@ -71,8 +174,8 @@ function isUnary(method: DescMethod): method is DescMethodUnary {
 
 /**
  * Builds a request message from arguments: shorthands expanded, checked against the message's zod
- * schema, built through the protobuf JSON mapping, then local image inputs (paths, file:// URIs)
- * read under the allowed roots as data URLs.
+ * schema (required fields included), built through the protobuf JSON mapping, then local image
+ * inputs (paths, file:// URIs) read under the allowed roots as data URLs.
  */
 function requestParser(zod: ZodSchemas): ParseRequest {
   return async (schema, args, ctx) => {
@@ -84,22 +187,20 @@ function requestParser(zod: ZodSchemas): ParseRequest {
 }
 
 /** The tool description: the RPC's documentation, then the table's note and options note. */
-function describe(method: DescMethod, choice: RpcChoice, sharing: SchemaSharing): string {
+function describe(draft: Draft, sharing: SchemaSharing): string {
+  const { method, choice } = draft;
   const base = docs[`${method.parent.typeName}.${method.name}`] ?? `Calls ${rpcPath(method)}.`;
-  const same =
-    sharing.sameAs && `Arguments: the same as ${sharing.sameAs}'s (see its schema for each field).`;
-  return [base, same, choice.note, choice.behaviour?.optionsNote].filter(Boolean).join("\n");
+  const same = sharing.sameAs && `Arguments: as for ${sharing.sameAs}.`;
+  return [base, same, choice.note, draft.behaviour.optionsNote].filter(Boolean).join("\n");
 }
 
-function inputSchemaOf(
-  method: DescMethod,
-  behaviour: ToolBehaviour,
-  sharing: SchemaSharing,
-): Tool["inputSchema"] {
+function inputSchemaOf(draft: Draft, sharing: SchemaSharing): Tool["inputSchema"] {
+  const { method, behaviour } = draft;
   // With `sameAs`, another tool documents these very fields: list them with their types only.
   const schema: JsonSchema = messageJsonSchema(method.input, {
     docs: sharing.sameAs ? {} : docs,
     external: sharing.external,
+    required: REQUIRED,
   });
   if (Object.keys(behaviour.optionProperties).length > 0) {
     schema.properties = {
@@ -114,28 +215,31 @@ function inputSchemaOf(
   return schema as Tool["inputSchema"];
 }
 
-function defineToolEntry(
-  name: string,
-  method: DescMethod,
-  choice: RpcChoice,
-  behaviour: ToolBehaviour,
-  parse: ParseRequest,
-  sharing: SchemaSharing,
-): ToolDefinition {
+function defineToolEntry(draft: Draft, parse: ParseRequest, sharing: SchemaSharing): ToolDefinition {
+  const { method, behaviour, withheld } = draft;
+  const name = draft.tool.name;
   const optionKeys = new Set(Object.keys(behaviour.optionProperties));
-  const tool: Tool = {
+  const full: Tool = {
     name,
-    title: choice.title,
-    description: describe(method, choice, sharing),
-    inputSchema: inputSchemaOf(method, behaviour, sharing),
-    annotations: { title: choice.title, ...annotationsFor(method.name), ...choice.annotations },
+    title: draft.choice.title,
+    description: describe(draft, sharing),
+    inputSchema: inputSchemaOf(draft, sharing),
+    annotations: draft.fullAnnotations,
     _meta: { [RPC_META_KEY]: rpcPath(method) },
   };
+  // The same function turns the generated listing's tools into their read-only form.
+  const tool = withheld.length > 0 ? readOnlyForm(full, withheld) : full;
   const call = async (
     args: Record<string, unknown> | undefined,
     ctx: Parameters<ToolDefinition["call"]>[1],
   ): Promise<CallToolResult> => {
     try {
+      const refused = withheld.filter((w) => args?.[w] !== undefined && args[w] !== null);
+      if (refused.length > 0) {
+        throw new ArgumentError(
+          refused.map((w) => `${w}: not available, the server runs read-only (--read-only); leave it out`),
+        );
+      }
       const requestArgs: Record<string, unknown> = {};
       const optionArgs: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(args ?? {})) {

@@ -32,6 +32,12 @@ export interface RpcChoice {
    * without it a unary RPC is simply sent and its answer returned.
    */
   readonly behaviour?: ToolBehaviour;
+  /**
+   * Arguments that write, on xAI or on disk, in a tool that otherwise only reads. The tool's
+   * annotations describe it with them (`readOnlyHint: false`); read-only mode (`--read-only`)
+   * offers it without them, as a read-only tool, and refuses them when sent.
+   */
+  readonly writes?: readonly string[];
 }
 
 /**
@@ -42,16 +48,19 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
     note:
-      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix). ' +
+      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a string, enum values without prefix). ' +
       'Agent tools run at xAI, e.g. "tools":[{"x_search":{"allowed_x_handles":["xai"]}}],"include":["INLINE_CITATIONS"]: the result shows each server-side call, the answer, numbered citations.',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
-    annotations: { idempotentHint: false },
+    // store_messages keeps the conversation on xAI: the tool is read-only only without it.
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     behaviour: chatCompletionTool,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
     note: 'Returns the same result as chat_get_completion; with a progress token each chunk\'s new text arrives as a progress message, and with "include":["VERBOSE_STREAMING"] each server-side tool call too.',
-    annotations: { idempotentHint: false },
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     behaviour: chatStreamTool,
   },
   "/xai_api.Chat/StartDeferredCompletion": {
@@ -77,7 +86,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   },
   "/xai_api.Video/GenerateVideo": {
     title: "Start a video generation",
-    note: "image and reference_images also take a local path or file:// URI inside the allowed directories.",
+    note: "image and reference_images also take a local path or file:// URI in the allowed directories.",
     behaviour: generateVideoTool,
   },
   "/xai_api.Video/ExtendVideo": {
@@ -88,6 +97,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Get a deferred video",
     // save_to writes the finished video to a new local file on every call.
     annotations: { readOnlyHint: false, idempotentHint: false },
+    writes: ["save_to"],
     behaviour: videoDeferredTool,
   },
   "/xai_api.Models/ListLanguageModels": { title: "List language models" },
@@ -119,6 +129,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Download a file",
     // save_to writes a local file: not read-only, though xAI's side is only read.
     annotations: { readOnlyHint: false },
+    writes: ["save_to", "overwrite"],
     behaviour: filesDownloadTool,
   },
   "/xai_api.Files/CreatePublicUrl": { title: "Create a public file URL" },
@@ -140,12 +151,14 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     behaviour: listBatchRequestMetadataTool,
     // output_path writes a local file.
     annotations: { readOnlyHint: false },
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
     behaviour: listBatchResultsTool,
     // output_path writes a local file: not read-only, like the other tools that save files.
     annotations: { readOnlyHint: false },
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",

@@ -1,5 +1,5 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { type ListingOptions, listTools } from "./listing.js";
+import { type ListingOptions, listTools, selectListing } from "./listing.js";
 import type { ToolDefinition } from "./tool.js";
 
 /** Where the server gets its tools: the listing for `tools/list`, a definition for each call. */
@@ -25,8 +25,8 @@ export function staticTools(tools: readonly ToolDefinition[]): ToolSource {
  * cold start measures what that saves (see README, Performance).
  */
 export function prebuiltTools(options: ListingOptions): ToolSource {
-  const listing = listTools(options);
-  const listed = new Set(listing.map((t) => t.name));
+  const listed = new Set(selectListing(options).picked.map((t) => t.name));
+  let listing: Promise<readonly Tool[]> | undefined;
   let built: Promise<ToolSource> | undefined;
   const build = (): Promise<ToolSource> => {
     built ??= import("./registry.js").then(({ buildTools }) => staticTools(buildTools(options)));
@@ -34,6 +34,7 @@ export function prebuiltTools(options: ListingOptions): ToolSource {
   };
   return {
     listing: async () => {
+      listing ??= listTools(options);
       // Load the rest once this answer is out, so that the first call finds it ready.
       if (!built) setImmediate(() => void build().catch(() => {}));
       return listing;

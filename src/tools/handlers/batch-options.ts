@@ -3,7 +3,7 @@ import { z } from "zod";
 const allPages = z
   .boolean()
   .optional()
-  .describe("Follow every page (inline only while small; else use output_path or the returned token).");
+  .describe("Follow every page while the answer is small; the returned token continues.");
 
 /** `all_pages` alone: for lists that are small enough to return inline. */
 export const ALL_PAGES_OPTIONS = z.object({ all_pages: allPages });
@@ -16,15 +16,13 @@ export const PAGED_FILE_OPTIONS = z.object({
     .min(1)
     .optional()
     .describe(
-      "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true.",
+      "Write the items as JSONL to this file (in the allowed directories), return a summary. An existing file needs overwrite or append.",
     ),
   overwrite: z.boolean().optional().describe("Replace an existing output_path file."),
   append: z
     .boolean()
     .optional()
-    .describe(
-      "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token.",
-    ),
+    .describe("Add to an existing output_path file, skipping items it holds (with pagination_token)."),
 });
 
 /** `input_path` of batch_add_batch_requests. */

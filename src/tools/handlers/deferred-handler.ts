@@ -23,9 +23,7 @@ export const WAIT_OPTIONS = z.object({
     .min(0)
     .max(MAX_WAIT_SECONDS)
     .optional()
-    .describe(
-      "Wait up to this many seconds for a final status, polling ~1/s with progress. Default 0: check once.",
-    ),
+    .describe("Seconds to wait for a final status, polling ~1/s. Default 0: check once."),
 });
 
 type Json = Record<string, unknown>;

@@ -89,7 +89,7 @@ export const filesUploadTool = defineTool(Files.method.uploadFile, {
   options: FILES_UPLOAD_OPTIONS,
   optionsNote:
     'Give the content with exactly one of path, text, content_base64, and the name in init: {"init":{"name":"notes.txt"},"text":"…"}. ' +
-    "With path, init.name defaults to the file's name. Streams in 3 MiB chunks with progress; files up to 200 MiB.",
+    "With path, init.name defaults to the file's name. Up to 200 MiB, with progress.",
   run: async (req, options, ctx) => {
     if (req.chunk.case === "data") {
       throw new ArgumentError([

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { Image, ImageFormat } from "../../../gen/xai/api/v1/image_pb.js";
+import { Image } from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { SafeDirectory } from "../../files/safe-write.js";
+import { applyImageDefaults } from "../../media/image-defaults.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { imageResult } from "../image-result.js";
 import { defineTool } from "../tool.js";
@@ -27,12 +28,11 @@ export const IMAGE_GENERATE_OPTIONS = z.object({
 export const imageGenerateTool = defineTool(Image.method.generateImage, {
   options: IMAGE_GENERATE_OPTIONS,
   optionsNote:
-    "format defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local " +
-    "path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by " +
-    "default) are saved and linked when save_to is set.",
+    "format defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or " +
+    "file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved " +
+    "and linked when save_to is set.",
   run: async (request, options, ctx) => {
-    // The API has no default format; base64 is what lets the agent see the picture.
-    if (request.format === ImageFormat.IMG_FORMAT_INVALID) request.format = ImageFormat.IMG_FORMAT_BASE64;
+    applyImageDefaults(request);
     const saveTo = options.save_to;
     if (saveTo !== undefined) {
       // Checked before anything is generated: a refused directory must not cost an image.
