@@ -102,6 +102,10 @@ function defineTool(
     ctx: ToolContext,
   ): Promise<CallToolResult> => {
     try {
+      // Names an object spread or assignment would treat specially, refused like any unknown field.
+      const reserved = Object.keys(args ?? {}).filter((k) => RESERVED_KEYS.has(k));
+      if (reserved.length > 0)
+        throw new ArgumentError(reserved.map((k) => `${k}: unknown field (not part of this request)`));
       const requestArgs: Record<string, unknown> = {};
       const optionArgs: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(args ?? {})) {
@@ -120,6 +124,9 @@ function defineTool(
   };
   return { tool, method, call };
 }
+
+/** Keys no request has and that must never be assigned into an object as they are. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 function checkOptions(args: Record<string, unknown>, choice: RpcChoice): void {
   const validators: Record<string, z.ZodType> = choice.options?.validators ?? {};

@@ -80,25 +80,3 @@ export function errorResult(e: unknown, toolName: string): CallToolResult {
     content: [{ type: "text", text: `${toolName} failed: ${message}` }],
   };
 }
-
-/**
- * Removes a secret from text that is about to leave the server. Errors are built without
- * metadata, but a server could echo the key in its message; this is the last line of defence.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  return out;
-}
-
-/** {@link redact} applied to every string inside a value (text blocks, structured content, links). */
-export function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (typeof value === "string") return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
-    return out;
-  }
-  return value;
-}
