@@ -128,7 +128,7 @@ describe("a hostile host echoing the keys", () => {
     upstream.respond("/collections.Collections/ListCollections", {
       collections: [{ collection_id: "c1", collection_name: answer(MANAGEMENT_KEY) }],
     });
-    upstream.fail("/xai_api.Auth/GetApiKeyInfo", status.PERMISSION_DENIED, answer(API_KEY));
+    upstream.fail("/xai_api.Auth/get_api_key_info", status.PERMISSION_DENIED, answer(API_KEY));
     upstream.stream(
       "/xai_api.Chat/GetCompletionChunk",
       [...leaksOf(API_KEY), ...leaksOf(MANAGEMENT_KEY)].map((leak, i) => ({

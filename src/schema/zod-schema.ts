@@ -27,6 +27,31 @@ function int64In([min, max]: readonly [bigint, bigint]): z.ZodType {
   );
 }
 
+/**
+ * The longest identifier accepted (ids, model names, page tokens), in characters. xAI's ids are
+ * short; a server quotes an unknown id in its error, and an absurd one (megabytes) would come back in
+ * the HTTP/2 trailers, which no client accepts, wedging the connection every other call shares.
+ */
+export const MAX_IDENTIFIER_CHARS = 4096;
+
+/** Fields that name something: an id, a model, a page. */
+export function isIdentifierField(field: DescField): boolean {
+  const name = field.name;
+  return (
+    name === "id" ||
+    name.endsWith("_id") ||
+    name.endsWith("_ids") ||
+    name === "model" ||
+    name === "model_name" ||
+    name === "pagination_token"
+  );
+}
+
+const identifier = () =>
+  z
+    .string()
+    .max(MAX_IDENTIFIER_CHARS, `too long for an identifier (at most ${MAX_IDENTIFIER_CHARS} characters)`);
+
 /** The schema of a scalar field, with the range of its protobuf type. */
 function scalarField(t: ScalarType): z.ZodType {
   switch (t) {
@@ -119,6 +144,7 @@ export class ZodSchemas {
   #field(field: DescField): z.ZodType {
     switch (field.fieldKind) {
       case "scalar":
+        if (field.scalar === ScalarType.STRING && isIdentifierField(field)) return identifier();
         return scalarField(field.scalar);
       case "enum":
         return enumSchema(field.enum);
@@ -127,7 +153,9 @@ export class ZodSchemas {
       case "list":
         return z.array(
           field.listKind === "scalar"
-            ? scalarField(field.scalar)
+            ? field.scalar === ScalarType.STRING && isIdentifierField(field)
+              ? identifier()
+              : scalarField(field.scalar)
             : field.listKind === "enum"
               ? enumSchema(field.enum)
               : this.#ref(field.message),

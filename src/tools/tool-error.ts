@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
+import { isXaiGrpcError, nonGrpcAnswer, type XaiGrpcError } from "../grpc/grpc-error.js";
 import { Status } from "../grpc/status.js";
 
 /** What the user can do about each gRPC status, in the words an agent can pass on. */
@@ -43,6 +43,8 @@ function networkCause(e: unknown): string | undefined {
 
 /** The `isError` result of a failed RPC: status, the server's message, and what to do. */
 export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResult {
+  const notGrpc = nonGrpcAnswer(e);
+  if (notGrpc) return nonGrpcResult(e, toolName, notGrpc);
   const advice = ADVICE[e.code] ?? "Retrying may help.";
   const cause = networkCause(e.cause);
   const lines = [
@@ -55,6 +57,24 @@ export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResu
     isError: true,
     content: [{ type: "text", text: lines.join("\n") }],
     structuredContent: { error: { status: e.status, code: e.code, message: e.details, method: e.method } },
+  };
+}
+
+/** A host that is not a gRPC server (a proxy's error page, a web server): said as it is. */
+function nonGrpcResult(e: XaiGrpcError, toolName: string, what: string): CallToolResult {
+  const setting = e.method.startsWith("/collections.") ? "XAI_MANAGEMENT_API_HOST" : "XAI_API_HOST";
+  const lines = [
+    `${toolName} failed: ${what} (grpc-js reported it as ${e.status}) from ${e.method}.`,
+    `Client message: ${e.details}`,
+    `What to do: The address is not the xAI gRPC API, or a proxy in between failed. Check ${setting} ` +
+      `(and any proxy settings) and restart the server; if it is right, the API may be down: try again later.`,
+  ];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      error: { status: e.status, code: e.code, message: e.details, method: e.method, not_grpc: what },
+    },
   };
 }
 

@@ -146,6 +146,7 @@ export class RecordingServer {
     details: string,
     match: (request: JsonObject) => boolean = () => true,
   ): void {
+    if (!UNARY_METHODS.has(path)) throw new Error(`no unary method ${path}`);
     this.#failures.push({ path, code, details, match });
   }
 
