@@ -47,10 +47,17 @@ export function isIdentifierField(field: DescField): boolean {
   );
 }
 
-const identifier = () =>
+/** A UTF-16 surrogate without its pair: JSON can carry it, protobuf strings (UTF-8) cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A string protobuf can encode: refused here, with its path, rather than deep in the JSON mapping. */
+const text = () =>
   z
     .string()
-    .max(MAX_IDENTIFIER_CHARS, `too long for an identifier (at most ${MAX_IDENTIFIER_CHARS} characters)`);
+    .refine((s) => !LONE_SURROGATE.test(s), "not valid Unicode text (it holds a lone UTF-16 surrogate)");
+
+const identifier = () =>
+  text().max(MAX_IDENTIFIER_CHARS, `too long for an identifier (at most ${MAX_IDENTIFIER_CHARS} characters)`);
 
 /** The schema of a scalar field, with the range of its protobuf type. */
 function scalarField(t: ScalarType): z.ZodType {
@@ -85,7 +92,7 @@ function scalar(kind: JsonScalar): z.ZodType {
     case "boolean":
       return z.boolean();
     case "string":
-      return z.string();
+      return text();
     case "bytes":
       return z.string().regex(BASE64, "expected base64");
   }
@@ -151,7 +158,7 @@ export class ZodSchemas {
       case "message":
         return this.#ref(field.message);
       case "list":
-        return z.array(
+        return boundedArray(
           field.listKind === "scalar"
             ? field.scalar === ScalarType.STRING && isIdentifierField(field)
               ? identifier()
@@ -176,6 +183,34 @@ export class ZodSchemas {
   #ref(message: DescMessage): z.ZodType {
     return wellKnownSchema(message) ?? z.lazy(() => this.message(message));
   }
+}
+
+/** Items of a list checked before giving up on it: an error lists at most this many bad ones. */
+export const MAX_BAD_ITEMS = 20;
+
+/**
+ * A list whose items are checked one by one, stopping after {@link MAX_BAD_ITEMS} bad ones: zod's
+ * own array check reports every bad item, and 50,000 bad items make 50,000 issues (tens of MB) for
+ * an error that shows twenty. Only for checking: requests are built from the arguments as sent.
+ */
+function boundedArray(item: z.ZodType): z.ZodType {
+  return z.array(z.unknown()).superRefine((items, ctx) => {
+    let bad = 0;
+    for (let i = 0; i < items.length; i++) {
+      const r = item.safeParse(items[i]);
+      if (r.success) continue;
+      for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
+      bad += 1;
+      if (bad >= MAX_BAD_ITEMS && i < items.length - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i + 1],
+          message: `not checked: the list has ${bad} bad items already (of ${items.length}); fix those first`,
+        });
+        return;
+      }
+    }
+  });
 }
 
 function enumSchema(e: DescEnum): z.ZodType {

@@ -80,15 +80,32 @@ function nonGrpcResult(e: XaiGrpcError, toolName: string, what: string): CallToo
 
 /** The `isError` result of bad arguments: one line per offending field path. */
 export function argumentErrorResult(toolName: string, problems: readonly string[]): CallToolResult {
+  // Bounded, whatever was sent: a list of 50,000 bad items (or a 10 MB key echoed in its line) would
+  // make an answer bigger than clients read (the SDK's stdio client drops the connection at 10 MiB).
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `- ${elide(p, MAX_PROBLEM_CHARS)}`);
+  const more = problems.length - shown.length;
+  if (more > 0) shown.push(`- … and ${more} more problem${more === 1 ? "" : "s"}`);
   return {
     isError: true,
     content: [
       {
         type: "text",
-        text: `Invalid arguments for ${toolName}:\n${problems.map((p) => `- ${p}`).join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
+        text: `Invalid arguments for ${toolName}:\n${shown.join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
       },
     ],
   };
+}
+
+/** Problems listed in an argument error; the rest are counted. */
+export const MAX_PROBLEMS_SHOWN = 20;
+/** The longest line of an argument error, in characters. */
+const MAX_PROBLEM_CHARS = 500;
+
+/** `text` cut to `max` characters, keeping its start and end. */
+function elide(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = 100;
+  return `${text.slice(0, max - end - 30)}… [${text.length - max + 30} characters elided] …${text.slice(-end)}`;
 }
 
 /** Any failure as an `isError` result; nothing escapes to crash the server. */

@@ -1,5 +1,6 @@
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   ErrorCode,
@@ -8,7 +9,11 @@ import {
   JSONRPCMessageSchema,
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
+import { collectSoon } from "../heap-tuning.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, messageTooLargeError } from "./message-limits.js";
+
+/** Messages at least this large (in or out) are followed by a full collection (see `collectSoon`). */
+const LARGE_MESSAGE = 2 * 1024 * 1024;
 
 /** How much of an oversized line's start and end is kept, to find its id. */
 const EDGE_BYTES = 1024;
@@ -33,18 +38,26 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   readonly #maxBytes: number;
-  #chunks: Buffer[] = [];
+  readonly #maxOutputBytes: number;
+  /**
+   * The line read so far, decoded as it arrives: text lives on the JS heap, where the collector
+   * sees it, while megabytes of Buffers held until the newline would count as external memory,
+   * which the collector lets grow by tens of MB before it looks.
+   */
+  #parts: string[] = [];
+  #decoder = new StringDecoder("utf8");
   #length = 0;
   /** The line being read is over the limit: its bytes are dropped, only its edges kept. */
-  #oversized: { head: Buffer; tail: Buffer; length: number } | undefined;
+  #oversized: { head: string; tail: string; length: number } | undefined;
   #closed = false;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
-    options: { maxMessageBytes?: number } = {},
+    options: { maxMessageBytes?: number; maxOutputBytes?: number } = {},
   ) {
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   }
 
   async start(): Promise<void> {
@@ -55,8 +68,13 @@ export class StdioTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return;
-    const line = `${JSON.stringify(message)}\n`;
-    if (!this.stdout.write(line)) await new Promise<void>((resolve) => this.stdout.once("drain", resolve));
+    let line = `${JSON.stringify(message)}\n`;
+    if (line.length > this.#maxOutputBytes && "result" in message) {
+      line = `${JSON.stringify(resultTooLarge(message.id, line.length, this.#maxOutputBytes))}\n`;
+    }
+    const written = this.stdout.write(line);
+    if (line.length >= LARGE_MESSAGE) collectSoon();
+    if (!written) await new Promise<void>((resolve) => this.stdout.once("drain", resolve));
   }
 
   async close(): Promise<void> {
@@ -65,7 +83,7 @@ export class StdioTransport implements Transport {
     this.stdin.off("data", this.#onData);
     this.stdin.off("end", this.#onEnd);
     this.stdin.off("error", this.#onError);
-    this.#chunks = [];
+    this.#parts = [];
     this.#oversized = undefined;
     this.onclose?.();
   }
@@ -92,21 +110,29 @@ export class StdioTransport implements Transport {
     const over = this.#oversized;
     if (over) {
       over.length += part.length;
-      over.tail = Buffer.concat([over.tail, part]).subarray(-EDGE_BYTES);
+      over.tail = (over.tail + part.subarray(-EDGE_BYTES).toString("latin1")).slice(-EDGE_BYTES);
       return;
     }
     if (this.#length + part.length <= this.#maxBytes) {
-      this.#chunks.push(part);
+      this.#parts.push(this.#decoder.write(part));
       this.#length += part.length;
       return;
     }
-    const all = Buffer.concat([...this.#chunks, part]);
+    const head = (this.#parts.join("") + part.subarray(0, EDGE_BYTES).toString("latin1")).slice(
+      0,
+      EDGE_BYTES,
+    );
     this.#oversized = {
-      head: Buffer.from(all.subarray(0, EDGE_BYTES)),
-      tail: Buffer.from(all.subarray(-EDGE_BYTES)),
-      length: all.length,
+      head,
+      tail: part.subarray(-EDGE_BYTES).toString("latin1"),
+      length: this.#length + part.length,
     };
-    this.#chunks = [];
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#parts = [];
+    this.#decoder = new StringDecoder("utf8");
     this.#length = 0;
   }
 
@@ -114,16 +140,20 @@ export class StdioTransport implements Transport {
     const over = this.#oversized;
     if (over) {
       this.#oversized = undefined;
-      const id = idAtEdges(over.head.toString("utf8"), over.tail.toString("utf8"));
+      const id = idAtEdges(over.head, over.tail);
       void this.send(messageTooLargeError(id, this.#maxBytes, over.length));
       return;
     }
-    const chunks = this.#chunks;
-    this.#chunks = [];
-    this.#length = 0;
-    const line = Buffer.concat(chunks).toString("utf8").replace(/\r$/, "");
+    const line = this.#takeLine();
     if (line.trim() === "") return;
     this.#handleLine(line);
+    if (line.length >= LARGE_MESSAGE) collectSoon();
+  }
+
+  #takeLine(): string {
+    const line = this.#parts.join("") + this.#decoder.end();
+    this.#reset();
+    return line.endsWith("\r") ? line.slice(0, -1) : line;
   }
 
   #handleLine(line: string): void {
@@ -161,6 +191,20 @@ export class StdioTransport implements Transport {
     if (ids.length === 0) void this.send(errorResponse(null, ErrorCode.InvalidRequest, message));
     for (const id of ids) void this.send(errorResponse(id, ErrorCode.InvalidRequest, message));
   }
+}
+
+/**
+ * The largest answer written, in characters: clients read lines into a buffer of their own (the
+ * SDK's stdio client drops the connection past 10 MiB), so a bigger result is replaced by an
+ * error result that says so. Tools keep their answers far below it (pages, inline limits, files).
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+function resultTooLarge(id: RequestId, size: number, limit: number): JSONRPCMessage {
+  const text =
+    `The answer was ${size} characters, more than the ${limit} an MCP client is sure to read, and was not sent. ` +
+    "Ask for less: a smaller page or limit, fewer outputs, or a file (save_to / output_path) where the tool offers one.";
+  return { jsonrpc: "2.0", id, result: { isError: true, content: [{ type: "text", text }] } };
 }
 
 function errorResponse(id: RequestId | null, code: number, message: string): JSONRPCErrorResponse {
