@@ -134,6 +134,15 @@ describe("message size", () => {
     await ping(server, 61);
   });
 
+  it("replaces an answer too large for clients to read with an error result that says so", async () => {
+    const server = await start();
+    const answer = await call(server, 65, "batch_create_batch", { name: "N".repeat(5 * 1024 * 1024) });
+    expect(answer.result?.isError).toBe(true);
+    expect(JSON.stringify(answer.result)).toMatch(/more than the 8388608 an MCP client is sure to read/);
+    expect(Math.max(...server.lines.map((l) => l.length))).toBeLessThan(8 * 1024 * 1024);
+    await ping(server, 66);
+  });
+
   it("exits at EOF, even in the middle of an oversized line", async () => {
     const server = await start(["--max-message-bytes", "1048576"]);
     server.write(`{"jsonrpc":"2.0","id":70,"method":"ping","params":{"x":"${"B".repeat(12 * 1024 * 1024)}`);
