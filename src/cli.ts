@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // First, so the collector settings apply before anything else allocates.
 import "./heap-tuning.js";
-import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
-import { parseEndpoint } from "./grpc/endpoint.js";
+import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
+import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { Redactor, redactStream } from "./redaction.js";
 import { createMcpServer } from "./server.js";
+import { InFlightCalls } from "./tools/in-flight.js";
+import { selectsEverything, type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { lazyTools } from "./tools/tool-source.js";
 import { StdioTransport } from "./transport/stdio-transport.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
+// Replaced by the configured level once the command line is read.
+let logger = new Logger("info");
 
 interface Emulated {
   readonly config: Config;
@@ -35,7 +38,48 @@ async function withEmulator(config: Config): Promise<Emulated> {
   };
 }
 
+/**
+ * Refuses a selection that names unknown tools (listing the valid names) or collections tools
+ * without a management key. Tool names need the registry, loaded here only when tools are named.
+ */
+async function checkSelection(selection: ToolSelection, management: boolean): Promise<void> {
+  if (selection.tools.length > 0 || selection.excludeTools.length > 0) {
+    const { allToolNames } = await import("./tools/registry.js");
+    const names = allToolNames();
+    const unknown = unknownNames(selection, names).tools;
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `unknown tool ${unknown.map((u) => `"${u}"`).join(", ")} in --tools/--exclude-tools; valid tools: ${names.join(", ")}`,
+      );
+    }
+  }
+  const named = [
+    ...(selection.toolsets === "all" ? [] : selection.toolsets),
+    ...selection.tools.map(toolsetOf),
+  ];
+  if (!management && named.includes("collections")) {
+    throw new UsageError(
+      "the collections tools need a management key: set XAI_MANAGEMENT_KEY, or leave them out of --toolsets/--tools",
+    );
+  }
+}
+
+/** How long a shutdown may take at most, in ms. */
+const SHUTDOWN_LIMIT_MS = 1500;
+
+/** Resolves once what was written to stdout so far has been handed to the system. */
+async function flushStdout(): Promise<void> {
+  // The SDK sends an answer a few promise turns after its handler returned.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => {
+    if (!process.stdout.writable) return resolve();
+    process.stdout.write("", () => resolve());
+  });
+}
+
 async function serve(initial: Config): Promise<void> {
+  checkEnvironment(initial);
+  await checkSelection(initial.selection, initial.emulator || initial.managementKey !== undefined);
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
   // From here on nothing written to stderr can carry a key (stdout is redacted by the server).
@@ -46,12 +90,10 @@ async function serve(initial: Config): Promise<void> {
         "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
         "  to try every tool against the built-in emulator without a key.\n",
     );
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
-  // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
-  // call: a start only has to answer initialize and tools/list.
-  parseEndpoint(config.apiHost);
-  parseEndpoint(config.managementHost);
+  // Hosts were checked with the configuration; the client itself (grpc-js, protobuf) loads at the
+  // first call: a start only has to answer initialize and tools/list.
   let client: Promise<XaiClient> | undefined;
   const clientConfig = {
     api: { host: config.apiHost, key: config.apiKey },
@@ -62,9 +104,14 @@ async function serve(initial: Config): Promise<void> {
     (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
   // The listing comes from the cache of a previous start when it can; the registry loads lazily.
   const tools = lazyTools(
-    { management: config.managementKey !== undefined },
+    {
+      management: config.managementKey !== undefined,
+      // The default selection is left out, so its cached listing stays that of every tool.
+      ...(selectsEverything(config.selection) ? {} : { selection: config.selection }),
+    },
     { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
   );
+  const calls = new InFlightCalls();
   const server = createMcpServer({
     client: getClient,
     tools,
@@ -73,6 +120,8 @@ async function serve(initial: Config): Promise<void> {
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
+    mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
+    calls,
   });
 
   let closing = false;
@@ -80,6 +129,16 @@ async function serve(initial: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.debug(`shutting down: ${why}`);
+    // Whatever still hangs after this, the process ends (well within 2 s), leaving no temporary file.
+    setTimeout(() => {
+      removeTemporaryFilesSync();
+      process.exit(0);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // Every call in flight is answered (an error saying the server is stopping) and cancelled,
+    // gRPC call and transfers included; then what they were writing is removed.
+    await calls.stop(why, SHUTDOWN_LIMIT_MS / 2);
+    await flushStdout();
+    removeTemporaryFilesSync();
     if (client) (await client).close();
     await Promise.allSettled([server.close(), emulated?.close()]);
     process.exit(0);
@@ -122,9 +181,10 @@ async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { k
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), process.env);
+  if (command.kind === "serve") logger = new Logger(command.config.logLevel);
   switch (command.kind) {
     case "help":
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${command.text}\n`);
       return;
     case "version":
       process.stdout.write(`${PACKAGE_NAME} ${PACKAGE_VERSION}\n`);
@@ -143,7 +203,7 @@ process.on("unhandledRejection", (e) =>
 main().catch((e: unknown) => {
   if (e instanceof UsageError) {
     process.stderr.write(`xai-grpc-mcp: ${e.message}\n`);
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
   process.stderr.write(`xai-grpc-mcp: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

@@ -5,7 +5,6 @@ import {
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   type RequestId,
   RootsListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -14,6 +13,7 @@ import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import { Redactor } from "./redaction.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import type { ToolDefinition } from "./tools/tool.js";
 import { staticTools, type ToolSource } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -32,6 +32,10 @@ export interface ServerDeps {
   readonly inlineImageMaxBytes?: number;
   /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
   readonly heartbeatMs?: number;
+  /** Idle limit of media URL fetches, in ms. */
+  readonly mediaIdleTimeoutMs?: number;
+  /** The calls in flight, for a shutdown that answers each of them (see `InFlightCalls.stop`). */
+  readonly calls?: InFlightCalls;
 }
 
 const INSTRUCTIONS =
@@ -122,6 +126,7 @@ export function createMcpServer(deps: ServerDeps): Server {
     { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
+  const calls = deps.calls ?? new InFlightCalls();
   const tools = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
@@ -142,10 +147,11 @@ export function createMcpServer(deps: ServerDeps): Server {
       | undefined;
     const definition = await tools.definition(name);
     if (!definition) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `unknown tool "${name}"; call tools/list for the available tools`,
-      );
+      // A plain error with the code: McpError would put "MCP error -32602: " into the message the
+      // client receives, and the client's own McpError adds it again.
+      throw Object.assign(new Error(`unknown tool "${name}"; call tools/list for the available tools`), {
+        code: ErrorCode.InvalidParams,
+      });
     }
     const token = request.params._meta?.progressToken;
     const send = async (value: number, total?: number, message?: string) => {
@@ -166,24 +172,36 @@ export function createMcpServer(deps: ServerDeps): Server {
       heartbeatMs: token === undefined ? 0 : (deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
       label: name,
     }).start();
-    extra.signal.addEventListener("abort", () => reporter.stop(), { once: true });
+    // Cancelled by the client, or by a shutdown, which answers the call at once (`stopped`).
+    const call = calls.begin(extra.signal);
+    call.signal.addEventListener("abort", () => reporter.stop(), { once: true });
     const started = Date.now();
     let result: CallToolResult;
-    try {
-      result = await definition.call(args, {
+    const work = (async () =>
+      definition.call(args, {
         client: typeof deps.client === "function" ? await deps.client() : deps.client,
-        signal: extra.signal,
+        signal: call.signal,
         progress: reporter.report,
         wantsProgress: token !== undefined,
         log: deps.logger,
         roots,
         ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
-      });
+        ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
+      }))();
+    try {
+      result = await Promise.race([work, call.stopped]);
     } finally {
       reporter.stop();
+      call.end(work);
     }
-    if (!extra.signal.aborted) await reporter.settle();
-    const outcome = extra.signal.aborted ? "cancelled" : result.isError ? "error" : "ok";
+    if (!call.signal.aborted) await reporter.settle();
+    const outcome = extra.signal.aborted
+      ? "cancelled"
+      : calls.stopping
+        ? "stopped"
+        : result.isError
+          ? "error"
+          : "ok";
     deps.logger.debug(`${name}: ${outcome} in ${Date.now() - started} ms`);
     return result;
   });
