@@ -30,7 +30,8 @@ const EDGE_BYTES = 1024;
  *   `-32600 Invalid Request` (with its id when it has one);
  * - a batch (a JSON array; MCP removed batching) gets `-32600` for each request in it, or a single
  *   one with a null id when it holds none;
- * - EOF closes the transport.
+ * - EOF is left to the process (the CLI shuts down on it): the transport stays open so that calls
+ *   in flight can still be answered on stdout before the process ends.
  */
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -62,7 +63,6 @@ export class StdioTransport implements Transport {
 
   async start(): Promise<void> {
     this.stdin.on("data", this.#onData);
-    this.stdin.on("end", this.#onEnd);
     this.stdin.on("error", this.#onError);
   }
 
@@ -81,14 +81,12 @@ export class StdioTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.stdin.off("data", this.#onData);
-    this.stdin.off("end", this.#onEnd);
     this.stdin.off("error", this.#onError);
     this.#parts = [];
     this.#oversized = undefined;
     this.onclose?.();
   }
 
-  readonly #onEnd = () => void this.close();
   readonly #onError = (e: Error) => this.onerror?.(e);
 
   readonly #onData = (chunk: Buffer | string) => {
