@@ -1,5 +1,6 @@
 import { type DescMessage, fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
+import { ListDocumentsResponseSchema } from "../gen/xai/api/v1/collections_pb.js";
 import { SearchResponseSchema } from "../gen/xai/api/v1/documents_pb.js";
 import { EmbedResponseSchema } from "../gen/xai/api/v1/embed_pb.js";
 import { DeleteFileResponseSchema, ListFilesResponseSchema } from "../gen/xai/api/v1/files_pb.js";
@@ -79,6 +80,25 @@ describe("text blocks written for the agent", () => {
       ],
     });
     expect(text).toBe("1 match:\n- score 1.500 · file f1 · chunk c1 · collections k\n  the harbour lights");
+  });
+
+  it("lists a collection's documents with their status by name, chunks and fields", () => {
+    const text = renderText(ListDocumentsResponseSchema, {
+      documents: [
+        {
+          file_metadata: { file_id: "f1", name: "a.txt" },
+          status: "DOCUMENT_STATUS_PROCESSED",
+          chunk_count: 0,
+          fields: { lang: "en" },
+        },
+        { file_metadata: { file_id: "f2" }, error_message: "bad pdf" },
+      ],
+      pagination_token: "next",
+    });
+    expect(text).toBe(
+      '2 documents:\n- f1 "a.txt" · DOCUMENT_STATUS_PROCESSED · 0 chunks · fields {"lang":"en"}\n' +
+        '- f2 "—" · — · error: bad pdf\nMore on the next page: pagination_token "next".',
+    );
   });
 
   it("falls back to compact JSON for other responses", () => {

@@ -77,12 +77,12 @@ const RENDERERS: ReadonlyMap<DescMessage, Entry> = new Map([
   entry(FileSchema, renderFile),
   entry(EmbedResponseSchema, renderEmbeddings),
   entry(TokenizeTextResponseSchema, renderTokens),
-  entry(SearchResponseSchema, (_m, json) => renderSearch(json)),
-  entry(CollectionMetadataSchema, (_m, json) => renderCollection(json)),
-  entry(ListCollectionsResponseSchema, (_m, json) => renderCollectionList(json)),
-  entry(DocumentMetadataSchema, (_m, json) => renderDocument(json)),
-  entry(ListDocumentsResponseSchema, (_m, json) => renderDocumentList(json)),
-  entry(BatchGetDocumentsResponseSchema, (_m, json) => renderDocumentList(json)),
+  entry(SearchResponseSchema, renderSearch),
+  entry(CollectionMetadataSchema, renderCollection),
+  entry(ListCollectionsResponseSchema, renderCollectionList),
+  entry(DocumentMetadataSchema, renderDocument),
+  entry(ListDocumentsResponseSchema, renderDocumentList),
+  entry(BatchGetDocumentsResponseSchema, renderDocumentList),
 ]);
 
 /** The text block of a result, written for the agent; `json` is the message in protobuf JSON. */

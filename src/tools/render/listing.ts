@@ -1,8 +1,6 @@
 import { type DescEnum, toJson } from "@bufbuild/protobuf";
 import { type Timestamp, TimestampSchema } from "@bufbuild/protobuf/wkt";
 
-type Json = Record<string, unknown>;
-
 /** A string field as text: "—" for the empty string (an unset proto3 string). */
 export const orDash = (text: string): string => (text === "" ? "—" : text);
 
@@ -15,18 +13,6 @@ export function enumNames(schema: DescEnum, values: readonly number[]): string {
 /** A timestamp as the protobuf JSON mapping writes it (RFC 3339), or "—" when unset. */
 export function timestampText(ts: Timestamp | undefined): string {
   return ts ? String(toJson(TimestampSchema, ts)) : "—";
-}
-
-/** The array under `key`, or an empty one. */
-export const items = (response: Json, key: string): Json[] =>
-  Array.isArray(response[key]) ? (response[key] as Json[]) : [];
-
-/** A value as short text: strings as they are, lists joined, objects as JSON. */
-export function short(value: unknown): string {
-  if (value === undefined || value === null || value === "") return "—";
-  if (Array.isArray(value)) return value.map(short).join(", ");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
 }
 
 /**
