@@ -60,13 +60,13 @@ function entry<M extends DescMessage>(schema: M, render: Renderer<M>): [DescMess
 
 /** Text renderers by response message schema; the rest are shown as compact JSON. */
 const RENDERERS: ReadonlyMap<DescMessage, Entry> = new Map([
-  entry(GetChatCompletionResponseSchema, (_m, json) => renderChatCompletion(json)),
+  entry(GetChatCompletionResponseSchema, renderChatCompletion),
   entry(BatchSchema, (_m, json) => renderBatch(json)),
   entry(ListBatchesResponseSchema, (_m, json) => renderBatchList(json)),
   entry(ListBatchRequestMetadataResponseSchema, (_m, json) => renderMetadataPage(json)),
   entry(ListBatchResultsResponseSchema, (_m, json) => renderResultsPage(json)),
   entry(GetBatchRequestResultResponseSchema, (_m, json) => renderRequestResult(json)),
-  entry(SampleTextResponseSchema, (_m, json) => renderSampleText(json)),
+  entry(SampleTextResponseSchema, renderSampleText),
   entry(ListLanguageModelsResponseSchema, renderModelList),
   entry(ListEmbeddingModelsResponseSchema, renderModelList),
   entry(ListImageGenerationModelsResponseSchema, renderModelList),
