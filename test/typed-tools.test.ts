@@ -57,7 +57,7 @@ describe("typed handlers and renderers", () => {
 
   it("derive each option's JSON Schema from its zod declaration", () => {
     const tool = tools.find((t) => t.tool.name === toolNameOf(Chat.method.getDeferredCompletion));
-    const listed = (tool?.tool.inputSchema.properties as Record<string, unknown>).wait_seconds;
+    const listed = tool?.tool.inputSchema.properties?.wait_seconds;
     expect(listed).toEqual(chatDeferredTool.optionProperties.wait_seconds);
     expect(listed).toMatchObject({ type: "integer", minimum: 0, maximum: 600 });
     expect(WAIT_OPTIONS.shape.wait_seconds.safeParse(601).success).toBe(false);

@@ -2,8 +2,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import {
   type AddBatchRequestsRequest,
+  type Batch,
   BatchMgmt,
   type BatchRequest,
+  BatchSchema,
 } from "../../../gen/xai/api/v1/batch_pb.js";
 import { openJsonlInput } from "../../batch/batch-files.js";
 import { BATCH_SCHEMAS, type BatchSchemas } from "../../batch/batch-service.js";
@@ -102,7 +104,7 @@ async function sendInput(
     chunkSenderDeps(schemas, batchId, chunks.length, total, ctx),
   );
   const elapsedMs = Date.now() - started;
-  const batch = await getBatchJson(schemas, batchId, ctx);
+  const batch = await getBatch(schemas, batchId, ctx);
   const summary: Json = {
     batch_id: batchId,
     input_path: inputPath,
@@ -115,9 +117,9 @@ async function sendInput(
     already_present: report.alreadyPresent,
     retries: report.retries,
     elapsed_ms: elapsedMs,
-    ...(batch ? { batch } : {}),
+    ...(batch ? { batch: responseJson(BatchSchema, batch) } : {}),
   };
-  if (report.failure) return failureResult(report, summary, chunks, lineOf, total);
+  if (report.failure) return failureResult(report, summary, batch, chunks, lineOf, total);
   const text = sentText(report, ready, summary, inputPath, batchId, batch);
   return { content: [{ type: "text", text }], structuredContent: summary };
 }
@@ -158,7 +160,7 @@ function sentText(
   summary: Json,
   inputPath: string,
   batchId: string,
-  batch: Json | undefined,
+  batch: Batch | undefined,
 ): string {
   const n = ready.chunks.length;
   const lines = [
@@ -199,15 +201,15 @@ async function listRequestIds(
   return ids;
 }
 
-/** The batch as JSON, or undefined when it cannot be read now (the add itself went through). */
-async function getBatchJson(
+/** The batch, or undefined when it cannot be read now (the add itself went through). */
+async function getBatch(
   schemas: BatchSchemas,
   batchId: string,
   ctx: ToolContext,
-): Promise<Json | undefined> {
+): Promise<Batch | undefined> {
   const m = schemas.service.method.getBatch;
   try {
-    return responseJson(m.output, await ctx.client.unary(m, { batchId }, { signal: ctx.signal }));
+    return await ctx.client.unary(m, { batchId }, { signal: ctx.signal });
   } catch (e) {
     ctx.log.debug(
       `${TOOL}: could not read batch ${batchId} after adding: ${e instanceof Error ? e.message : String(e)}`,
@@ -248,6 +250,7 @@ function refusal(
 function failureResult(
   report: SendReport,
   summary: Json,
+  batch: Batch | undefined,
   chunks: ReadyInput["chunks"],
   lineOf: number[],
   total: number,
@@ -266,7 +269,7 @@ function failureResult(
     `Before it: ${summary.added} added, ${summary.already_present} already present, of ${total} requests.`,
     cause,
     "Calling again with the same batch_id and input_path is safe: requests already in the batch are recognised by their batch_request_id and skipped, so nothing is added twice.",
-    batchLine(summary.batch as Json | undefined),
+    batchLine(batch),
   ]
     .filter(Boolean)
     .join("\n");
@@ -286,6 +289,6 @@ function failureResult(
   };
 }
 
-function batchLine(batch: Json | undefined): string | undefined {
-  return batch ? `Batch ${String(batch.batch_id)} now: ${countsLine(batchCounts(batch))}.` : undefined;
+function batchLine(batch: Batch | undefined): string | undefined {
+  return batch ? `Batch ${batch.batchId} now: ${countsLine(batchCounts(batch))}.` : undefined;
 }

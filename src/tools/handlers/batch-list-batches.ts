@@ -1,5 +1,5 @@
-import { toJson } from "@bufbuild/protobuf";
-import { BatchMgmt, BatchSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import { fromJson, type JsonObject, toJson } from "@bufbuild/protobuf";
+import { BatchMgmt, BatchSchema, ListBatchesResponseSchema } from "../../../gen/xai/api/v1/batch_pb.js";
 import type { FetchPage } from "../../batch/paging.js";
 import { renderBatchList } from "../render/batch.js";
 import { responseJson } from "../result.js";
@@ -33,7 +33,11 @@ export const listBatchesTool = defineTool(BatchMgmt.method.listBatches, {
         noun: "batches",
         fetch,
         hintArgs: {},
-        render: (response) => renderBatchList(response),
+        // An inline list is protobuf JSON (pages joined); read back through the mapping.
+        render: (response) =>
+          renderBatchList(
+            fromJson(ListBatchesResponseSchema, response as JsonObject, { ignoreUnknownFields: true }),
+          ),
       },
       { token: request.paginationToken, limit: request.limit, allPages: options.all_pages === true },
     );

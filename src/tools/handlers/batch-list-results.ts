@@ -1,6 +1,6 @@
 import { toJson } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { BatchMgmt, BatchResultSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import { type Batch, BatchMgmt, BatchResultSchema, BatchSchema } from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError, shrinkOnOversize } from "../../batch/paging.js";
 import { ResultSummary } from "../../batch/result-summary.js";
 import { withStatusName } from "../../batch/status-names.js";
@@ -89,13 +89,12 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
   },
 });
 
-async function getBatch(batchId: string, ctx: ToolContext): Promise<Json> {
-  const g = BatchMgmt.method.getBatch;
-  return responseJson(g.output, await ctx.client.unary(g, { batchId }, { signal: ctx.signal }));
+async function getBatch(batchId: string, ctx: ToolContext): Promise<Batch> {
+  return ctx.client.unary(BatchMgmt.method.getBatch, { batchId }, { signal: ctx.signal });
 }
 
 /** The summary of a run to a file: what was written, how it adds up against the batch, what next. */
-function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batch: Json): CallToolResult {
+function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batch: Batch): CallToolResult {
   const c = batchCounts(batch);
   const finished = c.succeeded + c.failed;
   const lines = [
@@ -147,7 +146,7 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
       complete,
       ...(consistent !== undefined ? { matches_batch_state: consistent } : {}),
       elapsed_ms: run.elapsedMs,
-      batch,
+      batch: responseJson(BatchSchema, batch),
     },
   };
 }

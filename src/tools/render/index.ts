@@ -61,8 +61,8 @@ function entry<M extends DescMessage>(schema: M, render: Renderer<M>): [DescMess
 /** Text renderers by response message schema; the rest are shown as compact JSON. */
 const RENDERERS: ReadonlyMap<DescMessage, Entry> = new Map([
   entry(GetChatCompletionResponseSchema, renderChatCompletion),
-  entry(BatchSchema, (_m, json) => renderBatch(json)),
-  entry(ListBatchesResponseSchema, (_m, json) => renderBatchList(json)),
+  entry(BatchSchema, renderBatch),
+  entry(ListBatchesResponseSchema, renderBatchList),
   entry(ListBatchRequestMetadataResponseSchema, (_m, json) => renderMetadataPage(json)),
   entry(ListBatchResultsResponseSchema, (_m, json) => renderResultsPage(json)),
   entry(GetBatchRequestResultResponseSchema, (_m, json) => renderRequestResult(json)),
