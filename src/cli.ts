@@ -10,7 +10,8 @@ import { createMcpServer } from "./server.js";
 import { lazyTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
+const logLevel = process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info";
+const logger = new Logger(logLevel);
 
 interface Emulated {
   readonly config: Config;
@@ -34,17 +35,26 @@ async function withEmulator(config: Config): Promise<Emulated> {
   };
 }
 
+function missingKey(): never {
+  process.stderr.write(
+    "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
+      "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
+      "  to try every tool against the built-in emulator without a key (with --http, or\n" +
+      "  --http-client-keys so that each client sends its own).\n",
+  );
+  process.exit(2);
+}
+
 async function serve(initial: Config): Promise<void> {
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
-  if (!config.apiKey) {
-    process.stderr.write(
-      "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
-        "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
-        "  to try every tool against the built-in emulator without a key.\n",
-    );
-    process.exit(2);
+  if (config.http) {
+    // Beside stdio: everything HTTP lives in src/http/, loaded only when asked for.
+    const { serveHttp } = await import("./http/serve-http.js");
+    if (!config.apiKey && !config.http.clientKeys) missingKey();
+    return serveHttp(config, config.http, { logger, logLevel, onExit: async () => emulated?.close() });
   }
+  if (!config.apiKey) missingKey();
   // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
   // call: a start only has to answer initialize and tools/list.
   parseEndpoint(config.apiHost);

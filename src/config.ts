@@ -1,5 +1,6 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
+import { HTTP_USAGE, type HttpOptions, parseHttpArgs } from "./http/options.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
@@ -18,6 +19,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
+  readonly http?: HttpOptions | undefined;
 }
 
 export type Command =
@@ -36,6 +39,8 @@ export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio
 Usage:
   xai-grpc-mcp [options]             serve MCP over stdio against the xAI API (needs XAI_API_KEY)
   xai-grpc-mcp --emulator [options]  serve MCP over stdio against the built-in emulator (no key, no network)
+  xai-grpc-mcp --http [HOST:]PORT [options]
+                                     serve MCP over Streamable HTTP at /mcp instead of stdio
   xai-grpc-mcp emulator [--port N] [--key K] [--management-key K] [--fault METHOD=rule]
                                      run the emulator alone as a gRPC server on 127.0.0.1
 
@@ -56,7 +61,9 @@ Options:
   -v, --version                show the version
 
 Hosts: host[:port] or https://host[:port] use TLS; http://host:port is plaintext (local servers).
-Keys: XAI_API_KEY, and XAI_MANAGEMENT_KEY for the collections tools (listed only when it is set).`;
+Keys: XAI_API_KEY, and XAI_MANAGEMENT_KEY for the collections tools (listed only when it is set).
+
+${HTTP_USAGE}`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
   const value = argv[i + 1];
@@ -90,6 +97,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (args.includes("-h") || args.includes("--help")) return { kind: "help" };
   if (args.includes("-v") || args.includes("--version")) return { kind: "version" };
   if (args[0] === "emulator") return parseEmulator(args.slice(1));
+  // The HTTP flags are read in src/http/options.ts; the rest are read here.
+  const { rest, http } = parseHttpArgs(args, env, (message) => new UsageError(message));
+  args.splice(0, args.length, ...rest);
 
   let apiHost = env.XAI_API_HOST || "api.x.ai";
   let managementHost = env.XAI_MANAGEMENT_API_HOST || "management-api.x.ai";
@@ -145,6 +155,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      http,
     },
   };
 }
