@@ -197,7 +197,10 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
   beforeAll(async () => {
     emu = await startEmulator();
     emu.context.chat.streamChunkDelayMs = 50;
-    server = await startHttpServer(["--http", "0", "--http-max-session-calls", "2"], emulatorEnv(emu));
+    server = await startHttpServer(
+      ["--http", "0", "--http-max-session-calls", "2", "--heartbeat-ms", "200"],
+      emulatorEnv(emu),
+    );
     ({ client } = await connectHttp(server.url));
   });
   afterAll(async () => {
@@ -219,6 +222,36 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
     });
     await expect(call).rejects.toThrow();
     expect((await ended).outcome).toBe("cancelled");
+  });
+
+  it("sends heartbeats while xAI is silent", async () => {
+    emu.context.faults.set(COMPLETION_PATH, { stall: true });
+    const controller = new AbortController();
+    try {
+      const call = callWithProgress(client, "chat_get_completion", chatArgs(), {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.message?.includes("still waiting for xAI")) controller.abort();
+        },
+      });
+      await expect(call).rejects.toThrow();
+      expect(controller.signal.aborted).toBe(true);
+    } finally {
+      emu.context.faults.clear();
+    }
+  });
+
+  it("closes a session the client ends with DELETE", async () => {
+    const other = await connectHttp(server.url);
+    const id = other.transport.sessionId ?? "";
+    await other.transport.terminateSession();
+    const res = await rawRequest(server.url, {
+      method: "POST",
+      headers: { ...POST_HEADERS, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/list" }),
+    });
+    expect(res.status).toBe(404);
+    await other.client.close();
   });
 
   it("cancels the gRPC call when the client's connection goes away", async () => {
