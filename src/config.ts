@@ -34,7 +34,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio
+export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio or Streamable HTTP
 
 Usage:
   xai-grpc-mcp [options]             serve MCP over stdio against the xAI API (needs XAI_API_KEY)
