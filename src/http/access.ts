@@ -26,6 +26,7 @@ export class AccessPolicy {
   #hosts: ReadonlySet<string> | undefined;
   readonly #extraHosts: readonly string[];
   readonly #loopback: boolean;
+  readonly #bindHost: string;
 
   constructor(options: {
     token: string | undefined;
@@ -37,15 +38,17 @@ export class AccessPolicy {
     this.#origins = new Set(options.allowOrigins);
     this.#extraHosts = options.allowHosts;
     this.#loopback = isLoopbackHost(options.bindHost);
+    this.#bindHost = options.bindHost.toLowerCase();
   }
 
   /** Sets the port actually bound (known once listening), which the accepted Host values carry. */
   bound(port: number): void {
     if (!this.#loopback) return;
     this.#hosts = new Set(
-      [...["localhost", "127.0.0.1", "::1"].map((h) => hostPort(h, port)), ...this.#extraHosts].map((h) =>
-        h.toLowerCase(),
-      ),
+      [
+        ...[...new Set(["localhost", "127.0.0.1", "::1", this.#bindHost])].map((h) => hostPort(h, port)),
+        ...this.#extraHosts,
+      ].map((h) => h.toLowerCase()),
     );
   }
 

@@ -163,8 +163,18 @@ export async function startHttpServer(
     });
   };
 
+  let warnedKeys = false;
   const keysOf = (req: IncomingMessage): SessionKeys | undefined => {
-    if (!options.clientKeys) return deps.serverKeys;
+    if (!options.clientKeys) {
+      if (!warnedKeys && header(req, API_KEY_HEADER) !== undefined) {
+        warnedKeys = true;
+        deps.logger.warn(
+          "a client sent X-Xai-Api-Key, but this server calls xAI with its own key; start it with " +
+            "--http-client-keys to use each client's",
+        );
+      }
+      return deps.serverKeys;
+    }
     const apiKey = header(req, API_KEY_HEADER);
     if (!apiKey) return undefined;
     return { apiKey, managementKey: header(req, MANAGEMENT_KEY_HEADER) };
