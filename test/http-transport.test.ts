@@ -614,35 +614,35 @@ describe("--stateless: two instances behind a balancer answer one client", () =>
 });
 
 describe("--http sessions: the open-session cap and the idle timeout", () => {
+  let emu: RunningEmulator;
   let server: HttpServerProcess;
 
   beforeAll(async () => {
-    server = await startHttpServer([
-      "--http",
-      "0",
-      "--emulator",
-      "--http-max-sessions",
-      "1",
-      "--http-session-idle",
-      "1",
-    ]);
+    emu = await startEmulator();
+    server = await startHttpServer(
+      ["--http", "0", "--http-max-sessions", "1", "--http-session-idle", "2"],
+      emulatorEnv(emu),
+    );
   });
   afterAll(async () => {
     await server?.stop();
+    await emu?.close();
   });
 
   it("refuses a session over the cap with 503, and closes an idle session (404 after)", async () => {
     const first = await connectHttp(server.url);
+    // A call in flight keeps the session busy, however long the check below takes.
+    emu.context.faults.set(COMPLETION_PATH, { stall: true });
+    const controller = new AbortController();
+    const running = first.client.callTool({ name: "chat_get_completion", arguments: chatArgs() }, undefined, {
+      signal: controller.signal,
+    });
+    running.catch(() => {});
+    await until(() => emu.context.log.records(COMPLETION_PATH).length > 0, 10_000, "the call");
     await expect(connectHttp(server.url)).rejects.toThrow(/--http-max-sessions/);
-    const id = first.transport.sessionId ?? "";
-    const ask = () =>
-      rawRequest(server.url, {
-        method: "POST",
-        headers: { ...POST_HEADERS, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
-      });
-    expect((await ask()).status).toBe(200);
-    // Watch from outside the session (asking it would keep it busy): /healthz counts the open ones.
+    controller.abort();
+    emu.context.faults.clear();
+    // Now idle. Watch from outside the session (asking it would keep it busy): /healthz counts them.
     let open = 1;
     const poll = setInterval(() => {
       void rawRequest(`${server.origin}/healthz`).then((r) => {
@@ -650,15 +650,24 @@ describe("--http sessions: the open-session cap and the idle timeout", () => {
       });
     }, 100);
     try {
-      await until(() => open === 0, 15_000, "the idle session to close");
+      await until(() => open === 0, 20_000, "the idle session to close");
     } finally {
       clearInterval(poll);
     }
-    const late = await ask();
+    const late = await rawRequest(server.url, {
+      method: "POST",
+      headers: {
+        ...POST_HEADERS,
+        "mcp-session-id": first.transport.sessionId ?? "",
+        "mcp-protocol-version": "2025-06-18",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+    });
     expect(late.status).toBe(404);
     expect(late.body).toContain("initialize again");
     // Its place is free again.
     const second = await connectHttp(server.url);
+    expect((await second.client.listTools()).tools.length).toBeGreaterThan(0);
     await second.client.close();
     await first.client.close().catch(() => {});
   });
