@@ -35,8 +35,12 @@ export async function serveHttp(
     http.clientKeys ? "clients send their own xAI keys" : "the server's xAI key",
     http.stateless
       ? "stateless"
-      : `sessions (idle ${http.sessionIdleMs / 1000} s, at most ${http.maxSessions})`,
+      : `sessions, idle after ${http.sessionIdleMs / 1000} s, at most ${http.maxSessions}`,
   ];
+  // A wildcard bind is not an address to paste; name the one that works on this machine too.
+  if (http.listen.host === "0.0.0.0" || http.listen.host === "::") {
+    notes.push(`on this machine: http://127.0.0.1:${server.port}/mcp`);
+  }
   process.stderr.write(
     `xai-grpc-mcp: serving MCP over Streamable HTTP at ${server.url} (${notes.join("; ")})\n`,
   );
