@@ -425,6 +425,23 @@ describe("--http access control", () => {
     });
     expect(allowed.status).toBe(200);
     expect(allowed.headers["access-control-allow-origin"]).toBe("http://app.example");
+    // A browser asks first (without the token); only the allowed origin gets an answer it can use.
+    const preflight = (origin: string) =>
+      rawRequest(server.url, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type, mcp-session-id",
+        },
+      });
+    const ok = await preflight("http://app.example");
+    expect(ok.status).toBe(204);
+    expect(ok.headers["access-control-allow-origin"]).toBe("http://app.example");
+    expect(String(ok.headers["access-control-allow-headers"])).toContain("mcp-session-id");
+    const refused = await preflight("http://evil.example");
+    expect(refused.status).toBe(403);
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
   it("answers 403 to a Host that is not the loopback server's (DNS rebinding)", async () => {
