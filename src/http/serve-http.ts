@@ -54,6 +54,7 @@ export async function serveHttp(
     logger.debug(`shutting down: ${why}`);
     await server.close("the server is shutting down", started + CALLS_GRACE_MS).catch(() => {});
     await context.onExit().catch(() => {});
+    logger.debug(`stopped in ${Date.now() - started} ms`);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -54,7 +54,7 @@ export class HttpSession {
   /** When the last request arrived or the last answer left, in ms since epoch. */
   lastActive = Date.now();
   readonly #setup: SessionSetup;
-  readonly #pending = new Map<RequestId, { method: string }>();
+  readonly #pending = new Map<RequestId, { method: string; res: ServerResponse }>();
   readonly #calls = new Set<Promise<unknown>>();
   readonly #queued: { message: JSONRPCMessage }[] = [];
   #stream: ServerResponse | undefined;
@@ -132,7 +132,7 @@ export class HttpSession {
       for (const m of (Array.isArray(body) ? body : [body]) as Message[]) {
         if (typeof m !== "object" || m === null) continue;
         if (isRequest(m)) {
-          this.#pending.set(m.id as RequestId, { method: m.method as string });
+          this.#pending.set(m.id as RequestId, { method: m.method as string, res });
           asked.push(m.id as RequestId);
         } else if (m.method === "notifications/cancelled") {
           const id = (m.params as { requestId?: RequestId } | undefined)?.requestId;
@@ -156,7 +156,9 @@ export class HttpSession {
    * (temporary files), then the session closes.
    */
   async stop(reason: string, deadline: number): Promise<void> {
-    for (const [id, { method }] of [...this.#pending]) {
+    const streams = new Set<ServerResponse>();
+    for (const [id, { method, res }] of [...this.#pending]) {
+      streams.add(res);
       this.#pending.delete(id);
       this.#cancel(id, reason);
       const answer: JSONRPCMessage =
@@ -181,9 +183,12 @@ export class HttpSession {
             };
       await this.#send(answer, { relatedRequestId: id }).catch(() => {});
     }
+    // The answers are written once their streams end; the calls clean up meanwhile.
+    const ended = (res: ServerResponse) =>
+      res.writableFinished || res.destroyed ? Promise.resolve() : new Promise((r) => res.once("close", r));
     const left = Math.max(0, deadline - Date.now());
     await Promise.race([
-      Promise.allSettled([...this.#calls]),
+      Promise.allSettled([...this.#calls, ...[...streams].map(ended)]),
       new Promise((r) => setTimeout(r, left).unref()),
     ]);
     await this.close();
