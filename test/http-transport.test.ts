@@ -363,7 +363,7 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
       for (const call of calls) {
         const result = CallToolResultSchema.parse(await call);
         expect(result.isError).toBe(true);
-        expect(firstText(result)).toContain("shutting down");
+        expect(firstText(result)).toContain("The server is stopping (SIGTERM)");
       }
       for (const end of ends) expect((await end).outcome).toBe("cancelled");
       expect((await stopping.exited()).code).toBe(0);

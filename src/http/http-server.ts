@@ -23,6 +23,7 @@ export interface HttpServerDeps {
   readonly allowedDirs: readonly string[];
   readonly inlineImageMaxBytes: number;
   readonly heartbeatMs: number;
+  readonly mediaIdleTimeoutMs: number;
 }
 
 /** A listening server. */
@@ -33,10 +34,11 @@ export interface RunningHttpServer {
   /** Sessions open now. */
   sessionCount(): number;
   /**
-   * Stops: no new connections, every unanswered request answered with `reason` (tool calls as
-   * error results) and cancelled, running calls given until `deadline` to clean up, then closed.
+   * Stops: no new connections, every unanswered request answered with an error saying the server
+   * is stopping (`why`; tool calls as error results) and cancelled, running calls given until
+   * `deadline` to clean up, then closed.
    */
-  close(reason: string, deadline: number): Promise<void>;
+  close(why: string, deadline: number): Promise<void>;
 }
 
 const API_KEY_HEADER = "x-xai-api-key";
@@ -149,6 +151,7 @@ export async function startHttpServer(
       allowedDirs: deps.allowedDirs,
       inlineImageMaxBytes: deps.inlineImageMaxBytes,
       heartbeatMs: deps.heartbeatMs,
+      mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs,
       onopen: (s) => {
         if (s.id) sessions.set(s.id, s);
         deps.logger.debug(`session ${s.id} opened (${sessions.size} open)`);
@@ -347,7 +350,7 @@ export async function startHttpServer(
       return;
     }
     if (closing) {
-      refuse(res, 503, "the server is shutting down; try again later or another instance", {
+      refuse(res, 503, "the server is stopping; try again later or on another instance", {
         headers: { connection: "close" },
       });
       return;
@@ -387,12 +390,12 @@ export async function startHttpServer(
     url: `http://${hostPort(options.listen.host, port)}/mcp`,
     port,
     sessionCount: () => sessions.size,
-    close: async (reason, deadline) => {
+    close: async (why, deadline) => {
       if (closing) return;
       closing = true;
       clearInterval(sweep);
       http.close();
-      await Promise.allSettled([...sessions.values(), ...transient].map((s) => s.stop(reason, deadline)));
+      await Promise.allSettled([...sessions.values(), ...transient].map((s) => s.stop(why, deadline)));
       http.closeAllConnections();
       await pool.close();
     },

@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { removeTemporaryFilesSync } from "../files/temp-registry.js";
 import type { Logger, LogLevel } from "../log.js";
 import { startHttpServer } from "./http-server.js";
 import type { HttpOptions } from "./options.js";
@@ -29,6 +30,7 @@ export async function serveHttp(
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
+    mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
   });
   const notes = [
     http.token !== undefined ? "bearer token required" : "no token (loopback only)",
@@ -50,9 +52,14 @@ export async function serveHttp(
     if (stopping) return;
     stopping = true;
     const started = Date.now();
-    setTimeout(() => process.exit(0), SHUTDOWN_MS - 100).unref();
+    setTimeout(() => {
+      removeTemporaryFilesSync();
+      process.exit(0);
+    }, SHUTDOWN_MS - 100).unref();
     logger.debug(`shutting down: ${why}`);
-    await server.close("the server is shutting down", started + CALLS_GRACE_MS).catch(() => {});
+    await server.close(why, started + CALLS_GRACE_MS).catch(() => {});
+    // Whatever a call still had open once it was cancelled goes too.
+    removeTemporaryFilesSync();
     await context.onExit().catch(() => {});
     logger.debug(`stopped in ${Date.now() - started} ms`);
     process.exit(0);

@@ -6,6 +6,7 @@ import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.
 import type { XaiClient } from "../grpc/xai-client.js";
 import { Logger, type LogLevel } from "../log.js";
 import { createMcpServer } from "../server.js";
+import { InFlightCalls } from "../tools/in-flight.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { PACKAGE_NAME } from "../version.js";
 
@@ -24,6 +25,7 @@ export interface SessionSetup {
   readonly allowedDirs: readonly string[];
   readonly inlineImageMaxBytes: number;
   readonly heartbeatMs: number;
+  readonly mediaIdleTimeoutMs: number;
   /** Told once the session has its id (stateful sessions, after `initialize`). */
   readonly onopen?: (session: HttpSession) => void;
   /** Told once the session is closed, whatever closed it. */
@@ -56,6 +58,8 @@ export class HttpSession {
   readonly #setup: SessionSetup;
   readonly #pending = new Map<RequestId, { method: string; res: ServerResponse }>();
   readonly #calls = new Set<Promise<unknown>>();
+  /** The tool calls as the server runs them, for a shutdown that answers each (see InFlightCalls). */
+  readonly #inFlight = new InFlightCalls();
   readonly #queued: { message: JSONRPCMessage }[] = [];
   #stream: ServerResponse | undefined;
   #closed = false;
@@ -81,6 +85,8 @@ export class HttpSession {
       allowedDirs: setup.allowedDirs,
       inlineImageMaxBytes: setup.inlineImageMaxBytes,
       heartbeatMs: setup.heartbeatMs,
+      mediaIdleTimeoutMs: setup.mediaIdleTimeoutMs,
+      calls: this.#inFlight,
     });
     // Logs of this session's calls go to this session's client only (they name its files).
     if (!setup.stateless) {
@@ -151,44 +157,35 @@ export class HttpSession {
   }
 
   /**
-   * Ends the session for a shutdown: every unanswered request is cancelled (its xAI call with it) and
-   * answered with an error saying why, then the running calls get until `deadline` to clean up
-   * (temporary files), then the session closes.
+   * Ends the session for a shutdown: every tool call in flight is answered at once with an error
+   * saying the server is stopping and cancelled, its xAI call with it (`InFlightCalls`); any other
+   * unanswered request gets a JSON-RPC error saying so. Then the calls get until `deadline` to clean
+   * up (temporary files) and the answers to be written, and the session closes.
    */
-  async stop(reason: string, deadline: number): Promise<void> {
+  async stop(why: string, deadline: number): Promise<void> {
     const streams = new Set<ServerResponse>();
-    for (const [id, { method, res }] of [...this.#pending]) {
-      streams.add(res);
+    for (const { res } of this.#pending.values()) streams.add(res);
+    const stopped = this.#inFlight.stop(why, Math.max(0, deadline - Date.now()));
+    for (const [id, { method }] of [...this.#pending]) {
+      // Tool calls not begun yet are answered by InFlightCalls as they begin.
+      if (method === "tools/call") continue;
       this.#pending.delete(id);
-      this.#cancel(id, reason);
-      const answer: JSONRPCMessage =
-        method === "tools/call"
-          ? {
-              jsonrpc: "2.0",
-              id,
-              result: {
-                content: [
-                  {
-                    type: "text",
-                    text: `${reason}: this call was cancelled, and its xAI call with it. Nothing was kept; call it again once the server is back (or on another instance).`,
-                  },
-                ],
-                isError: true,
-              },
-            }
-          : {
-              jsonrpc: "2.0",
-              id,
-              error: { code: -32000, message: `${reason}; send the request again later` },
-            };
-      await this.#send(answer, { relatedRequestId: id }).catch(() => {});
+      this.#cancel(id, why);
+      await this.#send(
+        {
+          jsonrpc: "2.0",
+          id,
+          error: { code: -32000, message: `the server is stopping (${why}); send the request again later` },
+        },
+        { relatedRequestId: id },
+      ).catch(() => {});
     }
     // The answers are written once their streams end; the calls clean up meanwhile.
     const ended = (res: ServerResponse) =>
       res.writableFinished || res.destroyed ? Promise.resolve() : new Promise((r) => res.once("close", r));
     const left = Math.max(0, deadline - Date.now());
     await Promise.race([
-      Promise.allSettled([...this.#calls, ...[...streams].map(ended)]),
+      Promise.allSettled([stopped, ...this.#calls, ...[...streams].map(ended)]),
       new Promise((r) => setTimeout(r, left).unref()),
     ]);
     await this.close();
