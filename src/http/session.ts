@@ -63,7 +63,8 @@ export class HttpSession {
   readonly #queued: { message: JSONRPCMessage }[] = [];
   #stream: ServerResponse | undefined;
   #closed = false;
-  readonly #send: StreamableHTTPServerTransport["send"];
+  /** The transport's send as the server left it once connected (with whatever it wraps it in). */
+  #send!: StreamableHTTPServerTransport["send"];
 
   private constructor(setup: SessionSetup) {
     this.#setup = setup;
@@ -97,14 +98,15 @@ export class HttpSession {
       });
     }
     this.server.onclose = () => this.#onclosed();
-    this.#send = this.transport.send.bind(this.transport);
   }
 
   /** Makes a session and connects its server to its transport. */
   static async open(setup: SessionSetup): Promise<HttpSession> {
     const session = new HttpSession(setup);
     await session.server.connect(session.transport);
-    // After connect: the server's protocol has set its handlers; the HTTP side watches what it sends.
+    // After connect: the server has set its handlers (and any wrapping of send, e.g. redaction);
+    // the HTTP side watches what goes out through that, and sends its own answers through it too.
+    session.#send = session.transport.send.bind(session.transport);
     session.transport.send = (message, options) => session.#sendWatched(message, options);
     return session;
   }
