@@ -1,8 +1,12 @@
+import { statSync } from "node:fs";
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
+import { parseEndpoint } from "./grpc/endpoint.js";
 import { HTTP_USAGE, type HttpOptions, parseHttpArgs } from "./http/options.js";
+import type { LogLevel } from "./log.js";
 import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
+import { ALL_TOOLS, parseList, TOOLSETS, type ToolSelection } from "./tools/selection.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
 export interface Config {
@@ -22,6 +26,10 @@ export interface Config {
   readonly heartbeatMs: number;
   /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
   readonly http?: HttpOptions | undefined;
+  /** Which tools are offered (`--toolsets`, `--tools`, `--exclude-tools`, `--read-only`). */
+  readonly selection: ToolSelection;
+  /** Least level logged (`XAI_MCP_LOG_LEVEL`). */
+  readonly logLevel: LogLevel;
   /** A media URL fetch that makes no progress for this many ms is given up. */
   readonly mediaIdleTimeoutMs: number;
 }
@@ -29,13 +37,18 @@ export interface Config {
 export type Command =
   | { kind: "serve"; config: Config }
   | { kind: "emulator"; port: number; key?: string; managementKey?: string; faults: string[] }
-  | { kind: "help" }
+  | { kind: "help"; text: string }
   | { kind: "version" };
 
-/** A command-line mistake; the message says what was wrong. */
+/** A command-line or configuration mistake; the message says what was wrong, in one sentence. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
+
+/** The exit code of every {@link UsageError} (and of a missing key). */
+export const USAGE_EXIT_CODE = 2;
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
 
 export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio or Streamable HTTP
 
@@ -59,6 +72,12 @@ Options:
                                the client's MCP roots are allowed too; with none, local paths are refused
   --inline-image-max-bytes N   largest generated image shown inline (env XAI_INLINE_IMAGE_MAX_BYTES,
                                default 1048576); larger ones are saved and linked when save_to is given
+  --toolsets LIST              offer only these toolsets, comma-separated, or all (env XAI_TOOLSETS,
+                               default all): ${TOOLSETS.join(", ")}
+  --tools LIST                 also offer these tools, comma-separated (env XAI_TOOLS)
+  --exclude-tools LIST         do not offer these tools (env XAI_EXCLUDE_TOOLS)
+  --read-only                  offer only tools that change nothing on xAI or on disk, without their
+                               writing options save_to, output_path, store_messages (env XAI_READ_ONLY=1)
   --media-idle-timeout-ms MS   give up fetching an image or video URL after MS ms without progress (less
                                than 1 KiB received; env XAI_MEDIA_IDLE_TIMEOUT_MS, default 15000)
   --emulator                   use the built-in emulator
@@ -67,8 +86,26 @@ Options:
 
 Hosts: host[:port] or https://host[:port] use TLS; http://host:port is plaintext (local servers).
 Keys: XAI_API_KEY, and XAI_MANAGEMENT_KEY for the collections tools (listed only when it is set).
+Logging: XAI_MCP_LOG_LEVEL=debug|info|warning|error (default info), to stderr.
+Lean setup for chat clients: --toolsets chat,image,video,models.
+Usage mistakes exit with status ${USAGE_EXIT_CODE}.
 
 ${HTTP_USAGE}`;
+
+export const EMULATOR_USAGE = `xai-grpc-mcp emulator — the built-in xAI emulator alone, as a gRPC server on 127.0.0.1
+
+Usage:
+  xai-grpc-mcp emulator [--port N] [--key K] [--management-key K] [--fault METHOD=rule]
+
+Options:
+  --port N               port to listen on (default 0: any free port)
+  --key K                API key clients must send (default xai-emulator-key)
+  --management-key K     management key for collections (default xai-emulator-management-key)
+  --fault METHOD=rule    inject failures into a method, * for all (repeatable); rules:
+                         failNext:N,status:CODE  latencyMs:N  breakStreamAfter:K  stall:true
+  -h, --help             show this help
+
+It prints its address and keys to stderr; point a client at it with XAI_API_HOST=http://127.0.0.1:N.`;
 
 function takeValue(argv: string[], i: number, flag: string): string {
   const value = argv[i + 1];
@@ -99,13 +136,23 @@ function positiveInteger(text: string, flag: string): number {
 /** Reads the command line and environment. Throws {@link UsageError} on a mistake. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
   const args = [...argv];
-  if (args.includes("-h") || args.includes("--help")) return { kind: "help" };
-  if (args.includes("-v") || args.includes("--version")) return { kind: "version" };
   if (args[0] === "emulator") return parseEmulator(args.slice(1));
+  if (args.includes("-h") || args.includes("--help")) return { kind: "help", text: USAGE };
+  if (args.includes("-v") || args.includes("--version")) return { kind: "version" };
   // The HTTP flags are read in src/http/options.ts; the rest are read here.
   const { rest, http } = parseHttpArgs(args, env, (message) => new UsageError(message));
   args.splice(0, args.length, ...rest);
 
+  const logLevel = (env.XAI_MCP_LOG_LEVEL || "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(
+      `XAI_MCP_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.XAI_MCP_LOG_LEVEL}"`,
+    );
+  }
+  let toolsets = env.XAI_TOOLSETS;
+  let tools = env.XAI_TOOLS;
+  let excludeTools = env.XAI_EXCLUDE_TOOLS;
+  let readOnly = readOnlyEnv(env.XAI_READ_ONLY);
   let apiHost = env.XAI_API_HOST || "api.x.ai";
   let managementHost = env.XAI_MANAGEMENT_API_HOST || "management-api.x.ai";
   let timeoutMs = env.XAI_TIMEOUT
@@ -146,6 +193,18 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case "--inline-image-max-bytes":
         inlineImageMaxBytes = positiveInteger(takeValue(args, i++, arg), arg);
         break;
+      case "--toolsets":
+        toolsets = takeValue(args, i++, arg);
+        break;
+      case "--tools":
+        tools = takeValue(args, i++, arg);
+        break;
+      case "--exclude-tools":
+        excludeTools = takeValue(args, i++, arg);
+        break;
+      case "--read-only":
+        readOnly = true;
+        break;
       case "--media-idle-timeout-ms":
         mediaIdleTimeoutMs = positiveInteger(takeValue(args, i++, arg), arg);
         break;
@@ -153,12 +212,19 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
         throw new UsageError(`unknown argument "${arg}" (see --help)`);
     }
   }
+  const apiKey = env.XAI_API_KEY || undefined;
+  const managementKey = env.XAI_MANAGEMENT_KEY || undefined;
+  checkPlaceholder("XAI_API_KEY", apiKey);
+  checkPlaceholder("XAI_MANAGEMENT_KEY", managementKey);
+  checkHost("the API host (--api-host, XAI_API_HOST)", apiHost);
+  checkHost("the management host (--management-api-host, XAI_MANAGEMENT_API_HOST)", managementHost);
+  const selection = parseSelection(toolsets, tools, excludeTools, readOnly);
   return {
     kind: "serve",
     config: {
-      apiKey: env.XAI_API_KEY || undefined,
+      apiKey,
       apiHost,
-      managementKey: env.XAI_MANAGEMENT_KEY || undefined,
+      managementKey,
       managementHost,
       emulator,
       timeoutMs,
@@ -167,9 +233,80 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       inlineImageMaxBytes,
       heartbeatMs,
       http,
+      selection,
+      logLevel,
       mediaIdleTimeoutMs,
     },
   };
+}
+
+function readOnlyEnv(text: string | undefined): boolean {
+  if (text === undefined || text === "" || text === "0" || text.toLowerCase() === "false") return false;
+  if (text === "1" || text.toLowerCase() === "true") return true;
+  throw new UsageError(`XAI_READ_ONLY must be 1 (or true) to turn read-only mode on, or 0, got "${text}"`);
+}
+
+/** Unknown toolsets are refused here; tool names are checked against the registry at start. */
+function parseSelection(
+  toolsets: string | undefined,
+  tools: string | undefined,
+  excludeTools: string | undefined,
+  readOnly: boolean,
+): ToolSelection {
+  const sets = toolsets === undefined ? ["all"] : parseList(toolsets);
+  const chosen = sets.includes("all") ? "all" : sets;
+  if (chosen !== "all") {
+    const known = new Set<string>(TOOLSETS);
+    const unknown = chosen.filter((s) => !known.has(s));
+    if (unknown.length > 0 || chosen.length === 0) {
+      throw new UsageError(
+        `unknown toolset ${unknown.map((u) => `"${u}"`).join(", ") || "(none given)"} in --toolsets/XAI_TOOLSETS; valid toolsets: all, ${TOOLSETS.join(", ")}`,
+      );
+    }
+  }
+  return {
+    ...ALL_TOOLS,
+    toolsets: chosen,
+    tools: tools === undefined ? [] : parseList(tools),
+    excludeTools: excludeTools === undefined ? [] : parseList(excludeTools),
+    readOnly,
+  };
+}
+
+/** Some MCP clients pass `${VAR}` through as it is when the variable is not set where they run. */
+function checkPlaceholder(name: string, value: string | undefined): void {
+  const placeholder = value === undefined ? undefined : /\$\{[^}]*\}?/.exec(value)?.[0];
+  if (placeholder) {
+    throw new UsageError(
+      `${name} is the unexpanded placeholder "${placeholder}": the MCP client did not substitute it, so set the variable in the environment the client runs in, or write the value itself in the client's configuration`,
+    );
+  }
+}
+
+function checkHost(what: string, value: string): void {
+  checkPlaceholder(what, value);
+  try {
+    parseEndpoint(value);
+  } catch (e) {
+    throw new UsageError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Checks of the configuration that look at the machine (the parse itself is pure): every
+ * configured allowed directory exists and is a directory. Throws {@link UsageError}.
+ */
+export function checkEnvironment(config: Config): void {
+  for (const dir of config.allowedDirs) {
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      throw new UsageError(`allowed directory "${dir}" (--allow-dir, XAI_ALLOWED_DIRS) does not exist`);
+    }
+    if (!isDir)
+      throw new UsageError(`allowed directory "${dir}" (--allow-dir, XAI_ALLOWED_DIRS) is not a directory`);
+  }
 }
 
 function parseEmulator(args: string[]): Command {
@@ -177,6 +314,7 @@ function parseEmulator(args: string[]): Command {
   let key: string | undefined;
   let managementKey: string | undefined;
   const faults: string[] = [];
+  if (args.includes("-h") || args.includes("--help")) return { kind: "help", text: EMULATOR_USAGE };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
@@ -197,7 +335,7 @@ function parseEmulator(args: string[]): Command {
         faults.push(takeValue(args, i++, arg));
         break;
       default:
-        throw new UsageError(`unknown emulator argument "${arg}" (see --help)`);
+        throw new UsageError(`unknown emulator argument "${arg}" (see xai-grpc-mcp emulator --help)`);
     }
   }
   return {

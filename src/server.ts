@@ -4,7 +4,6 @@ import {
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   RootsListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AllowedRoots } from "./files/allowed-roots.js";
@@ -67,10 +66,11 @@ export function createMcpServer(deps: ServerDeps): Server {
     const { name, arguments: args } = request.params;
     const definition = await tools.definition(name);
     if (!definition) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `unknown tool "${name}"; call tools/list for the available tools`,
-      );
+      // A plain error with the code: McpError would put "MCP error -32602: " into the message the
+      // client receives, and the client's own McpError adds it again.
+      throw Object.assign(new Error(`unknown tool "${name}"; call tools/list for the available tools`), {
+        code: ErrorCode.InvalidParams,
+      });
     }
     const token = request.params._meta?.progressToken;
     const send = async (value: number, total?: number, message?: string) => {

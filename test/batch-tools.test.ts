@@ -420,16 +420,17 @@ describe("bad input", () => {
   it("names every bad line by number and sends nothing", async () => {
     const batchId = await createBatch("bad lines");
     const good = chatLine(1);
+    const hi = [{ role: "user", content: "Hi" }];
     const lines = [
       good,
       "{not json",
       good,
-      JSON.stringify({ completion_request: { model: "grok-4", messages: [], temperature: "hot" } }),
+      JSON.stringify({ completion_request: { model: "grok-4", messages: hi, temperature: "hot" } }),
       JSON.stringify({ batch_request_id: "x" }),
       "",
-      JSON.stringify({ completion_request: { model: "grok-4", messages: [] }, surprise: 1 }),
-      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: [] } }),
-      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: [] } }),
+      JSON.stringify({ completion_request: { model: "grok-4", messages: hi }, surprise: 1 }),
+      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: hi } }),
+      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: hi } }),
       "[1,2]",
     ];
     const input = join(dir, "bad.jsonl");
@@ -518,6 +519,49 @@ describe("failed requests and cancellation", () => {
     const batch = await call("batch_get_batch", { batch_id: batchId });
     expect(batch.text).toContain("2 requests: 1 succeeded, 1 failed, 0 cancelled, 0 pending (100% done)");
     expect(batch.text).toContain("batch_list_batch_results");
+  });
+
+  it("checks items with the direct tools' rules and defaults before sending anything", async () => {
+    const batchId = await createBatch("item rules");
+    const since = Date.now();
+    // Required fields, as for image_generate_image and chat_get_completion: nothing is sent.
+    const inline = await call("batch_add_batch_requests", {
+      batch_id: batchId,
+      batch_requests: [
+        { image_request: { model: "grok-imagine-image" } },
+        { completion_request: { messages: [{ role: "user", content: "Hi" }] } },
+      ],
+    });
+    expect(inline.result.isError).toBe(true);
+    expect(inline.text).toContain("batch_requests[0].image_request.prompt: required");
+    expect(inline.text).toContain("batch_requests[1].completion_request.model: required");
+    const input = join(dir, "item-rules.jsonl");
+    await writeFile(input, JSON.stringify({ image_request: { model: "grok-imagine-image" } }));
+    const fromFile = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    expect(fromFile.result.isError).toBe(true);
+    expect(fromFile.text).toMatch(/line 1: image_request\.prompt: required/);
+    expect(addCalls(since)).toHaveLength(0);
+
+    // Without format, an image item gets the direct tool's default (base64) and succeeds.
+    await writeFile(
+      input,
+      JSON.stringify({
+        batch_request_id: "file-image",
+        image_request: { prompt: "A cat", model: "grok-imagine-image" },
+      }),
+    );
+    const fromFileOk = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    expect(fromFileOk.result.isError, fromFileOk.text).toBeFalsy();
+    const added = await call("batch_add_batch_requests", {
+      batch_id: batchId,
+      batch_requests: [
+        { batch_request_id: "inline-image", image_request: { prompt: "A dog", model: "grok-imagine-image" } },
+      ],
+    });
+    expect(added.result.isError, added.text).toBeFalsy();
+    await waitUntilDone(batchId);
+    const page = await call("batch_list_batch_results", { batch_id: batchId });
+    expect(page.text).toContain("2 results: 2 succeeded, 0 failed.");
   });
 
   it("cancelled midway, leaves counts that add up and results that match them", async () => {

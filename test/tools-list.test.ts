@@ -77,12 +77,20 @@ describe("tools/list", () => {
     for (const name of names) expect(name).toMatch(/^[a-z]+_[a-z0-9_]+$/);
   });
 
-  it("gives every tool a title, a description, four boolean hints and its RPC path", () => {
+  it("gives every tool a title, a description, its hints and its RPC path", () => {
     for (const tool of tools) {
       expect(tool.title, tool.name).toMatch(/\S/);
       expect(tool.description, tool.name).toMatch(/\S/);
-      for (const hint of HINTS)
-        expect(typeof tool.annotations?.[hint], `${tool.name}.${hint}`).toBe("boolean");
+      // MCP gives destructiveHint and idempotentHint meaning only when readOnlyHint is false.
+      const hints = tool.annotations?.readOnlyHint ? ["readOnlyHint", "openWorldHint"] : HINTS;
+      for (const hint of hints)
+        expect(typeof tool.annotations?.[hint as (typeof HINTS)[number]], `${tool.name}.${hint}`).toBe(
+          "boolean",
+        );
+      if (tool.annotations?.readOnlyHint) {
+        expect(tool.annotations, tool.name).not.toHaveProperty("destructiveHint");
+        expect(tool.annotations, tool.name).not.toHaveProperty("idempotentHint");
+      }
       expect(tool.annotations?.openWorldHint, tool.name).toBe(true);
       expect(tool._meta?.[RPC_META], tool.name).toMatch(/^\/[a-z_]+\.[A-Za-z]+\/[A-Za-z_]+$/);
     }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger, LogLevel } from "../log.js";
+import { selectsEverything, type ToolSelection } from "../tools/selection.js";
 import type { ToolSource } from "../tools/tool-source.js";
 import { lazyTools } from "../tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
@@ -15,6 +16,8 @@ import { HttpSession } from "./session.js";
 export interface HttpServerDeps {
   readonly logger: Logger;
   readonly logLevel: LogLevel;
+  /** Which tools are offered (`--toolsets`, `--tools`, `--exclude-tools`, `--read-only`). */
+  readonly selection: ToolSelection;
   /** The server's own keys, used unless clients bring theirs (`--http-client-keys`). */
   readonly serverKeys: SessionKeys;
   readonly apiHost: string;
@@ -124,7 +127,11 @@ export async function startHttpServer(
     let source = toolSources.get(management);
     if (!source) {
       source = lazyTools(
-        { management },
+        {
+          management,
+          // As over stdio: the default selection is left out, so its cached listing is that of every tool.
+          ...(selectsEverything(deps.selection) ? {} : { selection: deps.selection }),
+        },
         { onStale: () => deps.logger.debug("the cached tool listing was stale; replaced") },
       );
       toolSources.set(management, source);

@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import { removeTemporaryFilesSync } from "../files/temp-registry.js";
-import type { Logger, LogLevel } from "../log.js";
+import type { Logger } from "../log.js";
 import { startHttpServer } from "./http-server.js";
 import type { HttpOptions } from "./options.js";
 
@@ -17,12 +17,13 @@ const CALLS_GRACE_MS = 1400;
 export async function serveHttp(
   config: Config,
   http: HttpOptions,
-  context: { logger: Logger; logLevel: LogLevel; onExit: () => Promise<unknown> },
+  context: { logger: Logger; onExit: () => Promise<unknown> },
 ): Promise<void> {
   const { logger } = context;
   const server = await startHttpServer(http, {
     logger,
-    logLevel: context.logLevel,
+    logLevel: config.logLevel,
+    selection: config.selection,
     serverKeys: { apiKey: config.apiKey, managementKey: config.managementKey },
     apiHost: config.apiHost,
     managementHost: config.managementHost,

@@ -76,7 +76,20 @@ function scalar(kind: JsonScalar): z.ZodType {
  */
 export class ZodSchemas {
   readonly #cache = new Map<string, z.ZodType>();
-  constructor(private readonly docs: Docs = {}) {}
+  readonly #required: ReadonlyMap<string, readonly string[]>;
+
+  /**
+   * @param docs field documentation, as `.describe()` text.
+   * @param options.required fields that must be set, by message full name (see `REQUIRED_FIELDS`):
+   *   refused when missing, `null`, an empty or blank string, or an empty list, wherever the message
+   *   appears.
+   */
+  constructor(
+    private readonly docs: Docs = {},
+    options: { readonly required?: ReadonlyMap<string, readonly string[]> } = {},
+  ) {
+    this.#required = options.required ?? new Map();
+  }
 
   /** The schema of `message`, built once and shared by every tool that uses it. */
   message(message: DescMessage): z.ZodType {
@@ -99,8 +112,20 @@ export class ZodSchemas {
       shape[field.name] = s.optional();
     }
     const object = z.strictObject(shape);
-    if (message.oneofs.length === 0) return object;
+    const required = this.#required.get(message.typeName) ?? [];
+    if (message.oneofs.length === 0 && required.length === 0) return object;
     return object.superRefine((value, ctx) => {
+      for (const name of required) {
+        const v = (value as Record<string, unknown>)[name];
+        const empty =
+          v == null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+        if (empty)
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "required: xAI refuses the call without it",
+          });
+      }
       for (const oneof of message.oneofs) {
         const set = oneof.fields
           .map((f) => f.name)

@@ -30,6 +30,37 @@ const ADVICE: Partial<Record<number, string>> = {
   [Status.OUT_OF_RANGE]: "A value is out of its allowed range; fix it and call again.",
 };
 
+/**
+ * `NOT_FOUND` names something the call referred to; what to check depends on the tool. By tool,
+ * then by toolset; anything else gets the general advice.
+ */
+const NOT_FOUND_BY_TOOL: Readonly<Record<string, string>> = {
+  chat_get_deferred_completion:
+    "The request_id is unknown or has expired (deferred results are kept only for a while). Use the request_id chat_start_deferred_completion returned, or start the completion again.",
+  video_get_deferred_video:
+    "The request_id is unknown or has expired (deferred results are kept only for a while). Use the request_id video_generate_video or video_extend_video returned, or start the video again.",
+  chat_get_stored_completion:
+    "The response id is unknown, was deleted or has expired; only responses created with store_messages: true are kept.",
+  chat_delete_stored_completion:
+    "The response id is unknown or was deleted already; only responses created with store_messages: true are kept.",
+};
+const NOT_FOUND_BY_TOOLSET: Readonly<Record<string, string>> = {
+  files: "Check the file_id; files_list_files lists the files.",
+  batch:
+    "Check the batch_id (batch_list_batches lists them) and any batch_request_id (batch_list_batch_request_metadata).",
+  collections:
+    "Check the collection_id (collections_list_collections) and any file_id (collections_list_documents).",
+  documents: "Check the collection ids in source; collections_list_collections lists them.",
+};
+
+function adviceFor(code: number, toolName: string): string {
+  if (code === Status.NOT_FOUND) {
+    const specific = NOT_FOUND_BY_TOOL[toolName] ?? NOT_FOUND_BY_TOOLSET[toolName.split("_")[0] ?? ""];
+    if (specific) return specific;
+  }
+  return ADVICE[code] ?? "Retrying may help.";
+}
+
 /** Follows `cause` links for a network-level reason: connection refused, DNS, TLS. */
 function networkCause(e: unknown): string | undefined {
   let current: unknown = e;
@@ -43,7 +74,7 @@ function networkCause(e: unknown): string | undefined {
 
 /** The `isError` result of a failed RPC: status, the server's message, and what to do. */
 export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResult {
-  const advice = ADVICE[e.code] ?? "Retrying may help.";
+  const advice = adviceFor(e.code, toolName);
   const cause = networkCause(e.cause);
   const lines = [
     `${toolName} failed: ${e.status} (gRPC status ${e.code}) from ${e.method}.`,
