@@ -382,7 +382,15 @@ describe("--http access control", () => {
 
   beforeAll(async () => {
     server = await startHttpServer(
-      ["--http", "127.0.0.1:0", "--emulator", "--http-allow-origin", "http://app.example"],
+      [
+        "--http",
+        "127.0.0.1:0",
+        "--emulator",
+        "--http-allow-origin",
+        "http://app.example",
+        "--toolsets",
+        "chat,models",
+      ],
       {
         XAI_MCP_HTTP_TOKEN: TOKEN,
       },
@@ -406,7 +414,10 @@ describe("--http access control", () => {
     expect(raw.headers["www-authenticate"]).toMatch(/^Bearer/);
     expect(raw.body).not.toContain(TOKEN);
     const { client } = await connectHttp(server.url, { authorization: `Bearer ${TOKEN}` });
-    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    // The tool selection applies over HTTP as over stdio.
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain("chat_get_completion");
+    expect(names.every((n) => n.startsWith("chat_") || n.startsWith("models_"))).toBe(true);
     await client.close();
   });
 
