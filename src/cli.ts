@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // First, so the collector settings apply before anything else allocates.
 import "./heap-tuning.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
+import { Redactor, redactStream } from "./redaction.js";
 import { createMcpServer } from "./server.js";
 import { InFlightCalls } from "./tools/in-flight.js";
 import { selectsEverything, type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { lazyTools } from "./tools/tool-source.js";
+import { StdioTransport } from "./transport/stdio-transport.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
 // Replaced by the configured level once the command line is read.
@@ -95,6 +96,8 @@ async function serve(initial: Config): Promise<void> {
   );
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
+  // From here on nothing written to stderr can carry a key (stdout is redacted by the server).
+  redactStream(process.stderr, new Redactor([config.apiKey, config.managementKey]));
   if (config.http) {
     // Beside stdio: everything HTTP lives in src/http/, loaded only when asked for.
     const { serveHttp } = await import("./http/serve-http.js");
@@ -158,7 +161,9 @@ async function serve(initial: Config): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  await server.connect(new StdioServerTransport());
+  await server.connect(
+    new StdioTransport(process.stdin, process.stdout, { maxMessageBytes: config.maxMessageBytes }),
+  );
   logger.attach((level, message) => {
     void server.sendLoggingMessage({ level, logger: PACKAGE_NAME, data: message }).catch(() => {});
   });

@@ -7,6 +7,7 @@ import type { LogLevel } from "./log.js";
 import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 import { ALL_TOOLS, parseList, TOOLSETS, type ToolSelection } from "./tools/selection.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./transport/message-limits.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   readonly heartbeatMs: number;
   /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
   readonly http?: HttpOptions | undefined;
+  /** Largest JSON-RPC message read from the client, in bytes. */
+  readonly maxMessageBytes: number;
   /** Which tools are offered (`--toolsets`, `--tools`, `--exclude-tools`, `--read-only`). */
   readonly selection: ToolSelection;
   /** Least level logged (`XAI_MCP_LOG_LEVEL`). */
@@ -72,6 +75,8 @@ Options:
                                the client's MCP roots are allowed too; with none, local paths are refused
   --inline-image-max-bytes N   largest generated image shown inline (env XAI_INLINE_IMAGE_MAX_BYTES,
                                default 1048576); larger ones are saved and linked when save_to is given
+  --max-message-bytes N        largest JSON-RPC message read from the client (env XAI_MCP_MAX_MESSAGE_BYTES,
+                               default 33554432 = 32 MiB); larger ones get an error and are skipped
   --toolsets LIST              offer only these toolsets, comma-separated, or all (env XAI_TOOLSETS,
                                default all): ${TOOLSETS.join(", ")}
   --tools LIST                 also offer these tools, comma-separated (env XAI_TOOLS)
@@ -133,6 +138,13 @@ function positiveInteger(text: string, flag: string): number {
   return n;
 }
 
+/** A message limit: at least 64 KiB (a tools/call with ordinary arguments must always fit). */
+function messageLimit(text: string, flag: string): number {
+  const n = positiveInteger(text, flag);
+  if (n < 64 * 1024) throw new UsageError(`${flag} must be at least 65536 (64 KiB), got "${text}"`);
+  return n;
+}
+
 /** Reads the command line and environment. Throws {@link UsageError} on a mistake. */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
   const args = [...argv];
@@ -166,12 +178,18 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
     ? positiveInteger(env.XAI_INLINE_IMAGE_MAX_BYTES, "XAI_INLINE_IMAGE_MAX_BYTES")
     : 1024 * 1024;
+  let maxMessageBytes = env.XAI_MCP_MAX_MESSAGE_BYTES
+    ? messageLimit(env.XAI_MCP_MAX_MESSAGE_BYTES, "XAI_MCP_MAX_MESSAGE_BYTES")
+    : DEFAULT_MAX_MESSAGE_BYTES;
   let mediaIdleTimeoutMs = env.XAI_MEDIA_IDLE_TIMEOUT_MS
     ? positiveInteger(env.XAI_MEDIA_IDLE_TIMEOUT_MS, "XAI_MEDIA_IDLE_TIMEOUT_MS")
     : DEFAULT_MEDIA_IDLE_TIMEOUT_MS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
+      case "--max-message-bytes":
+        maxMessageBytes = messageLimit(takeValue(args, i++, arg), arg);
+        break;
       case "--api-host":
         apiHost = takeValue(args, i++, arg);
         break;
@@ -233,6 +251,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       inlineImageMaxBytes,
       heartbeatMs,
       http,
+      maxMessageBytes,
       selection,
       logLevel,
       mediaIdleTimeoutMs,

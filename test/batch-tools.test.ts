@@ -141,7 +141,7 @@ describe("a 10,000-request batch from a JSONL file", () => {
   let lines: string[];
   let ids: string[];
 
-  it("adds every request exactly once, across a chunk that fails past grpc-js's own retries", async () => {
+  it("adds every request exactly once, across a chunk that fails five times in a row", async () => {
     batchId = await createBatch("ten thousand from a file");
     // Every 7th line names its own id; blank lines are skipped but still count as line numbers.
     lines = [];
@@ -158,8 +158,8 @@ describe("a 10,000-request batch from a JSONL file", () => {
     const input = join(dir, "ten-thousand.jsonl");
     await writeFile(input, `${lines.join("\n")}\n`);
 
-    // The fourth chunk fails five times in a row: grpc-js retries UNAVAILABLE up to 5 attempts, so
-    // the tool itself sees the failure once and must retry the chunk.
+    // The fourth chunk fails five times in a row; grpc-js does not retry these calls (see
+    // channel-options.ts), so the tool sees each failure and retries the chunk itself.
     const since = Date.now();
     const armed = (async () => {
       for (let k = 0; k < 3; k++) await emu.context.log.nextEnd(ADD, 20_000);
@@ -334,6 +334,21 @@ describe("bulk add under failures", () => {
     emu.context.faults.clear();
     expect(json, text).toMatchObject({ added: 2500, already_present: 0, chunks: 3, retries: 1 });
     expect(addCalls(since).map((c) => c.outcome)).toEqual(["error", "ok", "ok", "ok"]);
+    const { json: batch } = await call("batch_get_batch", { batch_id: batchId });
+    expect(stateOf(batch).requests).toBe(2500);
+  }, 20_000);
+
+  it("counts a chunk whose UNAVAILABLE answer was lost after it landed as added by this call", async () => {
+    const batchId = await createBatch("lost unavailable answer");
+    const input = join(dir, "lost-unavailable.jsonl");
+    await writeFile(input, lines.join("\n"));
+    // The first chunk is stored, but its answer is UNAVAILABLE: a hidden retry would be refused as a
+    // duplicate and the chunk counted as present before the call.
+    emu.context.faults.set(ADD, { loseAnswerNext: 1, status: Status.UNAVAILABLE });
+    const { json, text } = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    emu.context.faults.clear();
+    expect(json, text).toMatchObject({ added: 2500, confirmed_after_retry: 1000, already_present: 0 });
+    expect(text).not.toMatch(/already present/i);
     const { json: batch } = await call("batch_get_batch", { batch_id: batchId });
     expect(stateOf(batch).requests).toBe(2500);
   }, 20_000);

@@ -68,7 +68,6 @@ describe("HTTP settings", () => {
       stateless: false,
       sessionIdleMs: 1_800_000,
       maxSessions: 256,
-      maxBodyBytes: 33_554_432,
       maxSessionCalls: 16,
     });
   });
@@ -96,7 +95,6 @@ describe("HTTP settings", () => {
         XAI_MCP_HTTP_CLIENT_KEYS: "1",
         XAI_MCP_HTTP_SESSION_IDLE: "60",
         XAI_MCP_HTTP_MAX_SESSIONS: "9",
-        XAI_MCP_HTTP_MAX_BODY_BYTES: "1000",
         XAI_MCP_HTTP_MAX_SESSION_CALLS: "3",
         XAI_MCP_HTTP_ALLOW_HOSTS: "proxy.local:8080, other.local",
       },
@@ -110,7 +108,6 @@ describe("HTTP settings", () => {
       stateless: true,
       sessionIdleMs: 60_000,
       maxSessions: 5,
-      maxBodyBytes: 1000,
       maxSessionCalls: 3,
     });
   });
@@ -147,8 +144,8 @@ describe("HTTP settings", () => {
     ],
     [
       ["--http", "80"],
-      { XAI_MCP_HTTP_MAX_BODY_BYTES: "1e3x" },
-      "XAI_MCP_HTTP_MAX_BODY_BYTES must be a positive whole number",
+      { XAI_MCP_HTTP_MAX_SESSION_CALLS: "1e3x" },
+      "XAI_MCP_HTTP_MAX_SESSION_CALLS must be a positive whole number",
     ],
     [["--http", "80"], { XAI_MCP_HTTP_SESSION_IDLE: "-1" }, "XAI_MCP_HTTP_SESSION_IDLE must be"],
     [
@@ -178,7 +175,6 @@ describe("HTTP settings", () => {
       "--stateless",
       "--http-session-idle",
       "--http-max-sessions",
-      "--http-max-body-bytes",
       "--http-max-session-calls",
     ]) {
       expect(USAGE).toContain(flag);

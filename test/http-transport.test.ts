@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { create, fromJson, type JsonObject } from "@bufbuild/protobuf";
+import { status } from "@grpc/grpc-js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   CallToolResultSchema,
@@ -296,8 +297,8 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
     expect(result.isError ?? false).toBe(false);
   });
 
-  it("refuses a body over the limit with a JSON-RPC error naming the limit and `path`", async () => {
-    const small = await startHttpServer(["--http", "0", "--http-max-body-bytes", "4096"], emulatorEnv(emu));
+  it("refuses a body over the message limit with stdio's error, naming the limit and `path`", async () => {
+    const small = await startHttpServer(["--http", "0", "--max-message-bytes", "65536"], emulatorEnv(emu));
     try {
       const { client: c, transport } = await connectHttp(small.url);
       const big = {
@@ -306,7 +307,7 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
         method: "tools/call",
         params: {
           name: "files_upload_file",
-          arguments: { init: { name: "a.txt" }, text: "x".repeat(10_000) },
+          arguments: { init: { name: "a.txt" }, text: "x".repeat(100_000) },
         },
       };
       const res = await rawRequest(small.url, {
@@ -319,10 +320,11 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
         body: JSON.stringify(big),
       });
       expect(res.status).toBe(413);
-      const message = (JSON.parse(res.body) as { error: { message: string } }).error.message;
-      expect(message).toContain("4.0 KiB");
-      expect(message).toContain("--http-max-body-bytes");
-      expect(message).toContain('"path"');
+      const error = (JSON.parse(res.body) as { error: { code: number; message: string } }).error;
+      expect(error.code).toBe(-32600);
+      expect(error.message).toContain("at most 65536 bytes");
+      expect(error.message).toContain("--max-message-bytes");
+      expect(error.message).toContain("`path`");
       // And the session goes on.
       const result = await callTool(c, "models_list_language_models", {});
       expect(result.isError ?? false).toBe(false);
@@ -560,6 +562,23 @@ describe("--http-client-keys: each session calls with its own key", () => {
       expect(firstText(result)).toContain("UNAUTHENTICATED");
       expect(JSON.stringify(result)).not.toContain(wrong);
     } finally {
+      await session.client.close();
+    }
+  });
+
+  it("redacts a session's key that a host echoes back, in its answers and on stderr", async () => {
+    if (!MODELS) throw new Error("no ListLanguageModels fixture");
+    grpc.fail(MODELS.path, status.INVALID_ARGUMENT, `bad request from ${KEYS.beta}`);
+    const session = await connectHttp(server.url, { "x-xai-api-key": KEYS.beta });
+    try {
+      const result = await callTool(session.client, "models_list_language_models", {});
+      expect(result.isError).toBe(true);
+      expect(firstText(result)).toContain("INVALID_ARGUMENT");
+      expect(firstText(result)).toContain("[redacted]");
+      expect(JSON.stringify(result)).not.toContain(KEYS.beta.slice(4, 12));
+      expect(server.stderr()).not.toContain(KEYS.beta.slice(4, 12));
+    } finally {
+      grpc.reset();
       await session.client.close();
     }
   });

@@ -41,14 +41,15 @@ describe("tools/list", () => {
   let tools: Tool[];
 
   beforeAll(async () => {
-    server = await RecordingServer.start({
-      apiKey: "snapshot-api-key",
-      managementKey: "snapshot-management-key",
-    });
+    // Random-looking, like real keys: the server blanks any 8-character run of its keys out of what
+    // it writes, and a key made of words ("management") would blank those words in descriptions.
+    const apiKey = "xai-snap-Vq4Rt8Lz1Nw6";
+    const managementKey = "xai-snap-Hc2Pm7Xd5Kb9";
+    server = await RecordingServer.start({ apiKey, managementKey });
     mcp = await startMcpServer({
-      XAI_API_KEY: "snapshot-api-key",
+      XAI_API_KEY: apiKey,
       XAI_API_HOST: server.url,
-      XAI_MANAGEMENT_KEY: "snapshot-management-key",
+      XAI_MANAGEMENT_KEY: managementKey,
       XAI_MANAGEMENT_API_HOST: server.url,
     });
     tools = (await mcp.client.listTools()).tools;

@@ -27,6 +27,8 @@ export interface HttpServerDeps {
   readonly inlineImageMaxBytes: number;
   readonly heartbeatMs: number;
   readonly mediaIdleTimeoutMs: number;
+  /** Largest request body (a JSON-RPC message), as `--max-message-bytes` sets it for stdio too. */
+  readonly maxMessageBytes: number;
 }
 
 /** A listening server. */
@@ -217,14 +219,12 @@ export async function startHttpServer(
     }
     let body: unknown;
     if (method === "POST") {
-      const read = await readJsonBody(req, options.maxBodyBytes);
+      const read = await readJsonBody(req, deps.maxMessageBytes);
       if ("problem" in read) {
-        refuse(res, read.problem.status, read.problem.message, {
-          code: read.problem.code,
-          headers: { connection: "close" },
-        });
-        // Drain (and drop) the rest, so the client can read the answer before the connection closes.
-        if (read.problem.status === 413) req.resume();
+        if (!res.headersSent) {
+          res.writeHead(read.problem.status, { "content-type": "application/json", connection: "close" });
+        }
+        res.end(JSON.stringify(read.problem.error));
         return;
       }
       body = read.value;

@@ -19,8 +19,6 @@ export interface HttpOptions {
   readonly sessionIdleMs: number;
   /** Most sessions open at once; one more is refused with 503. */
   readonly maxSessions: number;
-  /** Largest request body, in bytes; a larger one gets 413 with a JSON-RPC error. */
-  readonly maxBodyBytes: number;
   /** Most tool calls running at once in one session; one more gets 429 with a JSON-RPC error. */
   readonly maxSessionCalls: number;
 }
@@ -28,7 +26,6 @@ export interface HttpOptions {
 export const HTTP_DEFAULTS = {
   sessionIdleSeconds: 1800,
   maxSessions: 256,
-  maxBodyBytes: 32 * 1024 * 1024,
   maxSessionCalls: 16,
 } as const;
 
@@ -47,7 +44,6 @@ export const HTTP_USAGE = `HTTP (Streamable HTTP instead of stdio):
   --stateless                  no sessions: any instance answers any request (env XAI_MCP_HTTP_STATELESS=1)
   --http-session-idle SECONDS  close a session idle this long (env XAI_MCP_HTTP_SESSION_IDLE, default 1800)
   --http-max-sessions N        most open sessions (env XAI_MCP_HTTP_MAX_SESSIONS, default 256)
-  --http-max-body-bytes N      largest request body (env XAI_MCP_HTTP_MAX_BODY_BYTES, default 33554432)
   --http-max-session-calls N   most tool calls running at once per session
                                (env XAI_MCP_HTTP_MAX_SESSION_CALLS, default 16)`;
 
@@ -58,7 +54,6 @@ const FLAGS_WITH_VALUE = new Set([
   "--http-allow-host",
   "--http-session-idle",
   "--http-max-sessions",
-  "--http-max-body-bytes",
   "--http-max-session-calls",
 ]);
 const SWITCHES = new Set(["--http-client-keys", "--stateless"]);
@@ -135,11 +130,6 @@ export function parseHttpArgs(
       sessionIdleMs:
         integer("--http-session-idle", "XAI_MCP_HTTP_SESSION_IDLE", HTTP_DEFAULTS.sessionIdleSeconds) * 1000,
       maxSessions: integer("--http-max-sessions", "XAI_MCP_HTTP_MAX_SESSIONS", HTTP_DEFAULTS.maxSessions),
-      maxBodyBytes: integer(
-        "--http-max-body-bytes",
-        "XAI_MCP_HTTP_MAX_BODY_BYTES",
-        HTTP_DEFAULTS.maxBodyBytes,
-      ),
       maxSessionCalls: integer(
         "--http-max-session-calls",
         "XAI_MCP_HTTP_MAX_SESSION_CALLS",

@@ -32,6 +32,7 @@ export async function serveHttp(
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
     mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
+    maxMessageBytes: config.maxMessageBytes,
   });
   const notes = [
     http.token !== undefined ? "bearer token required" : "no token (loopback only)",

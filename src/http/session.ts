@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { XaiClient } from "../grpc/xai-client.js";
 import { Logger, type LogLevel } from "../log.js";
+import { Redactor } from "../redaction.js";
 import { createMcpServer } from "../server.js";
 import { InFlightCalls } from "../tools/in-flight.js";
 import type { ToolSource } from "../tools/tool-source.js";
@@ -38,6 +39,23 @@ const isRequest = (m: Message): boolean =>
   typeof m.method === "string" && (typeof m.id === "string" || typeof m.id === "number");
 const isResponse = (m: object): m is { id: RequestId } =>
   "id" in m && !("method" in m) && ("result" in m || "error" in m);
+
+/**
+ * A session's logger: its lines are redacted of the session's own keys too (stderr knows only the
+ * server's), whether they go to stderr or to the session's client.
+ */
+class SessionLogger extends Logger {
+  constructor(
+    level: LogLevel,
+    private readonly redactor: Redactor,
+  ) {
+    super(level);
+  }
+
+  override log(level: LogLevel, message: string): void {
+    super.log(level, this.redactor.text(message));
+  }
+}
 
 /** Messages kept for the client's GET stream while it has none open (logging, roots requests). */
 const MAX_QUEUED = 64;
@@ -77,7 +95,7 @@ export class HttpSession {
             onsessioninitialized: () => setup.onopen?.(this),
           }),
     });
-    const logger = new Logger(setup.logLevel);
+    const logger = new SessionLogger(setup.logLevel, new Redactor(setup.secrets));
     this.server = createMcpServer({
       client: setup.client,
       tools: this.#tracked(setup.tools),

@@ -142,6 +142,10 @@ function defineTool(draft: Draft, zod: ZodSchemas, sharing: SchemaSharing): Tool
     ctx: ToolContext,
   ): Promise<CallToolResult> => {
     try {
+      // Names an object spread or assignment would treat specially, refused like any unknown field.
+      const reserved = Object.keys(args ?? {}).filter((k) => RESERVED_KEYS.has(k));
+      if (reserved.length > 0)
+        throw new ArgumentError(reserved.map((k) => `${k}: unknown field (not part of this request)`));
       const refused = withheld.filter((w) => args?.[w] !== undefined && args[w] !== null);
       if (refused.length > 0) {
         throw new ArgumentError(
@@ -166,6 +170,9 @@ function defineTool(draft: Draft, zod: ZodSchemas, sharing: SchemaSharing): Tool
   };
   return { tool, method, call };
 }
+
+/** Keys no request has and that must never be assigned into an object as they are. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 function checkOptions(args: Record<string, unknown>, choice: RpcChoice): void {
   const validators: Record<string, z.ZodType> = choice.options?.validators ?? {};

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
+import { isXaiGrpcError, nonGrpcAnswer, type XaiGrpcError } from "../grpc/grpc-error.js";
 import { Status } from "../grpc/status.js";
 
 /** What the user can do about each gRPC status, in the words an agent can pass on. */
@@ -74,6 +74,8 @@ function networkCause(e: unknown): string | undefined {
 
 /** The `isError` result of a failed RPC: status, the server's message, and what to do. */
 export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResult {
+  const notGrpc = nonGrpcAnswer(e);
+  if (notGrpc) return nonGrpcResult(e, toolName, notGrpc);
   const advice = adviceFor(e.code, toolName);
   const cause = networkCause(e.cause);
   const lines = [
@@ -89,17 +91,52 @@ export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResu
   };
 }
 
+/** A host that is not a gRPC server (a proxy's error page, a web server): said as it is. */
+function nonGrpcResult(e: XaiGrpcError, toolName: string, what: string): CallToolResult {
+  const setting = e.method.startsWith("/collections.") ? "XAI_MANAGEMENT_API_HOST" : "XAI_API_HOST";
+  const lines = [
+    `${toolName} failed: ${what} (grpc-js reported it as ${e.status}) from ${e.method}.`,
+    `Client message: ${e.details}`,
+    `What to do: The address is not the xAI gRPC API, or a proxy in between failed. Check ${setting} ` +
+      `(and any proxy settings) and restart the server; if it is right, the API may be down: try again later.`,
+  ];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      error: { status: e.status, code: e.code, message: e.details, method: e.method, not_grpc: what },
+    },
+  };
+}
+
 /** The `isError` result of bad arguments: one line per offending field path. */
 export function argumentErrorResult(toolName: string, problems: readonly string[]): CallToolResult {
+  // Bounded, whatever was sent: a list of 50,000 bad items (or a 10 MB key echoed in its line) would
+  // make an answer bigger than clients read (the SDK's stdio client drops the connection at 10 MiB).
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `- ${elide(p, MAX_PROBLEM_CHARS)}`);
+  const more = problems.length - shown.length;
+  if (more > 0) shown.push(`- … and ${more} more problem${more === 1 ? "" : "s"}`);
   return {
     isError: true,
     content: [
       {
         type: "text",
-        text: `Invalid arguments for ${toolName}:\n${problems.map((p) => `- ${p}`).join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
+        text: `Invalid arguments for ${toolName}:\n${shown.join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
       },
     ],
   };
+}
+
+/** Problems listed in an argument error; the rest are counted. */
+export const MAX_PROBLEMS_SHOWN = 20;
+/** The longest line of an argument error, in characters. */
+const MAX_PROBLEM_CHARS = 500;
+
+/** `text` cut to `max` characters, keeping its start and end. */
+function elide(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = 100;
+  return `${text.slice(0, max - end - 30)}… [${text.length - max + 30} characters elided] …${text.slice(-end)}`;
 }
 
 /** Any failure as an `isError` result; nothing escapes to crash the server. */
@@ -110,26 +147,4 @@ export function errorResult(e: unknown, toolName: string): CallToolResult {
     isError: true,
     content: [{ type: "text", text: `${toolName} failed: ${message}` }],
   };
-}
-
-/**
- * Removes a secret from text that is about to leave the server. Errors are built without
- * metadata, but a server could echo the key in its message; this is the last line of defence.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  return out;
-}
-
-/** {@link redact} applied to every string inside a value (text blocks, structured content, links). */
-export function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (typeof value === "string") return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
-    return out;
-  }
-  return value;
 }
