@@ -1,0 +1,143 @@
+import http2 from "node:http2";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
+
+/**
+ * The largest header block (HEADERS plus CONTINUATION frames) accepted from a host, in bytes.
+ *
+ * Node's HTTP/2 (nghttp2) decodes no header field over 64 KiB, a fixed limit no option raises. On
+ * such a field (a 10 MB `grpc-message` in the trailers, say) it ends the session with
+ * `COMPRESSION_ERROR`, but Node's session then stops reading the socket and reports nothing, not
+ * even the host closing the connection: grpc-js keeps it as ready, new streams on it are refused,
+ * and every call on it waits until keepalive gives up (30 s + 10 s). The connection cannot be
+ * saved (its header compression state is lost with the block), so it is dropped the moment such a
+ * block starts arriving: grpc-js then sees it close at once, and calls that had no answer yet are
+ * retried on a new connection.
+ */
+export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
+
+const HEADERS = 0x1;
+const CONTINUATION = 0x9;
+const END_HEADERS = 0x4;
+
+/**
+ * A socket as HTTP/2 sees it, passing every byte through while it follows the frames the host
+ * sends; a header block over {@link MAX_HEADER_BLOCK_BYTES} destroys it.
+ */
+class GuardedSocket extends Duplex {
+  readonly #socket: Socket;
+  readonly #frameHeader = Buffer.alloc(9);
+  #headerBytes = 0;
+  /** Payload bytes of the current frame still to skip. */
+  #payloadLeft = 0;
+  /** Bytes of the header block being received (0 when none is open). */
+  #blockBytes = 0;
+
+  constructor(socket: Socket) {
+    super({ allowHalfOpen: false });
+    this.#socket = socket;
+    socket.on("data", (chunk: Buffer) => {
+      const problem = this.#scan(chunk);
+      if (problem) {
+        // Ended like a connection the host closed, not with an error: grpc-js then retries the
+        // calls that had no answer yet on a new connection (an error would fail them as INTERNAL).
+        lastDrop = { at: Date.now(), reason: problem };
+        this.destroy();
+        return;
+      }
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.on("end", () => this.push(null));
+    socket.on("close", () => {
+      if (!this.destroyed) this.destroy();
+    });
+    socket.on("error", (e) => this.destroy(e));
+  }
+
+  /** Follows the frames in `chunk`; a sentence when a header block grew past the limit. */
+  #scan(chunk: Buffer): string | undefined {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#payloadLeft > 0) {
+        const n = Math.min(this.#payloadLeft, chunk.length - i);
+        this.#payloadLeft -= n;
+        i += n;
+        continue;
+      }
+      const n = Math.min(9 - this.#headerBytes, chunk.length - i);
+      chunk.copy(this.#frameHeader, this.#headerBytes, i, i + n);
+      this.#headerBytes += n;
+      i += n;
+      if (this.#headerBytes < 9) break;
+      this.#headerBytes = 0;
+      const length = this.#frameHeader.readUIntBE(0, 3);
+      const type = this.#frameHeader[3];
+      const flags = this.#frameHeader[4] ?? 0;
+      this.#payloadLeft = length;
+      if (type === HEADERS || type === CONTINUATION) {
+        this.#blockBytes += length;
+        if (this.#blockBytes > MAX_HEADER_BLOCK_BYTES) {
+          return (
+            `the host sent headers or trailers of more than ${MAX_HEADER_BLOCK_BYTES} bytes, which HTTP/2 ` +
+            "here cannot read; the connection was dropped"
+          );
+        }
+        if (flags & END_HEADERS) this.#blockBytes = 0;
+      }
+    }
+    return undefined;
+  }
+
+  override _read(): void {
+    this.#socket.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#socket.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#socket.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#socket.destroy();
+    callback(error);
+  }
+}
+
+let lastDrop: { readonly at: number; readonly reason: string } | undefined;
+
+/**
+ * Why a guarded connection was dropped within the last `withinMs` ms, if one was: a call that
+ * fails with grpc-js's bare "Connection dropped" meanwhile was on it (or on one dropped alike).
+ */
+export function recentHeaderDrop(withinMs = 5000): string | undefined {
+  return lastDrop && Date.now() - lastDrop.at <= withinMs ? lastDrop.reason : undefined;
+}
+
+let installed = false;
+
+/**
+ * Guards every HTTP/2 client connection made through a `createConnection` option (as grpc-js makes
+ * all of its connections) against header blocks Node cannot read: see {@link MAX_HEADER_BLOCK_BYTES}.
+ * Idempotent; affects `http2.connect` process-wide, which in this server only grpc-js uses.
+ */
+export function guardHttp2Connections(): void {
+  if (installed) return;
+  installed = true;
+  const connect = http2.connect;
+  const guarded = ((authority: string | URL, options?: unknown, listener?: unknown) => {
+    const opts = options as http2.SecureClientSessionOptions | undefined;
+    const create = opts?.createConnection;
+    if (typeof create !== "function") {
+      return (connect as (...a: unknown[]) => http2.ClientHttp2Session)(authority, options, listener);
+    }
+    const wrapped = {
+      ...opts,
+      createConnection: (url: URL, o: http2.SessionOptions) => new GuardedSocket(create(url, o) as Socket),
+    };
+    return (connect as (...a: unknown[]) => http2.ClientHttp2Session)(authority, wrapped, listener);
+  }) as typeof http2.connect;
+  http2.connect = guarded;
+}
