@@ -10,9 +10,9 @@ import { Duplex } from "node:stream";
  * `COMPRESSION_ERROR`, but Node's session then stops reading the socket and reports nothing, not
  * even the host closing the connection: grpc-js keeps it as ready, new streams on it are refused,
  * and every call on it waits until keepalive gives up (30 s + 10 s). The connection cannot be
- * saved (its header compression state is lost with the block), so it is dropped the moment such a
- * block starts arriving: grpc-js then sees it close at once, and calls that had no answer yet are
- * retried on a new connection.
+ * saved (its header compression state is lost with the block), so it is dropped as soon as the
+ * block's frames announce more than this, before any of it reaches nghttp2: grpc-js then sees the
+ * connection close at once, and calls that had no answer yet are retried on a new connection.
  */
 export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
 
@@ -28,16 +28,25 @@ class GuardedSocket extends Duplex {
   readonly #socket: Socket;
   readonly #frameHeader = Buffer.alloc(9);
   #headerBytes = 0;
-  /** Payload bytes of the current frame still to skip. */
+  /** Payload bytes of the current frame still to come. */
   #payloadLeft = 0;
-  /** Bytes of the header block being received (0 when none is open). */
+  /**
+   * The header block being received, held back until it is complete: nghttp2 fails the whole
+   * session on the first fragment of an oversized field (its length comes first), so no part of a
+   * block may reach it before the block is known to fit. Blocks are small (no other frame may come
+   * between their frames), so holding one costs nothing.
+   */
+  #held: Buffer[] = [];
+  #holding = false;
+  #endHeaders = false;
   #blockBytes = 0;
 
   constructor(socket: Socket) {
     super({ allowHalfOpen: false });
     this.#socket = socket;
     socket.on("data", (chunk: Buffer) => {
-      const problem = this.#scan(chunk);
+      const out: Buffer[] = [];
+      const problem = this.#scan(chunk, out);
       if (problem) {
         // Ended like a connection the host closed, not with an error: grpc-js then retries the
         // calls that had no answer yet on a new connection (an error would fail them as INTERNAL).
@@ -45,7 +54,7 @@ class GuardedSocket extends Duplex {
         this.destroy();
         return;
       }
-      if (!this.push(chunk)) socket.pause();
+      if (out.length > 0 && !this.push(out.length === 1 ? out[0] : Buffer.concat(out))) socket.pause();
     });
     socket.on("end", () => this.push(null));
     socket.on("close", () => {
@@ -54,14 +63,21 @@ class GuardedSocket extends Duplex {
     socket.on("error", (e) => this.destroy(e));
   }
 
-  /** Follows the frames in `chunk`; a sentence when a header block grew past the limit. */
-  #scan(chunk: Buffer): string | undefined {
+  /**
+   * Follows the frames in `chunk`, adding to `out` what may go on to HTTP/2 now; a sentence when a
+   * header block grew past the limit.
+   */
+  #scan(chunk: Buffer, out: Buffer[]): string | undefined {
     let i = 0;
     while (i < chunk.length) {
       if (this.#payloadLeft > 0) {
         const n = Math.min(this.#payloadLeft, chunk.length - i);
+        const piece = chunk.subarray(i, i + n);
         this.#payloadLeft -= n;
         i += n;
+        if (this.#holding) this.#held.push(piece);
+        else out.push(piece);
+        if (this.#payloadLeft === 0) this.#maybeRelease(out);
         continue;
       }
       const n = Math.min(9 - this.#headerBytes, chunk.length - i);
@@ -70,9 +86,9 @@ class GuardedSocket extends Duplex {
       i += n;
       if (this.#headerBytes < 9) break;
       this.#headerBytes = 0;
-      const length = this.#frameHeader.readUIntBE(0, 3);
-      const type = this.#frameHeader[3];
-      const flags = this.#frameHeader[4] ?? 0;
+      const header = Buffer.from(this.#frameHeader);
+      const length = header.readUIntBE(0, 3);
+      const type = header[3];
       this.#payloadLeft = length;
       if (type === HEADERS || type === CONTINUATION) {
         this.#blockBytes += length;
@@ -82,10 +98,25 @@ class GuardedSocket extends Duplex {
             "here cannot read; the connection was dropped"
           );
         }
-        if (flags & END_HEADERS) this.#blockBytes = 0;
+        this.#holding = true;
+        this.#endHeaders = ((header[4] ?? 0) & END_HEADERS) !== 0;
+        this.#held.push(header);
+        if (length === 0) this.#maybeRelease(out);
+      } else {
+        out.push(header);
       }
     }
     return undefined;
+  }
+
+  /** Passes a held header block on once its last frame is complete. */
+  #maybeRelease(out: Buffer[]): void {
+    if (!this.#holding || !this.#endHeaders) return;
+    out.push(...this.#held);
+    this.#held = [];
+    this.#holding = false;
+    this.#endHeaders = false;
+    this.#blockBytes = 0;
   }
 
   override _read(): void {
