@@ -40,12 +40,22 @@ class GuardedSocket extends Duplex {
   #holding = false;
   #endHeaders = false;
   #blockBytes = 0;
+  /**
+   * What is read but not yet passed on, in pieces that each end with a header block. Node's own
+   * socket reading hands nghttp2's events to JS one by one, with the microtasks run between them,
+   * and grpc-js relies on it (it reads a response's headers through promises before its body
+   * arrives); passed in one piece, a body would overtake them. So each piece goes on in a turn of
+   * the event loop of its own.
+   */
+  readonly #pieces: Buffer[][] = [];
+  #passing = false;
+  #wanted = true;
 
   constructor(socket: Socket) {
     super({ allowHalfOpen: false });
     this.#socket = socket;
     socket.on("data", (chunk: Buffer) => {
-      const out: Buffer[] = [];
+      const out: Buffer[][] = [[]];
       const problem = this.#scan(chunk, out);
       if (problem) {
         // Ended like a connection the host closed, not with an error: grpc-js then retries the
@@ -54,7 +64,8 @@ class GuardedSocket extends Duplex {
         this.destroy();
         return;
       }
-      if (out.length > 0 && !this.push(out.length === 1 ? out[0] : Buffer.concat(out))) socket.pause();
+      for (const piece of out) if (piece.length > 0) this.#pieces.push(piece);
+      this.#pass();
     });
     socket.on("end", () => this.push(null));
     socket.on("close", () => {
@@ -67,7 +78,8 @@ class GuardedSocket extends Duplex {
    * Follows the frames in `chunk`, adding to `out` what may go on to HTTP/2 now; a sentence when a
    * header block grew past the limit.
    */
-  #scan(chunk: Buffer, out: Buffer[]): string | undefined {
+  #scan(chunk: Buffer, pieces: Buffer[][]): string | undefined {
+    let out = pieces.at(-1) as Buffer[];
     let i = 0;
     while (i < chunk.length) {
       if (this.#payloadLeft > 0) {
@@ -77,7 +89,10 @@ class GuardedSocket extends Duplex {
         i += n;
         if (this.#holding) this.#held.push(piece);
         else out.push(piece);
-        if (this.#payloadLeft === 0) this.#maybeRelease(out);
+        if (this.#payloadLeft === 0 && this.#release(out)) {
+          out = [];
+          pieces.push(out);
+        }
         continue;
       }
       const n = Math.min(9 - this.#headerBytes, chunk.length - i);
@@ -101,7 +116,10 @@ class GuardedSocket extends Duplex {
         this.#holding = true;
         this.#endHeaders = ((header[4] ?? 0) & END_HEADERS) !== 0;
         this.#held.push(header);
-        if (length === 0) this.#maybeRelease(out);
+        if (length === 0 && this.#release(out)) {
+          out = [];
+          pieces.push(out);
+        }
       } else {
         out.push(header);
       }
@@ -109,18 +127,39 @@ class GuardedSocket extends Duplex {
     return undefined;
   }
 
-  /** Passes a held header block on once its last frame is complete. */
-  #maybeRelease(out: Buffer[]): void {
-    if (!this.#holding || !this.#endHeaders) return;
+  /** Adds a held header block to `out` once its last frame is complete; true when it did. */
+  #release(out: Buffer[]): boolean {
+    if (!this.#holding || !this.#endHeaders) return false;
     out.push(...this.#held);
     this.#held = [];
     this.#holding = false;
     this.#endHeaders = false;
     this.#blockBytes = 0;
+    return true;
+  }
+
+  /** Passes the next piece on, and the rest in later turns (the socket waits meanwhile). */
+  #pass(): void {
+    if (this.#passing || this.destroyed) return;
+    const piece = this.#pieces.shift();
+    if (!piece) return;
+    if (!this.push(piece.length === 1 ? piece[0] : Buffer.concat(piece))) this.#wanted = false;
+    if (this.#pieces.length === 0) {
+      if (this.#wanted) this.#socket.resume();
+      else this.#socket.pause();
+      return;
+    }
+    this.#passing = true;
+    this.#socket.pause();
+    setImmediate(() => {
+      this.#passing = false;
+      this.#pass();
+    });
   }
 
   override _read(): void {
-    this.#socket.resume();
+    this.#wanted = true;
+    if (!this.#passing && this.#pieces.length === 0) this.#socket.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
