@@ -186,6 +186,27 @@ export function recentHeaderDrop(withinMs = 5000): string | undefined {
   return lastDrop && Date.now() - lastDrop.at <= withinMs ? lastDrop.reason : undefined;
 }
 
+/** `host:port` of hosts whose connections are not guarded (the built-in emulator). */
+const trusted = new Set<string>();
+
+/**
+ * Leaves connections to `hostPort` (`127.0.0.1:50051`) unguarded: the server's own in-process
+ * emulator, which caps its status messages. A guarded connection's bytes pass through JS (Node
+ * copies each outgoing buffer once more), which with multi-MiB requests costs some 10–30 MB of
+ * transient memory that the in-process emulator has no reason to pay.
+ */
+export function trustHttp2Host(hostPort: string): void {
+  trusted.add(hostPort);
+}
+
+function isTrusted(authority: string | URL): boolean {
+  try {
+    return trusted.has(new URL(String(authority)).host);
+  } catch {
+    return false;
+  }
+}
+
 let installed = false;
 
 /**
@@ -200,7 +221,7 @@ export function guardHttp2Connections(): void {
   const guarded = ((authority: string | URL, options?: unknown, listener?: unknown) => {
     const opts = options as http2.SecureClientSessionOptions | undefined;
     const create = opts?.createConnection;
-    if (typeof create !== "function") {
+    if (typeof create !== "function" || isTrusted(authority)) {
       return (connect as (...a: unknown[]) => http2.ClientHttp2Session)(authority, options, listener);
     }
     const wrapped = {
