@@ -8,6 +8,7 @@
  * - `XAI_FUZZ_SEED` (default 20261127): the seed of the generator; a failure names it.
  * - `XAI_FUZZ_EMULATOR_CASES` (default 12): argument sets per tool (51 tools: 612 calls).
  * - `XAI_FUZZ_HUGE_MB` (default 10): the size of the huge strings, in MiB.
+ * - `XAI_FUZZ_TRACE=1`: print the resident set after every call, to find what raises the peak.
  */
 import { readFileSync } from "node:fs";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
