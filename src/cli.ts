@@ -3,6 +3,7 @@
 import "./heap-tuning.js";
 import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import { removeTemporaryFilesSync } from "./files/temp-registry.js";
+import { trustHttp2Host } from "./grpc/header-guard.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { Redactor, redactStream } from "./redaction.js";
@@ -25,6 +26,7 @@ interface Emulated {
 async function withEmulator(config: Config): Promise<Emulated> {
   const { startEmulator } = await import("../emulator/index.js");
   const emu = await startEmulator();
+  trustHttp2Host(emu.address);
   logger.info(`using the built-in xAI emulator at ${emu.address} (no key, no network)`);
   return {
     config: {
