@@ -11,6 +11,7 @@ import {
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { collectSoon } from "../src/full-collection.js";
 import { hostOf, methodPath } from "../src/grpc/routing.js";
 import type { CallRecord } from "./call-log.js";
 import type { EmulatorContext } from "./context.js";
@@ -140,8 +141,17 @@ function watchCancel(
   return controller;
 }
 
+/** Requests at least this large (approximately, in bytes) are followed by a full collection. */
+const LARGE_REQUEST_BYTES = 2 * 1024 * 1024;
+
 function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]) => unknown) {
   const path = methodPath(method);
+  const end = (record: CallRecord, outcome: NonNullable<CallRecord["outcome"]>, code?: number) => {
+    ctx.log.end(record, outcome, code);
+    // The call's copies of a large request (its gRPC frames, the decoded message, what the handler
+    // made of it) are garbage now: collect them before the next such call piles more on.
+    if (record.requestBytes >= LARGE_REQUEST_BYTES) collectSoon();
+  };
   switch (method.methodKind) {
     case "unary":
       return (call: ServerUnaryCall<Msg, Msg>, callback: sendUnaryData<Msg>) => {
@@ -154,11 +164,11 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
             if (controller.signal.aborted) return;
             const lost = ctx.faults.takeLostAnswer(rule);
             if (lost) throw new EmulatorError(lost.status ?? Status.UNAVAILABLE, lost.message);
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             callback(null, result);
           } catch (e) {
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             callback(status);
           }
         })();
@@ -183,12 +193,12 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
               sent += 1;
             }
             if (controller.signal.aborted) return;
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             call.end();
           } catch (e) {
             if (controller.signal.aborted) return;
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             call.emit("error", status);
           }
         })();
@@ -212,11 +222,11 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
             })();
             const result = (await fn(requests, cc)) as Msg;
             if (controller.signal.aborted) return;
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             callback(null, result);
           } catch (e) {
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             callback(status);
           }
         })();

@@ -1,5 +1,4 @@
 import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
 /**
  * V8 garbage-collector settings for a long-running server with a small live heap.
@@ -17,7 +16,8 @@ const FLAGS = ["--semi-space-growth-factor=1", "--heap-growing-percent=10"];
 
 /**
  * Applies {@link FLAGS}, except those the user gave Node (on the command line or in
- * `NODE_OPTIONS`): theirs win. Called once by the stdio server before it serves.
+ * `NODE_OPTIONS`): theirs win. Applied when this module loads, which the CLI makes its first import:
+ * the settings pay only from the start (see `npm run bench`, memory).
  */
 export function tuneHeap(
   execArgv: readonly string[] = process.execArgv,
@@ -30,32 +30,4 @@ export function tuneHeap(
   }
 }
 
-/**
- * A full collection, soon, when it is available (it is unless the flag could not be set). Used after
- * a message of several MiB: the transient copies of one such call (the line, its text, the encoded
- * request, the gRPC frame) are mostly Buffers outside the JS heap, which V8 lets grow by some 64 MB
- * before it collects, so without it the resident set climbs by that much after a few large calls.
- */
-export function collectSoon(): void {
-  fullCollection ??= exposeGc();
-  if (!fullCollection.gc || collectionPending) return;
-  collectionPending = true;
-  setImmediate(() => {
-    collectionPending = false;
-    fullCollection?.gc?.();
-  }).unref();
-}
-
-let collectionPending = false;
-/** V8's `gc()`, exposed the first time a collection is asked for (not at import). */
-let fullCollection: { readonly gc: (() => void) | undefined } | undefined;
-
-function exposeGc(): { readonly gc: (() => void) | undefined } {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    return { gc: typeof gc === "function" ? (gc as () => void) : undefined };
-  } catch {
-    return { gc: undefined };
-  }
-}
+tuneHeap();

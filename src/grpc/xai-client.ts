@@ -14,6 +14,7 @@ import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/
 import { channelOptions } from "./channel-options.js";
 import { type Endpoint, parseEndpoint } from "./endpoint.js";
 import { toXaiGrpcError, XaiGrpcError } from "./grpc-error.js";
+import { guardHttp2Connections } from "./header-guard.js";
 import { hostOf, type MethodRef, methodPath, type XaiHost } from "./routing.js";
 import { Status } from "./status.js";
 
@@ -71,6 +72,7 @@ export class XaiClient {
 
   constructor(config: XaiClientConfig) {
     this.#config = config;
+    guardHttp2Connections();
     const parse = (host: string | Endpoint) => (typeof host === "string" ? parseEndpoint(host) : host);
     this.#endpoints = { api: parse(config.api.host), management: parse(config.management.host) };
   }
