@@ -10,6 +10,7 @@ import {
 import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
+import { registerSurface } from "./register-surface.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import type { ToolDefinition } from "./tools/tool.js";
 import { staticTools, type ToolSource } from "./tools/tool-source.js";
@@ -44,7 +45,9 @@ export function createMcpServer(deps: ServerDeps): Server {
     { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
-  const tools = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
+  const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
+  // Prompts, resources and completions, following the tools listed.
+  const tools = registerSurface(server, listed, deps);
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
   // is initialized (when it declared the capability) and again whenever it says they changed.
