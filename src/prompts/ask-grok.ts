@@ -21,7 +21,8 @@ export const askGrok: PromptSpec = {
     },
     {
       name: "reasoning_effort",
-      description: "How hard a reasoning model thinks: low, medium or high (only reasoning models take it).",
+      description:
+        "How hard a reasoning model thinks, e.g. low, medium, high (only reasoning models take it).",
       complete: "reasoning-effort",
     },
   ],
