@@ -30,5 +30,3 @@ export function readResource(
   }
   return READERS[parsed.template.kind](ctx, uri, parsed.id);
 }
-
-export { listFileResources } from "./file-list.js";
