@@ -6,7 +6,10 @@ import {
   GetChatCompletionChunkSchema,
   GetChatCompletionResponseSchema,
   GetCompletionsRequestSchema,
+  IncludeOption,
   MessageRole,
+  ToolCallStatus,
+  ToolCallType,
   ToolMode,
 } from "../gen/xai/api/v1/chat_pb.js";
 import {
@@ -61,28 +64,70 @@ describe("ChatAccumulator", () => {
     expect(o?.finishReason).toBe(FinishReason.REASON_STOP);
   });
 
-  it("takes role and finish reason from the last chunk that sets them (unset never erases)", () => {
+  it("keeps role and finish reason once set (unset never erases)", () => {
     const acc = new ChatAccumulator();
     acc.add(chunk({ outputs: [{ index: 0, delta: { role: MessageRole.ROLE_ASSISTANT, content: "a" } }] }));
-    acc.add(
-      chunk({ outputs: [{ index: 0, delta: { content: "b" }, finishReason: FinishReason.REASON_MAX_LEN }] }),
-    );
-    acc.add(
-      chunk({
-        outputs: [
-          {
-            index: 0,
-            delta: { role: MessageRole.ROLE_TOOL, content: "c" },
-            finishReason: FinishReason.REASON_STOP,
-          },
-        ],
-      }),
-    );
-    acc.add(chunk({ outputs: [{ index: 0, delta: {} }] }));
-    const o = acc.result().outputs[0];
-    expect(o?.message?.role).toBe(MessageRole.ROLE_TOOL);
-    expect(o?.finishReason).toBe(FinishReason.REASON_STOP);
-    expect(o?.message?.content).toBe("abc");
+    acc.add(chunk({ outputs: [{ index: 0, delta: { content: "b" } }] }));
+    acc.add(chunk({ outputs: [{ index: 0, delta: {}, finishReason: FinishReason.REASON_MAX_LEN }] }));
+    const outputs = acc.result().outputs;
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]?.message?.role).toBe(MessageRole.ROLE_ASSISTANT);
+    expect(outputs[0]?.finishReason).toBe(FinishReason.REASON_MAX_LEN);
+    expect(outputs[0]?.message?.content).toBe("ab");
+  });
+
+  it("starts the next output of an index after a finish reason or on another role (agentic traces)", () => {
+    const acc = new ChatAccumulator();
+    const call = (status: ToolCallStatus) => ({
+      id: "call_1",
+      type: ToolCallType.WEB_SEARCH_TOOL,
+      status,
+      tool: { case: "function" as const, value: { name: "web_search", arguments: '{"query":"otters"}' } },
+    });
+    const role = MessageRole.ROLE_ASSISTANT;
+    const steps = [
+      acc.add(
+        chunk({ outputs: [{ index: 0, delta: { role, toolCalls: [call(ToolCallStatus.IN_PROGRESS)] } }] }),
+      ),
+      acc.add(
+        chunk({
+          outputs: [
+            {
+              index: 0,
+              delta: { role, toolCalls: [call(ToolCallStatus.COMPLETED)] },
+              finishReason: FinishReason.REASON_TOOL_CALLS,
+            },
+          ],
+        }),
+      ),
+      acc.add(
+        chunk({ outputs: [{ index: 0, delta: { role: MessageRole.ROLE_TOOL, content: '{"found":1}' } }] }),
+      ),
+      acc.add(chunk({ outputs: [{ index: 0, delta: { role, content: "Otters " } }] })),
+      acc.add(
+        chunk({
+          outputs: [{ index: 0, delta: { role, content: "swim." }, finishReason: FinishReason.REASON_STOP }],
+        }),
+      ),
+    ];
+    // A closing chunk with nothing to add (only usage) starts no output.
+    acc.add(chunk({ outputs: [{ index: 0, delta: { role } }], usage: { totalTokens: 9 } }));
+    const outputs = acc.result().outputs;
+    expect(outputs.map((o) => [o.index, o.message?.role, o.finishReason])).toEqual([
+      [0, MessageRole.ROLE_ASSISTANT, FinishReason.REASON_TOOL_CALLS],
+      [0, MessageRole.ROLE_TOOL, FinishReason.REASON_INVALID],
+      [0, MessageRole.ROLE_ASSISTANT, FinishReason.REASON_STOP],
+    ]);
+    // The call sent again with the same id replaced the in-progress one.
+    expect(outputs[0]?.message?.toolCalls.map((c) => c.status)).toEqual([ToolCallStatus.COMPLETED]);
+    expect(outputs[2]?.message?.content).toBe("Otters swim.");
+    // Only assistant text is answer text; the calls come back as activity lines.
+    expect(steps.flat().map((d) => d.text)).toEqual(["", "", "", "Otters ", "swim."]);
+    expect(acc.result().usage?.totalTokens).toBe(9);
+    expect(steps.flat().flatMap((d) => d.activity ?? [])).toEqual([
+      'web_search: {"query":"otters"} (in progress)',
+      'web_search: {"query":"otters"} (completed)',
+    ]);
   });
 
   it("appends tool calls, inline citations and log probabilities in order", () => {
@@ -285,6 +330,22 @@ describe("ChatAccumulator against the emulator's own streams", () => {
       messages: [user("News on otters?")],
       tools: [{ tool: { case: "webSearch", value: {} } }],
     },
+    "an agentic trace: rounds, included tool outputs, inline citations, verbose streaming": {
+      model: "grok-4",
+      messages: [user("What is new in gRPC?")],
+      tools: [
+        { tool: { case: "webSearch", value: {} } },
+        { tool: { case: "xSearch", value: {} } },
+        { tool: { case: "codeExecution", value: {} } },
+      ],
+      parallelToolCalls: false,
+      include: [
+        IncludeOption.WEB_SEARCH_CALL_OUTPUT,
+        IncludeOption.CODE_EXECUTION_CALL_OUTPUT,
+        IncludeOption.INLINE_CITATIONS,
+        IncludeOption.VERBOSE_STREAMING,
+      ],
+    },
   };
 
   it.each(Object.entries(CASES))("rebuilds the unary answer exactly: %s", async (_name, init) => {
@@ -301,7 +362,10 @@ describe("ChatAccumulator against the emulator's own streams", () => {
       return { outputs: j.outputs, usage: j.usage, citations: j.citations, model: j.model };
     };
     expect(view(r)).toEqual(view(unary));
-    expect(streamed).toBe(unary.outputs[0]?.message?.content);
+    const answer = unary.outputs
+      .filter((o) => o.index === 0 && o.message?.role === MessageRole.ROLE_ASSISTANT)
+      .at(-1);
+    expect(streamed).toBe(answer?.message?.content);
   });
 });
 

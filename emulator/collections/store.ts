@@ -101,17 +101,18 @@ export function requireDocument(collection: CollectionRecord, fileId: string): D
   return found;
 }
 
-const stores = new WeakMap<EmulatorContext, CollectionStore>();
+const stores = new WeakMap<object, CollectionStore>();
 
 /**
- * The collection store of an emulator instance, created on first use. Keyed by the context because
- * Collections and Documents are built separately from it and must see the same collections.
+ * The collection store of an emulator instance, created on first use. Keyed by the instance's file
+ * store, which every part of it shares: Collections, Documents and the chat engine's
+ * collections_search are built separately and must all see the same collections.
  */
-export function collectionStoreOf(ctx: EmulatorContext): CollectionStore {
-  let store = stores.get(ctx);
+export function collectionStoreOf(ctx: Pick<EmulatorContext, "files">): CollectionStore {
+  let store = stores.get(ctx.files);
   if (!store) {
     store = new CollectionStore();
-    stores.set(ctx, store);
+    stores.set(ctx.files, store);
   }
   return store;
 }

@@ -13,6 +13,8 @@ import {
   type GetCompletionsRequest,
   type GetDeferredCompletionResponse,
   GetDeferredCompletionResponseSchema,
+  IncludeOption,
+  type InlineCitationSchema,
   type Message,
   MessageRole,
   MessageSchema,
@@ -21,6 +23,13 @@ import {
 } from "../../gen/xai/api/v1/chat_pb.js";
 import { FinishReason } from "../../gen/xai/api/v1/sample_pb.js";
 import { ServerSideTool, ServiceTier } from "../../gen/xai/api/v1/usage_pb.js";
+import {
+  type AgentTrace,
+  runServerCalls,
+  SERVER_TOOLS,
+  type Source,
+  validateServerTools,
+} from "../chat/agent-tools.js";
 import { compactContext } from "../chat/compaction.js";
 import { encodeReasoning, lastOfRole, messageText, promptTokens } from "../chat/conversation.js";
 import { DeferredCompletions } from "../chat/deferred-completions.js";
@@ -72,31 +81,84 @@ export interface ChatEngine {
 /** Default pause between streamed chunks, in ms. */
 export const DEFAULT_STREAM_CHUNK_DELAY_MS = 2;
 
-/** Placeholder sources, honest about being emulated, for requests that enable search. */
-function citationsFor(
+/**
+ * Placeholder sources for the retired Live Search (`search_parameters`), honest about being
+ * emulated. Server-side tools (`web_search`, `x_search`…) search the built-in corpus instead.
+ */
+function legacyCitations(
   request: GetCompletionsRequest,
   topic: string,
 ): { urls: string[]; tools: ServerSideTool[] } {
-  const slug = hashParts("search", topic).toString(16).padStart(8, "0");
-  const urls: string[] = [];
-  const tools: ServerSideTool[] = [];
-  const web = request.tools.some((t) => t.tool.case === "webSearch");
-  const x = request.tools.some((t) => t.tool.case === "xSearch");
   const legacy = request.searchParameters;
-  const legacyOn = legacy !== undefined && legacy.mode !== SearchMode.OFF_SEARCH_MODE;
-  if (web || legacyOn) {
-    tools.push(ServerSideTool.WEB_SEARCH);
-    urls.push(
-      `https://example.com/xai-emulator/web/${slug}/1`,
-      `https://example.com/xai-emulator/web/${slug}/2`,
+  if (legacy === undefined || legacy.mode === SearchMode.OFF_SEARCH_MODE) return { urls: [], tools: [] };
+  const slug = hashParts("search", topic).toString(16).padStart(8, "0");
+  const urls = [
+    `https://example.com/xai-emulator/web/${slug}/1`,
+    `https://example.com/xai-emulator/web/${slug}/2`,
+  ];
+  const max = legacy.maxSearchResults;
+  return {
+    urls: max !== undefined ? urls.slice(0, Math.max(0, max)) : urls,
+    tools: [ServerSideTool.WEB_SEARCH],
+  };
+}
+
+/** The sources of a trace, each once, in the order the calls found them. */
+function sourcesOf(trace: AgentTrace): Source[] {
+  const seen = new Map<string, Source>();
+  for (const round of trace.rounds)
+    for (const call of round) for (const s of call.sources) if (!seen.has(s.url)) seen.set(s.url, s);
+  return [...seen.values()];
+}
+
+/** The sentence the answer gives about the server-side calls made (empty without any). */
+function traceSentence(trace: AgentTrace, maxTurns: number | undefined): string {
+  const calls = trace.rounds.flat();
+  if (calls.length === 0) return "";
+  const parts = [
+    `The emulated agent tools made ${calls.length} server-side call${calls.length === 1 ? "" : "s"} in ${trace.rounds.length} round${trace.rounds.length === 1 ? "" : "s"}: ${calls.map((c) => c.summary).join("; ")}.`,
+  ];
+  if (trace.skipped > 0) {
+    parts.push(
+      `max_turns ${maxTurns} stopped ${trace.skipped} more planned call${trace.skipped === 1 ? "" : "s"}.`,
     );
   }
-  if (x) {
-    tools.push(ServerSideTool.X_SEARCH);
-    urls.push(`https://example.com/xai-emulator/x/${slug}/1`);
+  return parts.join(" ");
+}
+
+/** The inline citation of one source, by its marker number. */
+function inlineCitation(
+  id: number,
+  source: Source,
+  start: number,
+  end: number,
+): MessageInitShape<typeof InlineCitationSchema> {
+  const base = { id: String(id), startIndex: start, endIndex: end };
+  switch (source.kind) {
+    case "web":
+      return { ...base, citation: { case: "webCitation", value: { url: source.url } } };
+    case "x":
+      return { ...base, citation: { case: "xCitation", value: { url: source.url } } };
+    case "collections":
+      return {
+        ...base,
+        citation: {
+          case: "collectionsCitation",
+          value: {
+            fileId: source.fileId,
+            chunkId: source.chunkId,
+            chunkContent: source.chunkContent,
+            score: source.score,
+            collectionIds: source.collectionIds,
+          },
+        },
+      };
   }
-  const max = legacy?.maxSearchResults;
-  return { urls: max !== undefined ? urls.slice(0, Math.max(0, max)) : urls, tools };
+}
+
+/** Offset in code points (as clients index text) of a UTF-16 offset of `text`. */
+function codePoints(text: string, utf16: number): number {
+  return [...text.slice(0, utf16)].length;
 }
 
 /** `text` cut before the earliest of the stop sequences (unchanged when none occurs). */
@@ -122,12 +184,55 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
     valid: ValidatedRequest,
     reply: ReplyInput,
     searchNote: boolean,
-  ): { output: CompletionOutput; completion: number; reasoning: number } {
+    trace: AgentTrace,
+  ): { outputs: CompletionOutput[]; completion: number; reasoning: number } {
     const { tokenizer } = deps;
     const lastUser = lastOfRole(reply.messages, MessageRole.ROLE_USER);
+    const include = new Set(request.include);
+    const outputs: CompletionOutput[] = [];
+    let completion = 0;
+    // The trace first: one assistant output per round holding its server-side calls, each followed
+    // by the call's output when the matching include option asks for it.
+    for (const round of trace.rounds) {
+      const traced = create(CompletionMessageSchema, {
+        role: MessageRole.ROLE_ASSISTANT,
+        toolCalls: round.map((c) => ({
+          id: c.id,
+          type: SERVER_TOOLS[c.kind].type,
+          status: c.status,
+          errorMessage: c.errorMessage,
+          tool: { case: "function" as const, value: { name: c.name, arguments: c.arguments } },
+        })),
+      });
+      completion += completionTokens(traced, tokenizer);
+      outputs.push(
+        create(CompletionOutputSchema, {
+          index: reply.index,
+          finishReason: FinishReason.REASON_TOOL_CALLS,
+          message: traced,
+        }),
+      );
+      for (const c of round) {
+        const option = SERVER_TOOLS[c.kind].include;
+        if (option === undefined || !include.has(option)) continue;
+        outputs.push(
+          create(CompletionOutputSchema, {
+            index: reply.index,
+            finishReason: FinishReason.REASON_TOOL_CALLS,
+            message: {
+              role: MessageRole.ROLE_TOOL,
+              content: JSON.stringify({ tool_call_id: c.id, name: c.name, output: c.output }),
+            },
+          }),
+        );
+      }
+    }
+    const sources = sourcesOf(trace);
     let text = composeReply(reply);
     if (searchNote)
       text += " The emulator searched nothing: its citations are placeholder example.com links.";
+    const note = traceSentence(trace, request.maxTurns);
+    if (note) text += ` ${note}`;
     const hints = { answer: text, query: lastUser ? messageText(lastUser) : "", variant: reply.index };
     const calls = chooseFunctions(request, reply.messages, valid.functions);
     const message: MessageInitShape<typeof CompletionMessageSchema> = {
@@ -150,6 +255,7 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
       plan = `call ${calls.map((f) => f.name).join(" and ")} with arguments that fit the schema`;
     } else {
       const format = request.responseFormat?.formatType;
+      let plain = false;
       if (valid.responseSchema !== undefined) {
         text = JSON.stringify(sampleJson(valid.responseSchema, hints));
         plan = "answer with JSON that follows the requested schema";
@@ -158,13 +264,25 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
         plan = "answer with a JSON object";
       } else {
         plan = "answer in plain text and say that this is the emulator";
+        plain = true;
       }
+      const inline = plain && include.has(IncludeOption.INLINE_CITATIONS) && sources.length > 0;
+      if (inline) text += ` Sources: ${sources.map((src, k) => `[[${k + 1}]](${src.url})`).join(" ")}`;
       text = cutAtStop(text, request.stop);
       if (request.maxTokens !== undefined && tokenizer.count(text) > request.maxTokens) {
         text = tokenizer.truncate(text, request.maxTokens);
         finishReason = FinishReason.REASON_MAX_LEN;
       }
       message.content = text;
+      if (inline) {
+        // Only the markers that survived stop sequences and max_tokens are cited.
+        message.citations = sources.flatMap((src, k) => {
+          const marker = `[[${k + 1}]](${src.url})`;
+          const at = text.lastIndexOf(marker);
+          if (at < 0) return [];
+          return [inlineCitation(k + 1, src, codePoints(text, at), codePoints(text, at + marker.length))];
+        });
+      }
     }
     let reasoning = 0;
     if (valid.reasoning) {
@@ -183,11 +301,10 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
           ]),
         }
       : undefined;
-    return {
-      output: create(CompletionOutputSchema, { index: reply.index, finishReason, message: built, logprobs }),
-      completion: completionTokens(built, tokenizer),
-      reasoning,
-    };
+    outputs.push(
+      create(CompletionOutputSchema, { index: reply.index, finishReason, message: built, logprobs }),
+    );
+    return { outputs, completion: completion + completionTokens(built, tokenizer), reasoning };
   }
 
   async function complete(
@@ -195,6 +312,7 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
     options: CompleteOptions = {},
   ): Promise<GetChatCompletionResponse> {
     const valid = validateRequest(request, deps);
+    validateServerTools(request, deps);
     const model = deps.catalog.language(valid.model);
     const history = request.previousResponseId
       ? stored.get(request.previousResponseId, "previous_response_id").conversation
@@ -207,8 +325,11 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
       );
     }
     const lastUser = lastOfRole(messages, MessageRole.ROLE_USER);
-    const search = citationsFor(request, lastUser ? messageText(lastUser) : "");
+    const legacy = legacyCitations(request, lastUser ? messageText(lastUser) : "");
     const outputs: CompletionOutput[] = [];
+    const citations = new Set(legacy.urls);
+    const serverSideTools = [...legacy.tools];
+    const outputFiles: { fileId: string; name: string }[] = [];
     let completion = 0;
     let reasoning = 0;
     for (let index = 0; index < (request.n ?? 1); index++) {
@@ -220,8 +341,15 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
         seed: request.seed ?? 0,
         index,
       };
-      const o = output(request, valid, reply, search.urls.length > 0);
-      outputs.push(o.output);
+      const trace = await runServerCalls({ request, messages, seed: reply.seed, index }, deps);
+      // Usage counts every call made, one entry per call; citations every source found.
+      for (const call of trace.rounds.flat()) {
+        serverSideTools.push(SERVER_TOOLS[call.kind].usage);
+        outputFiles.push(...call.files);
+      }
+      for (const source of sourcesOf(trace)) citations.add(source.url);
+      const o = output(request, valid, reply, legacy.urls.length > 0, trace);
+      outputs.push(...o.outputs);
       completion += o.completion;
       reasoning += o.reasoning;
     }
@@ -236,10 +364,11 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
         promptImage: prompt.image,
         completion,
         reasoning,
-        sources: search.urls.length,
-        serverSideTools: search.tools,
+        sources: citations.size,
+        serverSideTools,
       }),
-      citations: search.urls,
+      citations: [...citations],
+      outputFiles,
       settings: {
         maxTokens: request.maxTokens,
         parallelToolCalls: request.parallelToolCalls ?? true,
@@ -261,7 +390,10 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
       serviceTier: request.serviceTier || ServiceTier.DEFAULT,
     });
     if (request.storeMessages) {
-      const answer = outputs[0]?.message;
+      // The answer of output 0 is its last assistant output (after any server-side trace).
+      const answer = outputs
+        .filter((o) => o.index === 0 && o.message?.role === MessageRole.ROLE_ASSISTANT)
+        .at(-1)?.message;
       const reply = create(MessageSchema, {
         role: MessageRole.ROLE_ASSISTANT,
         content: answer?.content ? [{ content: { case: "text", value: answer.content } }] : [],
@@ -278,7 +410,12 @@ export function createChatEngine(deps: EngineDeps): ChatEngine {
     complete,
     async completeChunks(request) {
       const response = await complete(request);
-      return splitIntoChunks(response, deps.catalog.language(response.model), deps.tokenizer);
+      return splitIntoChunks(
+        response,
+        deps.catalog.language(response.model),
+        deps.tokenizer,
+        request.include.includes(IncludeOption.VERBOSE_STREAMING),
+      );
     },
     async startDeferred(request) {
       const id = deps.newId("deferred");

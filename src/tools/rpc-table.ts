@@ -46,14 +46,16 @@ export interface RpcChoice {
 export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
-    note: 'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix).',
+    note:
+      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix). ' +
+      'Agent tools run at xAI, e.g. "tools":[{"x_search":{"allowed_x_handles":["xai"]}}],"include":["INLINE_CITATIONS"]: the result shows each server-side call, the answer, numbered citations.',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
     annotations: { idempotentHint: false },
     handler: chatCompletionHandler,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
-    note: "Returns the same result as chat_get_completion; with a progress token each chunk's new text arrives as a progress message.",
+    note: 'Returns the same result as chat_get_completion; with a progress token each chunk\'s new text arrives as a progress message, and with "include":["VERBOSE_STREAMING"] each server-side tool call too.',
     annotations: { idempotentHint: false },
     handler: chatStreamHandler,
   },

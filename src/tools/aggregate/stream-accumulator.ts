@@ -6,6 +6,8 @@ export interface TextDelta {
   readonly index: number;
   /** The new text, exactly as received; empty when the chunk added no answer text to this output. */
   readonly text: string;
+  /** Tool activity the chunk reported (server-side calls, one line each), apart from the text. */
+  readonly activity?: readonly string[];
 }
 
 /**

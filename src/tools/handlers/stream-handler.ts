@@ -14,6 +14,8 @@ export interface StreamTool<C extends DescMessage, R extends DescMessage> {
   readonly accumulator: (request: unknown) => StreamAccumulator<MessageShape<C>, R>;
   /** True when the request asks for several outputs, so progress messages name their output. */
   readonly manyOutputs?: (request: unknown) => boolean;
+  /** True when progress should also name tool activity (verbose streaming of server-side tools). */
+  readonly activity?: (request: unknown) => boolean;
   /** Lines added after the rendered result (e.g. how to continue a stored conversation). */
   readonly extraText?: (request: unknown, result: MessageShape<R>) => string | undefined;
 }
@@ -22,13 +24,24 @@ export interface StreamTool<C extends DescMessage, R extends DescMessage> {
  * The progress messages of one chunk: its answer text, exactly as received, one notification per
  * output that got text (labelled `[output i] ` when the stream has several outputs), or a single
  * notification without a message when the chunk added no answer text (reasoning, tool calls, the
- * closing chunk) so that progress still moves.
+ * closing chunk) so that progress still moves. With `activity`, tool activity the chunk reported
+ * (`web_search: {"query":…} (in progress)`) comes first, one notification per line, apart from the
+ * answer text.
  */
-export function progressMessages(deltas: readonly TextDelta[], manyOutputs: boolean): (string | undefined)[] {
+export function progressMessages(
+  deltas: readonly TextDelta[],
+  manyOutputs: boolean,
+  activity = false,
+): (string | undefined)[] {
   const texts = deltas.filter((d) => d.text !== "");
-  if (texts.length === 0) return [undefined];
+  const notes = activity
+    ? deltas.flatMap((d) => (d.activity ?? []).map((line) => ({ index: d.index, line })))
+    : [];
   const labelled = manyOutputs || texts.length > 1 || texts.some((d) => d.index !== 0);
-  return texts.map((d) => (labelled ? `[output ${d.index}] ${d.text}` : d.text));
+  const label = (index: number, text: string) =>
+    labelled || manyOutputs ? `[output ${index}] ${text}` : text;
+  const messages = [...notes.map((n) => label(n.index, n.line)), ...texts.map((d) => label(d.index, d.text))];
+  return messages.length > 0 ? messages : [undefined];
 }
 
 /**
@@ -46,12 +59,13 @@ export function streamHandler<I extends DescMessage, C extends DescMessage, R ex
   return async (request, _options, ctx) => {
     const acc = tool.accumulator(request);
     const many = tool.manyOutputs?.(request) ?? false;
+    const activity = tool.activity?.(request) ?? false;
     let progress = 0;
     try {
       for await (const chunk of ctx.client.serverStream(method, request as never, { signal: ctx.signal })) {
         const deltas = acc.add(chunk);
         if (ctx.wantsProgress) {
-          for (const message of progressMessages(deltas, many)) {
+          for (const message of progressMessages(deltas, many, activity)) {
             progress += 1;
             await ctx.progress(progress, undefined, message);
           }

@@ -1,6 +1,6 @@
 import { statusName } from "../../grpc/status.js";
 import { pageTokenLine } from "./batch.js";
-import { messageText } from "./chat.js";
+import { answerOutput, messageText, outputsByIndex } from "./chat.js";
 
 type Json = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export function resultPreview(data: Json | undefined): string {
   if (!data) return "no output";
   const completion = data.completion_response as Json | undefined;
   if (completion) {
-    const first = arr(completion.outputs)[0];
+    const first = answerOutput(outputsByIndex(completion).get(0) ?? []);
     return `"${preview(messageText(first?.message as Json | undefined))}"`;
   }
   const image = data.image_response as Json | undefined;
@@ -123,7 +123,9 @@ export function renderRequestResult(response: Json): string {
     const completion = data.completion_response as Json | undefined;
     if (completion) {
       const text = arr(completion.outputs)
+        .filter((o) => str((o.message as Json | undefined)?.role) !== "ROLE_TOOL")
         .map((o) => messageText(o.message as Json | undefined))
+        .filter(Boolean)
         .join("\n\n");
       return `${head} succeeded.\n${text}`;
     }
