@@ -3,10 +3,12 @@
 import "./heap-tuning.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
+import { removeTemporaryFilesSync } from "./files/temp-registry.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { createMcpServer } from "./server.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import { lazyTools } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
@@ -32,6 +34,19 @@ async function withEmulator(config: Config): Promise<Emulated> {
     },
     close: () => emu.close(),
   };
+}
+
+/** How long a shutdown may take at most, in ms. */
+const SHUTDOWN_LIMIT_MS = 1500;
+
+/** Resolves once what was written to stdout so far has been handed to the system. */
+async function flushStdout(): Promise<void> {
+  // The SDK sends an answer a few promise turns after its handler returned.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => {
+    if (!process.stdout.writable) return resolve();
+    process.stdout.write("", () => resolve());
+  });
 }
 
 async function serve(initial: Config): Promise<void> {
@@ -62,6 +77,7 @@ async function serve(initial: Config): Promise<void> {
     { management: config.managementKey !== undefined },
     { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
   );
+  const calls = new InFlightCalls();
   const server = createMcpServer({
     client: getClient,
     tools,
@@ -70,6 +86,8 @@ async function serve(initial: Config): Promise<void> {
     allowedDirs: config.allowedDirs,
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
+    mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
+    calls,
   });
 
   let closing = false;
@@ -77,6 +95,16 @@ async function serve(initial: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.debug(`shutting down: ${why}`);
+    // Whatever still hangs after this, the process ends (well within 2 s), leaving no temporary file.
+    setTimeout(() => {
+      removeTemporaryFilesSync();
+      process.exit(0);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // Every call in flight is answered (an error saying the server is stopping) and cancelled,
+    // gRPC call and transfers included; then what they were writing is removed.
+    await calls.stop(why, SHUTDOWN_LIMIT_MS / 2);
+    await flushStdout();
+    removeTemporaryFilesSync();
     if (client) (await client).close();
     await Promise.allSettled([server.close(), emulated?.close()]);
     process.exit(0);

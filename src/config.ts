@@ -1,5 +1,6 @@
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
+import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
 
 /** Everything the server is configured with; flags win over environment variables. */
@@ -18,6 +19,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** A media URL fetch that makes no progress for this many ms is given up. */
+  readonly mediaIdleTimeoutMs: number;
 }
 
 export type Command =
@@ -51,6 +54,8 @@ Options:
                                the client's MCP roots are allowed too; with none, local paths are refused
   --inline-image-max-bytes N   largest generated image shown inline (env XAI_INLINE_IMAGE_MAX_BYTES,
                                default 1048576); larger ones are saved and linked when save_to is given
+  --media-idle-timeout-ms MS   give up fetching an image or video URL after MS ms without progress (less
+                               than 1 KiB received; env XAI_MEDIA_IDLE_TIMEOUT_MS, default 15000)
   --emulator                   use the built-in emulator
   -h, --help                   show this help
   -v, --version                show the version
@@ -104,6 +109,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   let inlineImageMaxBytes = env.XAI_INLINE_IMAGE_MAX_BYTES
     ? positiveInteger(env.XAI_INLINE_IMAGE_MAX_BYTES, "XAI_INLINE_IMAGE_MAX_BYTES")
     : 1024 * 1024;
+  let mediaIdleTimeoutMs = env.XAI_MEDIA_IDLE_TIMEOUT_MS
+    ? positiveInteger(env.XAI_MEDIA_IDLE_TIMEOUT_MS, "XAI_MEDIA_IDLE_TIMEOUT_MS")
+    : DEFAULT_MEDIA_IDLE_TIMEOUT_MS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     switch (arg) {
@@ -128,6 +136,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       case "--inline-image-max-bytes":
         inlineImageMaxBytes = positiveInteger(takeValue(args, i++, arg), arg);
         break;
+      case "--media-idle-timeout-ms":
+        mediaIdleTimeoutMs = positiveInteger(takeValue(args, i++, arg), arg);
+        break;
       default:
         throw new UsageError(`unknown argument "${arg}" (see --help)`);
     }
@@ -145,6 +156,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      mediaIdleTimeoutMs,
     },
   };
 }

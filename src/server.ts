@@ -12,6 +12,7 @@ import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import { registerSurface } from "./register-surface.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import type { ToolDefinition } from "./tools/tool.js";
 import { staticTools, type ToolSource } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -30,6 +31,10 @@ export interface ServerDeps {
   readonly inlineImageMaxBytes?: number;
   /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
   readonly heartbeatMs?: number;
+  /** Idle limit of media URL fetches, in ms. */
+  readonly mediaIdleTimeoutMs?: number;
+  /** The calls in flight, for a shutdown that answers each of them (see `InFlightCalls.stop`). */
+  readonly calls?: InFlightCalls;
 }
 
 const INSTRUCTIONS =
@@ -45,6 +50,7 @@ export function createMcpServer(deps: ServerDeps): Server {
     { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
+  const calls = deps.calls ?? new InFlightCalls();
   const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
   // Prompts, resources and completions, following the tools listed.
   const tools = registerSurface(server, listed, deps);
@@ -88,24 +94,36 @@ export function createMcpServer(deps: ServerDeps): Server {
       heartbeatMs: token === undefined ? 0 : (deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
       label: name,
     }).start();
-    extra.signal.addEventListener("abort", () => reporter.stop(), { once: true });
+    // Cancelled by the client, or by a shutdown, which answers the call at once (`stopped`).
+    const call = calls.begin(extra.signal);
+    call.signal.addEventListener("abort", () => reporter.stop(), { once: true });
     const started = Date.now();
     let result: CallToolResult;
-    try {
-      result = await definition.call(args, {
+    const work = (async () =>
+      definition.call(args, {
         client: typeof deps.client === "function" ? await deps.client() : deps.client,
-        signal: extra.signal,
+        signal: call.signal,
         progress: reporter.report,
         wantsProgress: token !== undefined,
         log: deps.logger,
         roots,
         ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
-      });
+        ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
+      }))();
+    try {
+      result = await Promise.race([work, call.stopped]);
     } finally {
       reporter.stop();
+      call.end(work);
     }
-    if (!extra.signal.aborted) await reporter.settle();
-    const outcome = extra.signal.aborted ? "cancelled" : result.isError ? "error" : "ok";
+    if (!call.signal.aborted) await reporter.settle();
+    const outcome = extra.signal.aborted
+      ? "cancelled"
+      : calls.stopping
+        ? "stopped"
+        : result.isError
+          ? "error"
+          : "ok";
     deps.logger.debug(`${name}: ${outcome} in ${Date.now() - started} ms`);
     return result.isError ? redactResult(result, deps.secrets) : result;
   });

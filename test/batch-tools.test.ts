@@ -278,6 +278,7 @@ describe("a 10,000-request batch from a JSONL file", () => {
       all_pages: true,
       pagination_token: failed.json.pagination_token,
       output_path: output,
+      append: true,
     });
     expect(resumed.json).toMatchObject({ appended: true, written: total - 3000, complete: true });
     const written = (await readJsonl(output)).map((r) => r.batch_request_id as string);
@@ -556,6 +557,7 @@ describe("failed requests and cancellation", () => {
         all_pages: true,
         pagination_token: partial.json.pagination_token,
         output_path: join(dir, "cancel-results.jsonl"),
+        append: true,
       });
       expect(rest.json.appended).toBe(true);
       expect(rest.json.complete).toBe(true);

@@ -155,7 +155,10 @@ describe("client disconnect", () => {
           }
         },
       });
-      await expect(call).rejects.toThrow();
+      // The server answers the call as it stops (the client still reads until the process ends).
+      const { result } = await call;
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("The server is stopping");
       const record = await ended;
       expect(record.outcome).toBe("cancelled");
       note("client disconnect", closedAt, record);

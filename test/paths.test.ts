@@ -1,11 +1,20 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommand } from "../src/config.js";
 import { AllowedRoots, parseAllowedDirs } from "../src/files/allowed-roots.js";
-import { ensureDirectory, writeChunksToFile, writeNewFile } from "../src/files/local-files.js";
 import {
   type AllowedDirectory,
   expandHome,
@@ -16,6 +25,7 @@ import {
   validateReadPath,
   validateWritePath,
 } from "../src/files/path-validation.js";
+import { SafeDirectory, writeStream } from "../src/files/safe-write.js";
 
 // Layout, under one temporary directory:
 //   allowed/            the allowed root
@@ -215,43 +225,93 @@ describe("AllowedRoots", () => {
 });
 
 describe("writing", () => {
+  const openDir = async (roots: AllowedRoots, path: string) => {
+    const dir = await SafeDirectory.open(roots, path, { create: true });
+    const where = await dir.whereNow();
+    await dir.close();
+    return where;
+  };
+
   it("creates a missing directory inside, and refuses one through a symlink out", async () => {
     const roots = new AllowedRoots([allowed]);
-    expect(await ensureDirectory(roots, join(allowed, "made", "here"))).toBe(join(allowed, "made", "here"));
-    await refusal(ensureDirectory(roots, join(allowed, "dir-out", "made")));
+    expect(await openDir(roots, join(allowed, "made", "here"))).toBe(join(allowed, "made", "here"));
+    await refusal(openDir(roots, join(allowed, "dir-out", "made")));
     await outsideUntouched();
   });
 
   it("never overwrites: new files get a free name", async () => {
-    const dir = join(allowed, "unique");
-    await mkdir(dir);
-    const first = await writeNewFile(dir, "img", ".png", Uint8Array.of(1));
-    const second = await writeNewFile(dir, "img", ".png", Uint8Array.of(2));
-    expect([first, second]).toEqual([join(dir, "img.png"), join(dir, "img-2.png")]);
-    expect([...(await readFile(first))]).toEqual([1]);
+    const roots = new AllowedRoots([allowed]);
+    const dir = await SafeDirectory.open(roots, join(allowed, "unique"), { create: true });
+    const first = await writeStream(dir, { stem: "img", ext: ".png" }, [Uint8Array.of(1)]);
+    const second = await writeStream(dir, { stem: "img", ext: ".png" }, [Uint8Array.of(2)]);
+    await dir.close();
+    expect([first.path, second.path]).toEqual([
+      join(allowed, "unique", "img.png"),
+      join(allowed, "unique", "img-2.png"),
+    ]);
+    expect([...(await readFile(first.path))]).toEqual([1]);
   });
 
   it("streams into place, refuses to clobber without overwrite, and leaves nothing on failure", async () => {
-    const dir = join(allowed, "stream");
-    await mkdir(dir);
-    const target = join(dir, "out.bin");
+    const roots = new AllowedRoots([allowed]);
+    const dir = await SafeDirectory.open(roots, join(allowed, "stream"), { create: true });
+    const target = join(allowed, "stream", "out.bin");
     async function* parts(fail = false) {
       yield Buffer.from("hello ");
       if (fail) throw new Error("stream broke");
       yield Buffer.from("world");
     }
-    expect(await writeChunksToFile(target, parts(), { overwrite: false })).toEqual({
+    expect(await writeStream(dir, { name: "out.bin", overwrite: false }, parts())).toEqual({
       path: target,
       bytes: 11,
     });
     expect(await readFile(target, "utf8")).toBe("hello world");
-    await expect(writeChunksToFile(target, parts(), { overwrite: false })).rejects.toThrow(/exists already/);
-    await expect(
-      writeChunksToFile(join(dir, "broken.bin"), parts(true), { overwrite: false }),
-    ).rejects.toThrow(/stream broke/);
-    expect((await readdir(dir)).sort()).toEqual(["out.bin"]);
-    await writeChunksToFile(target, [Buffer.from("new")], { overwrite: true });
+    await expect(writeStream(dir, { name: "out.bin", overwrite: false }, parts())).rejects.toThrow(
+      /exists already/,
+    );
+    await expect(writeStream(dir, { name: "broken.bin", overwrite: false }, parts(true))).rejects.toThrow(
+      /stream broke/,
+    );
+    expect((await readdir(join(allowed, "stream"))).sort()).toEqual(["out.bin"]);
+    await writeStream(dir, { name: "out.bin", overwrite: true }, [Buffer.from("new")]);
     expect(await readFile(target, "utf8")).toBe("new");
+    await dir.close();
+  });
+
+  it("removes a file whose directory was moved outside while it was written, and says so", async () => {
+    const roots = new AllowedRoots([allowed]);
+    await mkdir(join(allowed, "moving"));
+    const dir = await SafeDirectory.open(roots, join(allowed, "moving"), { create: false });
+    const temp = await dir.createTemp("late.bin");
+    await temp.write(Buffer.from("bytes"));
+    // The directory itself leaves the allowed directory mid-transfer.
+    await rename(join(allowed, "moving"), join(outside, "moved"));
+    try {
+      const message = await refusal(temp.place({ name: "late.bin", overwrite: false }));
+      expect(message).toContain("moved outside the allowed directories");
+      expect(await readdir(join(outside, "moved"))).toEqual([]);
+    } finally {
+      await dir.close();
+      await rm(join(outside, "moved"), { recursive: true });
+    }
+    await outsideUntouched();
+  });
+
+  it("writes into the directory it checked, even when the path is swapped for a link meanwhile", async () => {
+    const roots = new AllowedRoots([allowed]);
+    await mkdir(join(allowed, "held"));
+    const dir = await SafeDirectory.open(roots, join(allowed, "held"), { create: false });
+    await rename(join(allowed, "held"), join(allowed, "held.real"));
+    await symlink(outside, join(allowed, "held"));
+    try {
+      const outcome = await writeStream(dir, { name: "f.txt", overwrite: false }, [Buffer.from("x")]);
+      expect(outcome.path).toBe(join(allowed, "held.real", "f.txt"));
+      expect(await readFile(join(allowed, "held.real", "f.txt"), "utf8")).toBe("x");
+    } finally {
+      await dir.close();
+      await rm(join(allowed, "held"));
+    }
+    await outsideUntouched();
   });
 });
 

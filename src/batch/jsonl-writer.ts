@@ -19,7 +19,14 @@ export class JsonlWriter {
    * against the allowed roots by the caller.
    */
   static async open(path: string, append: boolean): Promise<JsonlWriter> {
-    const handle = await open(path, append ? "a+" : "w");
+    return JsonlWriter.onHandle(path, await open(path, append ? "a+" : "w"), append);
+  }
+
+  /**
+   * Writes through an open file (a new temporary file, or an existing one opened to append to,
+   * readable too), named `path` in messages. The writer closes it.
+   */
+  static async onHandle(path: string, handle: FileHandle, append: boolean): Promise<JsonlWriter> {
     const writer = new JsonlWriter(path, handle);
     if (append) {
       // A file that does not end in a newline (edited by hand, or a run killed mid-write) would

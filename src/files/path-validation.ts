@@ -236,12 +236,22 @@ export async function resolveAllowedDirectory(dir: string): Promise<AllowedDirec
   }
 }
 
-/** Runs a path check, prefixing a refusal with the argument it concerns (`save_to: access denied…`). */
+/**
+ * Runs a path check or a write, prefixing a refusal with the argument it concerns (`save_to: access
+ * denied…`). A file system error on the way (a path that changed on disk between two steps, a
+ * permission) becomes a refusal of that argument too.
+ */
 export async function forArgument<T>(argument: string, check: Promise<T>): Promise<T> {
   try {
     return await check;
   } catch (e) {
     if (isPathAccessError(e)) throw new PathAccessError(`${argument}: ${e.message}`);
+    const fs = e as { code?: unknown; syscall?: unknown; message?: unknown } | null;
+    if (typeof fs?.code === "string" && typeof fs.syscall === "string") {
+      const hint =
+        fs.code === "EACCES" || fs.code === "EPERM" ? "" : " (it changed on disk while in use; try again)";
+      throw new PathAccessError(`${argument}: ${String(fs.message)}${hint}; nothing was written`);
+    }
     throw e;
   }
 }

@@ -1,7 +1,8 @@
 import { type DescMessage, toJson } from "@bufbuild/protobuf";
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import type { ImageResponse } from "../../gen/xai/api/v1/image_pb.js";
-import { writeNewFile } from "../files/local-files.js";
+import { forArgument } from "../files/path-validation.js";
+import { type SafeDirectory, writeStream } from "../files/safe-write.js";
 import { formatBytes } from "./byte-size.js";
 import { parseDataUrl } from "./data-url.js";
 import { fetchMedia } from "./fetch-media.js";
@@ -17,8 +18,8 @@ export const MAX_FETCHED_IMAGE_BYTES = 50 * 1024 * 1024;
 
 /** How generated images are handed back. */
 export interface ImageOutputOptions {
-  /** Real path of a directory (already checked) to save every image in. */
-  readonly saveDir?: string | undefined;
+  /** The directory (checked and held open) to save every image in. */
+  readonly saveDir?: SafeDirectory | undefined;
   /**
    * Show images as `image` blocks: unset shows base64 results and leaves URL results as links;
    * true also fetches URL results to show them; false shows none.
@@ -27,6 +28,8 @@ export interface ImageOutputOptions {
   /** Largest image shown inline, in bytes. */
   readonly inlineMaxBytes: number;
   readonly signal?: AbortSignal | undefined;
+  /** Idle limit of image URL fetches, in ms (default 15 s). */
+  readonly mediaIdleTimeoutMs?: number | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -97,6 +100,7 @@ export async function imageResult(
           const fetched = await fetchMedia(source.value, {
             maxBytes: MAX_FETCHED_IMAGE_BYTES,
             signal: options.signal,
+            idleTimeoutMs: options.mediaIdleTimeoutMs,
           });
           bytes = fetched.bytes;
           declared = fetched.contentType;
@@ -118,7 +122,11 @@ export async function imageResult(
       let saved: string | undefined;
       if (options.saveDir) {
         try {
-          saved = await writeNewFile(options.saveDir, `${stem}-${i + 1}`, extensionFor(mimeType), bytes);
+          const written = await forArgument(
+            "save_to",
+            writeStream(options.saveDir, { stem: `${stem}-${i + 1}`, ext: extensionFor(mimeType) }, [bytes]),
+          );
+          saved = written.path;
           links.push(
             fileLink(saved, mimeType || "application/octet-stream", bytes.byteLength, `Generated ${label}`),
           );

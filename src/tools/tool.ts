@@ -26,6 +26,8 @@ export interface ToolContext {
   readonly roots?: AllowedRoots;
   /** Largest generated image returned inline, in bytes; absent means the default (1 MiB). */
   readonly inlineImageMaxBytes?: number;
+  /** Idle limit of media URL fetches, in ms; absent means the default (15 s). */
+  readonly mediaIdleTimeoutMs?: number;
 }
 
 /** Extra tool-level arguments that are not part of the RPC's request message. */

@@ -31,7 +31,7 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
   const m = schemas.service.method.listBatchRequestMetadata;
   return async (request, options, ctx) => {
     const req = request as ListBatchRequestMetadataRequest;
-    const { allPages, outputPath } = pagingOptions(options);
+    const { allPages, outputPath, overwrite, append } = pagingOptions(options);
     const fetch: FetchPage = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
@@ -69,6 +69,8 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
         outputPath,
         ctx,
         {
+          overwrite,
+          append,
           key: idKey("batch_request_id"),
           onItem: (item) => {
             const s = String(item.state ?? "STATE_UNKNOWN");
@@ -88,7 +90,7 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
     lines.push(
       run.nextToken === undefined
         ? "That is every request of the list."
-        : `More remain; append them with ${callHint(TOOL, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path })}`,
+        : `More remain; append them with ${callHint(TOOL, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path, append: true })}`,
     );
     return {
       content: [{ type: "text", text: lines.join("\n") }],

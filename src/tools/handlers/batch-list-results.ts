@@ -35,7 +35,7 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
   const m = schemas.service.method.listBatchResults;
   return async (request, options, ctx) => {
     const req = request as ListBatchResultsRequest;
-    const { allPages, outputPath } = pagingOptions(options);
+    const { allPages, outputPath, overwrite, append } = pagingOptions(options);
     // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
     const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
@@ -72,6 +72,8 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
         outputPath,
         ctx,
         {
+          overwrite,
+          append,
           key: idKey("batch_request_id"),
           onItem: (item) => summary.add(item),
           total: c.succeeded + c.failed,
@@ -103,23 +105,26 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
   lines.push(`Batch now: ${countsLine(c)}.`);
   // Complete = the whole list was read and nothing can be added to it any more.
   const complete = run.nextToken === undefined && c.pending === 0;
-  const fromStart = !run.appended;
+  const fromStart = run.fromStart;
   let consistent: boolean | undefined;
   if (complete && fromStart) {
     consistent = run.written + run.duplicates === finished;
     lines.push(
       consistent
         ? `Complete: the file holds all ${finished} finished results (num_success ${c.succeeded} + num_error ${c.failed}).`
-        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page to rewrite it.`,
+        : `Warning: the file holds ${run.written} results but the batch reports ${finished} finished (num_success + num_error); list again from the first page with overwrite: true to rewrite it.`,
     );
   } else if (complete) {
-    lines.push("Complete: every remaining result was appended; nothing is pending.");
+    lines.push(
+      `Complete: every remaining result was ${run.appended ? "appended" : "written, from the token on"}; nothing is pending.`,
+    );
   } else if (run.nextToken !== undefined) {
     const more = callHint(TOOL, {
       batch_id: batchId,
       pagination_token: run.nextToken,
       all_pages: true,
       output_path: run.path,
+      append: true,
     });
     const why =
       run.stop === "caught-up" || c.pending > 0

@@ -10,7 +10,15 @@ const ALL_PAGES: JsonSchema = {
 const OUTPUT_PATH: JsonSchema = {
   type: "string",
   description:
-    "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. Overwritten, or appended to when pagination_token is given.",
+    "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true.",
+};
+
+const OVERWRITE: JsonSchema = { type: "boolean", description: "Replace an existing output_path file." };
+
+const APPEND: JsonSchema = {
+  type: "boolean",
+  description:
+    "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token.",
 };
 
 /** `all_pages` alone: for lists that are small enough to return inline. */
@@ -21,8 +29,13 @@ export const ALL_PAGES_OPTION: ToolOptions = {
 
 /** `all_pages` and `output_path`: for lists that may hold thousands of items. */
 export const PAGED_FILE_OPTIONS: ToolOptions = {
-  properties: { all_pages: ALL_PAGES, output_path: OUTPUT_PATH },
-  validators: { all_pages: z.boolean(), output_path: z.string().min(1) },
+  properties: { all_pages: ALL_PAGES, output_path: OUTPUT_PATH, overwrite: OVERWRITE, append: APPEND },
+  validators: {
+    all_pages: z.boolean(),
+    output_path: z.string().min(1),
+    overwrite: z.boolean(),
+    append: z.boolean(),
+  },
 };
 
 /** `input_path` of batch_add_batch_requests. */
@@ -41,12 +54,18 @@ export const INPUT_PATH_OPTION: ToolOptions = {
 export interface PagingOptions {
   readonly allPages: boolean;
   readonly outputPath: string | undefined;
+  /** Replace an existing output file. */
+  readonly overwrite: boolean;
+  /** Add to an existing output file. */
+  readonly append: boolean;
 }
 
-/** Reads `all_pages` and `output_path` from a call's tool-level options. */
+/** Reads `all_pages`, `output_path`, `overwrite` and `append` from a call's tool-level options. */
 export function pagingOptions(options: Record<string, unknown>): PagingOptions {
   return {
     allPages: options.all_pages === true,
     outputPath: typeof options.output_path === "string" ? options.output_path : undefined,
+    overwrite: options.overwrite === true,
+    append: options.append === true,
   };
 }

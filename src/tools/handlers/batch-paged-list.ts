@@ -1,3 +1,4 @@
+import { basename, dirname, join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { outputTarget } from "../../batch/batch-files.js";
 import { existingKeys, JsonlWriter } from "../../batch/jsonl-writer.js";
@@ -5,9 +6,12 @@ import {
   collectInline,
   type FetchPage,
   INLINE_BUDGET_BYTES,
-  type PagingError,
+  PagingError,
   writePages,
 } from "../../batch/paging.js";
+import { requireRoots } from "../../files/allowed-roots.js";
+import { forArgument, PathAccessError } from "../../files/path-validation.js";
+import { SafeDirectory } from "../../files/safe-write.js";
 import { isXaiGrpcError } from "../../grpc/grpc-error.js";
 import { callHint } from "../render/batch.js";
 import type { ToolContext } from "../tool.js";
@@ -88,6 +92,8 @@ export async function inlineList(list: PagedList, paging: PagingRequest): Promis
 export interface FileRun {
   readonly path: string;
   readonly appended: boolean;
+  /** The file holds the list from its first page (not appended to, not started from a token). */
+  readonly fromStart: boolean;
   readonly pages: number;
   readonly written: number;
   /** Items not written again because the file (or this run) already had them. */
@@ -98,40 +104,84 @@ export interface FileRun {
 }
 
 /**
- * Writes a list's items to a JSONL file under the allowed roots: from the first page (file
- * overwritten) or, given a token, from there on (appended, skipping items the file already holds).
- * `onItem` sees every item written, for summaries; progress is reported per page.
+ * Writes a list's items to a JSONL file under the allowed roots. A new file, or with `overwrite` a
+ * replacement, is written as a temporary file placed when the run ends; with `append` an existing
+ * file is continued (items it already holds are skipped). An existing file is never replaced or
+ * added to unless the call says so. A run that fails partway keeps what it wrote, so that the
+ * rest can be appended. `onItem` sees every item written, for summaries; progress is per page.
  */
 export async function listToFile(
   list: PagedList,
   paging: PagingRequest,
   outputPath: string,
   ctx: ToolContext,
-  o: { key: (item: Json) => string; onItem?: (item: Json) => void; total?: number },
+  o: {
+    key: (item: Json) => string;
+    onItem?: (item: Json) => void;
+    total?: number;
+    overwrite?: boolean;
+    append?: boolean;
+  },
 ): Promise<FileRun> {
-  const path = await outputTarget(ctx.roots, outputPath);
-  const appended = paging.token !== undefined && paging.token !== "";
-  const seen = appended ? await existingKeys(path, keyField(list)) : new Set<string>();
-  const started = Date.now();
-  const writer = await JsonlWriter.open(path, appended);
+  if (o.overwrite && o.append) {
+    throw new PathAccessError("output_path: pass overwrite: true or append: true, not both");
+  }
+  const target = await outputTarget(ctx.roots, outputPath);
+  const dir = await forArgument(
+    "output_path",
+    SafeDirectory.open(requireRoots(ctx.roots), dirname(target), { create: true }),
+  );
   try {
-    const run = await writePages(list.fetch, {
-      token: paging.token,
-      limit: paging.limit || undefined,
-      allPages: paging.allPages,
-      key: o.key,
-      seen,
-      signal: ctx.signal,
-      write: async (items) => {
-        await writer.write(items);
-        for (const item of items) o.onItem?.(item);
-      },
-      onPage: (written, pages) =>
-        ctx.progress(written, o.total, `page ${pages}: ${written} ${list.noun} written to ${outputPath}`),
-    });
-    return { path, appended, elapsedMs: Date.now() - started, ...run };
+    const name = basename(target);
+    const existing = await dir.entry(name);
+    if (existing && !o.overwrite && !o.append) {
+      throw new PathAccessError(
+        `output_path: ${target} exists already; pass append: true to add to it (items it holds are skipped) or overwrite: true to replace it`,
+      );
+    }
+    const opened =
+      existing && o.append ? await forArgument("output_path", dir.openForAppend(name)) : undefined;
+    const appended = opened !== undefined;
+    const seen = appended ? await existingKeys(dir.pathOf(name), keyField(list)) : new Set<string>();
+    const temp = opened ? undefined : await dir.createTemp(name);
+    const handle = opened?.handle ?? temp?.handle;
+    if (!handle) throw new Error("no file to write");
+    const writer = await JsonlWriter.onHandle(target, handle, appended);
+    // The real path the file ends up at (its directory is checked again as it is placed).
+    const finish = async (): Promise<string> => {
+      if (temp) return forArgument("output_path", temp.place({ name, overwrite: o.overwrite === true }));
+      await writer.close();
+      return join(await forArgument("output_path", dir.whereNow()), name);
+    };
+    const started = Date.now();
+    let run: Awaited<ReturnType<typeof writePages>>;
+    try {
+      run = await writePages(list.fetch, {
+        token: paging.token,
+        limit: paging.limit || undefined,
+        allPages: paging.allPages,
+        key: o.key,
+        seen,
+        signal: ctx.signal,
+        write: async (items) => {
+          await writer.write(items);
+          for (const item of items) o.onItem?.(item);
+        },
+        onPage: (written, pages) =>
+          ctx.progress(written, o.total, `page ${pages}: ${written} ${list.noun} written to ${outputPath}`),
+      });
+    } catch (e) {
+      // What a failed run wrote stays, for the resume its answer gives; a cancelled one leaves nothing.
+      if (e instanceof PagingError && e.progress.written > 0) await finish();
+      else if (temp) await temp.discard();
+      else await writer.close();
+      throw e;
+    }
+    const path = await finish();
+    const fromStart = !appended && (paging.token === undefined || paging.token === "");
+    return { path, appended, fromStart, elapsedMs: Date.now() - started, ...run };
   } finally {
-    await writer.close();
+    await dir.close();
   }
 }
 
@@ -146,7 +196,7 @@ export function pagingFailureResult(list: PagedList, e: PagingError, outputPath:
   const resume =
     resumeToken === undefined
       ? `Call again with the same arguments to start the file over.`
-      : `Nothing is lost: append the rest with ${callHint(list.tool, { ...list.hintArgs, pagination_token: resumeToken, all_pages: true, output_path: outputPath })}`;
+      : `Nothing is lost: append the rest with ${callHint(list.tool, { ...list.hintArgs, pagination_token: resumeToken, all_pages: true, output_path: outputPath, append: true })}`;
   const error = isXaiGrpcError(e.cause)
     ? { status: e.cause.status, code: e.cause.code, message: e.cause.details }
     : { message: e.message };

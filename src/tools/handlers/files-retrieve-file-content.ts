@@ -1,11 +1,11 @@
-import { basename, dirname, join } from "node:path";
+import { basename, dirname } from "node:path";
 import type { DescMethodServerStreaming, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { File, FileContentChunk, RetrieveFileContentRequest } from "../../../gen/xai/api/v1/files_pb.js";
 import { type AllowedRoots, requireRoots } from "../../files/allowed-roots.js";
-import { ensureDirectory, writeChunksToFile } from "../../files/local-files.js";
-import { forArgument, PathAccessError, type WritablePath } from "../../files/path-validation.js";
+import { forArgument, PathAccessError } from "../../files/path-validation.js";
+import { SafeDirectory, writeStream } from "../../files/safe-write.js";
 import { formatBytes } from "../../media/byte-size.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { sniffImageType } from "../../media/image-type.js";
@@ -75,62 +75,77 @@ async function saveToFile(
   ctx: ToolContext,
 ): Promise<CallToolResult> {
   const roots: AllowedRoots = requireRoots(ctx.roots);
-  let target: WritablePath = await forArgument("save_to", roots.writable(saveTo));
+  const target = await forArgument("save_to", roots.writable(saveTo));
   const intoDirectory = target.existing === "directory" || /[\\/]$/.test(saveTo);
   // The size (for progress) and name (for a directory) come from the file's metadata.
   const meta = intoDirectory || ctx.wantsProgress ? await metadata(retrieve, req.fileId, ctx) : undefined;
-  if (intoDirectory) {
-    const dir = await forArgument("save_to", ensureDirectory(roots, saveTo));
-    const name = localName(meta?.filename ?? "", req.fileId);
-    target = await forArgument("save_to", roots.writable(join(dir, name)));
-  }
-  if (target.existing === "directory" || target.existing === "other") {
-    throw new PathAccessError(`save_to: ${target.path} exists and is not a regular file`);
-  }
-  if (target.existing === "file" && !overwrite) {
-    throw new PathAccessError(`save_to: ${target.path} exists already; pass overwrite: true to replace it`);
-  }
-  // A missing parent is created (inside the allowed directories, checked again once made).
-  if (target.existing === "none") await forArgument("save_to", ensureDirectory(roots, dirname(target.path)));
-  const original = req.format !== 2; // DOWNLOAD_FORMAT_TEXT = 2: its size differs from the file's
-  const total = original && meta ? Number(meta.size) : undefined;
-  const stream = ctx.client.serverStream(method, req as never, {
-    signal: ctx.signal,
-  }) as AsyncIterable<FileContentChunk>;
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  const outcome = await writeChunksToFile(
-    target.path,
-    (async function* () {
-      for await (const data of dataOf(stream)) {
-        if (headBytes < 16) {
-          head.push(data.subarray(0, 16));
-          headBytes += data.byteLength;
-        }
-        yield data;
-      }
-    })(),
-    {
-      overwrite,
-      onChunk: (written) =>
-        ctx.progress(
-          written,
-          total,
-          `downloaded ${formatBytes(written)}${total ? ` of ${formatBytes(total)}` : ""}`,
-        ),
-    },
+  // The directory is held open from here on: the file lands in it (still inside the allowed
+  // directories when placed, checked again) or nowhere, whatever is swapped on disk meanwhile.
+  // A missing parent is created, segment by segment, never through a link.
+  const dir = await forArgument(
+    "save_to",
+    SafeDirectory.open(roots, intoDirectory ? saveTo : dirname(target.path), { create: true }),
   );
+  try {
+    const name = intoDirectory ? localName(meta?.filename ?? "", req.fileId) : basename(target.path);
+    const existing = await dir.entry(name);
+    if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+      throw new PathAccessError(`save_to: ${name} exists and is not a regular file`);
+    }
+    if (existing && !overwrite) {
+      throw new PathAccessError(`save_to: ${name} exists already; pass overwrite: true to replace it`);
+    }
+    const original = req.format !== 2; // DOWNLOAD_FORMAT_TEXT = 2: its size differs from the file's
+    const total = original && meta ? Number(meta.size) : undefined;
+    const stream = ctx.client.serverStream(method, req as never, {
+      signal: ctx.signal,
+    }) as AsyncIterable<FileContentChunk>;
+    const head: Uint8Array[] = [];
+    let headBytes = 0;
+    const outcome = await forArgument(
+      "save_to",
+      writeStream(
+        dir,
+        { name, overwrite },
+        (async function* () {
+          for await (const data of dataOf(stream)) {
+            if (headBytes < 16) {
+              head.push(data.subarray(0, 16));
+              headBytes += data.byteLength;
+            }
+            yield data;
+          }
+        })(),
+        (written) =>
+          ctx.progress(
+            written,
+            total,
+            `downloaded ${formatBytes(written)}${total ? ` of ${formatBytes(total)}` : ""}`,
+          ),
+      ),
+    );
+    return savedResult(req.fileId, outcome, head);
+  } finally {
+    await dir.close();
+  }
+}
+
+function savedResult(
+  fileId: string,
+  outcome: { path: string; bytes: number },
+  head: Uint8Array[],
+): CallToolResult {
   const mimeType = guessMediaType(outcome.path, Buffer.concat(head));
   return {
     content: [
       {
         type: "text",
-        text: `Saved ${formatBytes(outcome.bytes)} (${outcome.bytes} bytes) of file ${req.fileId} to ${outcome.path}.`,
+        text: `Saved ${formatBytes(outcome.bytes)} (${outcome.bytes} bytes) of file ${fileId} to ${outcome.path}.`,
       },
-      fileLink(outcome.path, mimeType, outcome.bytes, `Content of file ${req.fileId}`),
+      fileLink(outcome.path, mimeType, outcome.bytes, `Content of file ${fileId}`),
     ],
     structuredContent: {
-      file_id: req.fileId,
+      file_id: fileId,
       saved_to: outcome.path,
       bytes: outcome.bytes,
       mime_type: mimeType,

@@ -2,8 +2,8 @@ import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { z } from "zod";
 import type { GenerateImageRequest, ImageResponse } from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
-import { ensureDirectory } from "../../files/local-files.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
+import { SafeDirectory } from "../../files/safe-write.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES, imageResult } from "../../media/image-output.js";
 import type { ToolHandler, ToolOptions } from "../tool.js";
 
@@ -52,13 +52,18 @@ export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
     const response = (await ctx.client.unary(method, req as never, { signal: ctx.signal })) as ImageResponse;
     const saveDir =
       saveTo !== undefined
-        ? await forArgument("save_to", ensureDirectory(requireRoots(ctx.roots), saveTo))
+        ? await forArgument("save_to", SafeDirectory.open(requireRoots(ctx.roots), saveTo, { create: true }))
         : undefined;
-    return imageResult(method.output, response, {
-      saveDir,
-      inline: options.inline as boolean | undefined,
-      inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
-      signal: ctx.signal,
-    });
+    try {
+      return await imageResult(method.output, response, {
+        saveDir,
+        inline: options.inline as boolean | undefined,
+        inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
+        signal: ctx.signal,
+        mediaIdleTimeoutMs: ctx.mediaIdleTimeoutMs,
+      });
+    } finally {
+      await saveDir?.close();
+    }
   };
 }

@@ -7,8 +7,8 @@ import type {
   GetDeferredVideoResponseSchema,
 } from "../../../gen/xai/api/v1/video_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
-import { ensureDirectory, freePath, writeChunksToFile } from "../../files/local-files.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
+import { SafeDirectory, writeStream } from "../../files/safe-write.js";
 import { formatBytes } from "../../media/byte-size.js";
 import { openMedia } from "../../media/fetch-media.js";
 import { extensionFor } from "../../media/image-type.js";
@@ -74,18 +74,26 @@ export function videoDeferredSaveHandler(method: DescMethod): ToolHandler {
         wait,
         "Nothing to save: the job returned no video URL.",
       );
+    let dir: SafeDirectory | undefined;
     try {
-      const dir = await forArgument("save_to", ensureDirectory(requireRoots(ctx.roots), saveTo));
-      const media = await openMedia(url, { maxBytes: MAX_VIDEO_BYTES, signal: ctx.signal });
+      dir = await forArgument(
+        "save_to",
+        SafeDirectory.open(requireRoots(ctx.roots), saveTo, { create: true }),
+      );
+      const media = await openMedia(url, {
+        maxBytes: MAX_VIDEO_BYTES,
+        signal: ctx.signal,
+        idleTimeoutMs: ctx.mediaIdleTimeoutMs,
+      });
       const mimeType = media.contentType.startsWith("video/") ? media.contentType : "video/mp4";
       const stem = `video-${requestId.replace(/[^A-Za-z0-9._-]/g, "_") || "result"}`;
-      const target = await freePath(dir, stem, extensionFor(mimeType));
       const total = media.length;
-      const saved = await writeChunksToFile(target, media.chunks, {
-        overwrite: false,
-        onChunk: (n) =>
+      const saved = await forArgument(
+        "save_to",
+        writeStream(dir, { stem, ext: extensionFor(mimeType) }, media.chunks, (n) =>
           ctx.progress(n, total, `downloaded ${formatBytes(n)}${total ? ` of ${formatBytes(total)}` : ""}`),
-      });
+        ),
+      );
       const result = videoDeferredResult(
         m,
         requestId,
@@ -105,6 +113,8 @@ export function videoDeferredSaveHandler(method: DescMethod): ToolHandler {
         `Could not save the video to ${saveTo}: ${e instanceof Error ? e.message : String(e)}. The URL above is temporary; retry or fetch it soon.`,
       );
       return { ...result, isError: true };
+    } finally {
+      await dir?.close();
     }
   };
 }
