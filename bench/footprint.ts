@@ -8,8 +8,10 @@ import type { BenchEnv, Measured } from "./support/bench-env.js";
 import { coldStart, SERVER_ENTRY } from "./support/processes.js";
 
 /** Targets, in bytes (1 KB = 1000 bytes). */
-export const TOTAL_LIMIT = 80_000;
+export const TOTAL_LIMIT = 60_000;
 export const PER_TOOL_LIMIT = 12_000;
+/** The README's lean selection for chat clients, measured beside the full listing. */
+export const LEAN_TOOLSETS = "chat,image,video,models";
 
 export async function measureFootprint(env: BenchEnv): Promise<Measured> {
   env.log("footprint: tools/list over the wire");
@@ -20,6 +22,9 @@ export async function measureFootprint(env: BenchEnv): Promise<Measured> {
     .map((t) => ({ name: t.name, bytes: Buffer.byteLength(JSON.stringify(t)) }))
     .sort((a, b) => b.bytes - a.bytes);
   const largest = perTool[0] ?? { name: "(none)", bytes: 0 };
+  const lean = await coldStart(SERVER_ENTRY, { ...env.serverEnv, XAI_TOOLSETS: LEAN_TOOLSETS });
+  const leanBytes = Buffer.byteLength(lean.toolsListResult);
+  const leanCount = (JSON.parse(lean.toolsListResult) as { tools: Tool[] }).tools.length;
   return {
     rows: [
       {
@@ -33,6 +38,12 @@ export async function measureFootprint(env: BenchEnv): Promise<Measured> {
       { measure: "4 footprint", metric: "tools/list, est. tokens", value: total / 4, unit: "tok" },
       {
         measure: "4 footprint",
+        metric: `tools/list --toolsets ${LEAN_TOOLSETS}, ${leanCount} tools`,
+        value: leanBytes / 1000,
+        unit: "KB",
+      },
+      {
+        measure: "4 footprint",
         metric: `largest tool (${largest.name})`,
         value: largest.bytes / 1000,
         unit: "KB",
@@ -44,6 +55,12 @@ export async function measureFootprint(env: BenchEnv): Promise<Measured> {
       tools: tools.length,
       bytes: total,
       tokens: Math.round(total / 4),
+      lean: {
+        toolsets: LEAN_TOOLSETS,
+        tools: leanCount,
+        bytes: leanBytes,
+        tokens: Math.round(leanBytes / 4),
+      },
       perTool: perTool.map((t) => ({ ...t, tokens: Math.round(t.bytes / 4) })),
     },
   };

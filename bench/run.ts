@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--cpu-prof] [--only=calls,streaming,cold,footprint,memory,concurrency]`
+ * `npm run bench [-- --quick] [--cpu-prof] [--only=calls,streaming,cold,footprint,memory,concurrency,redaction]`
  *
  * Runs every measurement against one emulator on 127.0.0.1 (in a process of its own, like the
  * server under test and the baselines), over real stdio and real gRPC, with
@@ -15,6 +15,7 @@ import { measureColdStart } from "./cold-start.js";
 import { measureConcurrency } from "./concurrency.js";
 import { measureFootprint } from "./footprint.js";
 import { measureMemory } from "./memory.js";
+import { measureRedaction } from "./redaction.js";
 import { measureStreaming } from "./streaming.js";
 import type { BenchEnv, Measured } from "./support/bench-env.js";
 import { DirectGrpc } from "./support/direct-grpc.js";
@@ -31,6 +32,7 @@ const MEASURES: Readonly<Record<string, (env: BenchEnv) => Promise<Measured>>> =
   streaming: measureStreaming,
   concurrency: measureConcurrency,
   memory: measureMemory,
+  redaction: measureRedaction,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; profile: boolean } {

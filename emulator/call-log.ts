@@ -9,23 +9,62 @@ export interface CallRecord {
   outcome?: "ok" | "error" | "cancelled";
   /** The status code when it ended in error. */
   code?: number;
-  /** The decoded request (the first message of a client stream), kept for wire tests. */
+  /**
+   * The decoded request (the first message of a client stream), kept for wire tests; absent when
+   * it was larger than the log keeps ({@link CallLog}).
+   */
   request?: unknown;
+  /** The request's approximate size in bytes (strings and bytes it holds). */
+  readonly requestBytes: number;
+}
+
+/**
+ * The approximate size of a decoded message: the characters of its strings plus its bytes fields,
+ * plus a little per value. Cheap (one walk), and enough to bound memory.
+ */
+export function approximateBytes(value: unknown, depth = 0): number {
+  if (typeof value === "string") return value.length + 16;
+  if (value instanceof Uint8Array) return value.byteLength + 16;
+  if (depth > 64 || value === null || typeof value !== "object") return 8;
+  let total = 16;
+  if (Array.isArray(value)) for (const v of value) total += approximateBytes(v, depth + 1);
+  else for (const v of Object.values(value)) total += approximateBytes(v, depth + 1);
+  return total;
 }
 
 /**
  * A bounded record of recent calls: which method, when, and whether the client cancelled it. Tests
  * use it to see a cancellation reach the server, or what a request looked like on arrival.
+ *
+ * Bounded by count and by bytes: at most `limit` records, whose requests hold at most `maxBytes`
+ * together (the oldest go first); a single request over `maxRequestBytes` is not kept at all.
  */
 export class CallLog {
   readonly #records: CallRecord[] = [];
   readonly #listeners = new Set<(r: CallRecord) => void>();
-  constructor(private readonly limit = 1000) {}
+  #bytes = 0;
+  constructor(
+    private readonly limit = 1000,
+    private readonly maxBytes = 16 * 1024 * 1024,
+    private readonly maxRequestBytes = 4 * 1024 * 1024,
+  ) {}
 
   start(method: string, request?: unknown): CallRecord {
-    const record: CallRecord = { method, startedAt: Date.now(), request };
+    const size = request === undefined ? 0 : approximateBytes(request);
+    const kept = size <= this.maxRequestBytes;
+    const record: CallRecord = {
+      method,
+      startedAt: Date.now(),
+      requestBytes: size,
+      ...(kept && request !== undefined ? { request } : {}),
+    };
     this.#records.push(record);
-    if (this.#records.length > this.limit) this.#records.shift();
+    this.#bytes += kept ? size : 0;
+    while (this.#records.length > this.limit || this.#bytes > this.maxBytes) {
+      const dropped = this.#records.shift();
+      if (!dropped) break;
+      if (dropped.request !== undefined) this.#bytes -= dropped.requestBytes;
+    }
     return record;
   }
 
@@ -61,5 +100,6 @@ export class CallLog {
 
   clear(): void {
     this.#records.length = 0;
+    this.#bytes = 0;
   }
 }

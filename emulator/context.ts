@@ -25,8 +25,10 @@ export interface EmulatorConfig {
 }
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
-  apiKey: "xai-emulator-key",
-  managementKey: "xai-emulator-management-key",
+  // Random-looking, like real keys: the server redacts any 8-character run of its keys from what it
+  // writes, and a key made of words ("emulator") would blank those words out of every answer.
+  apiKey: "xai-emu-7Qk2Vd9RzT4mWb6P",
+  managementKey: "xai-emu-mgmt-Lr5Xn8Jc3Hs1Gf0Y",
   deferredPendingPolls: 2,
   deferredTtlMs: 24 * 60 * 60 * 1000,
   batchPaceMs: 2,

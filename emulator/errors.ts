@@ -10,8 +10,25 @@ export class EmulatorError extends Error {
     readonly code: Status,
     message: string,
   ) {
-    super(message);
+    super(elideStatusMessage(message));
   }
+}
+
+/** The longest status message the emulator sends, in characters. */
+export const MAX_STATUS_MESSAGE_CHARS = 1024;
+
+/**
+ * A status message cut to {@link MAX_STATUS_MESSAGE_CHARS}, keeping its start and end. Messages
+ * quote what the client sent (an id, a name), and a status travels in the HTTP/2 trailers: echoing a
+ * 10 MB id there would make trailers no client accepts, and wedge the connection for every other
+ * call on it.
+ */
+export function elideStatusMessage(message: string): string {
+  if (message.length <= MAX_STATUS_MESSAGE_CHARS) return message;
+  const keepEnd = 200;
+  const keepStart = MAX_STATUS_MESSAGE_CHARS - keepEnd - 40;
+  const elided = message.length - keepStart - keepEnd;
+  return `${message.slice(0, keepStart)}… [${elided} characters elided] …${message.slice(-keepEnd)}`;
 }
 
 /** `INVALID_ARGUMENT` with the given message. */

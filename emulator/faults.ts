@@ -17,6 +17,11 @@ export interface FaultRule {
   breakStreamAfter?: number;
   /** Never answer (until the client cancels or its deadline passes). */
   stall?: boolean;
+  /**
+   * Run this many upcoming calls, then answer each with `status` instead of its result: the call's
+   * effect happened, its answer was lost (a dropped connection after the server acted).
+   */
+  loseAnswerNext?: number;
 }
 
 /** The fault rules in force, editable while the emulator runs. */
@@ -44,6 +49,16 @@ export class Faults {
     return { rule };
   }
 
+  /** The failure that replaces the answer of a call that ran, consuming one `loseAnswerNext` count. */
+  takeLostAnswer(rule: FaultRule | undefined): { status?: Status; message: string } | undefined {
+    if (!rule?.loseAnswerNext || rule.loseAnswerNext <= 0) return undefined;
+    rule.loseAnswerNext -= 1;
+    return {
+      status: rule.status,
+      message: rule.message ?? "answer lost after the call ran (injected fault)",
+    };
+  }
+
   /**
    * Parses the standalone emulator's `--fault` flag: `METHOD=key:value,key:value`, e.g.
    * `/xai_api.Chat/GetCompletion=failNext:2,status:14` or `*=latencyMs:50`.
@@ -56,6 +71,7 @@ export class Faults {
       const [key, value = ""] = part.split(":");
       switch (key) {
         case "failNext":
+        case "loseAnswerNext":
         case "latencyMs":
         case "breakStreamAfter":
         case "status":

@@ -13,7 +13,7 @@ import {
 } from "@grpc/grpc-js";
 import type { CallRecord } from "./call-log.js";
 import type { EmulatorContext } from "./context.js";
-import { EmulatorError, Status } from "./errors.js";
+import { EmulatorError, elideStatusMessage, Status } from "./errors.js";
 import type { FaultRule } from "./faults.js";
 import type { CallContext, ServiceBinding } from "./service-impl.js";
 
@@ -93,7 +93,8 @@ function headersOf(metadata: Metadata): Record<string, string> {
 function toStatus(e: unknown): StatusError {
   if (e instanceof EmulatorError) return { code: e.code, details: e.message, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
-  return { code: Status.INTERNAL, details: `emulator error: ${message}`, message };
+  const details = elideStatusMessage(`emulator error: ${message}`);
+  return { code: Status.INTERNAL, details, message: details };
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -150,9 +151,11 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
         const controller = watchCancel(call, ctx, record);
         void (async () => {
           try {
-            const { call: cc } = await admit(ctx, method, call.metadata, controller.signal);
+            const { call: cc, rule } = await admit(ctx, method, call.metadata, controller.signal);
             const result = (await fn(call.request, cc)) as Msg;
             if (controller.signal.aborted) return;
+            const lost = ctx.faults.takeLostAnswer(rule);
+            if (lost) throw new EmulatorError(lost.status ?? Status.UNAVAILABLE, lost.message);
             ctx.log.end(record, "ok");
             callback(null, result);
           } catch (e) {

@@ -1,11 +1,14 @@
 /**
  * `npm run demo`: a short, readable tour of the tools. A real MCP client spawns
  * `xai-grpc-mcp --emulator` over stdio and calls a few tools the way an agent would; the transcript
- * shows each call and what came back.
+ * shows each call and the text the tool answered with. It builds the server first only when the
+ * build is missing or older than the sources, and removes its temporary directory when done.
  */
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -29,11 +32,43 @@ function textOf(result: CallToolResult): string {
     .join("\n");
 }
 
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist", "src", "cli.js");
+
+/** Newest modification time of the `.ts` files under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
+  }
+  return t;
+}
+
+/** Builds once, and only when `dist/` is missing or older than the sources (`npm install` built it). */
+function ensureBuilt(): void {
+  const built = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
+  const sources = Math.max(...["src", "gen", "emulator"].map((d) => newest(join(ROOT, d))));
+  if (built >= sources) return;
+  say(dim("building the server (npm run build)…"));
+  const run = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (run.status !== 0) throw new Error("npm run build failed");
+}
+
 async function main(): Promise<void> {
+  ensureBuilt();
   const outDir = mkdtempSync(join(tmpdir(), "xai-grpc-mcp-demo-"));
+  try {
+    await tour(outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function tour(outDir: string): Promise<void> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [new URL("../dist/src/cli.js", import.meta.url).pathname, "--emulator", "--allow-dir", outDir],
+    args: [CLI, "--emulator", "--allow-dir", outDir],
     stderr: "ignore",
   });
   const client = new Client({ name: "xai-grpc-mcp-demo", version: "1.0.0" });
@@ -112,13 +147,13 @@ async function main(): Promise<void> {
     save_to: outDir,
   });
   const kinds = image.content.map((b) => b.type).join(", ");
-  say(indent(`${textOf(image)}\n(content blocks: ${kinds})`));
+  say(indent(`${textOf(image)}\n(content blocks: ${kinds}; the demo's directory is removed at the end)`));
   say();
 
   const batch = await call("Create a batch", "batch_create_batch", { name: "demo batch" });
   const batchId = String((batch.structuredContent as { batch_id?: string }).batch_id);
   say(indent(textOf(batch)));
-  await call("Add three requests to it", "batch_add_batch_requests", {
+  const added = await call("Add three requests to it", "batch_add_batch_requests", {
     batch_id: batchId,
     batch_requests: ["red", "green", "blue"].map((colour) => ({
       batch_request_id: `colour-${colour}`,
@@ -128,17 +163,20 @@ async function main(): Promise<void> {
       },
     })),
   });
-  let state: Record<string, unknown> = {};
+  say(indent(textOf(added)));
+  let progress = "";
   for (let i = 0; i < 50; i++) {
-    const got = await client.callTool({ name: "batch_get_batch", arguments: { batch_id: batchId } });
-    state = ((got.structuredContent as { state?: Record<string, unknown> }).state ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const got = (await client.callTool({
+      name: "batch_get_batch",
+      arguments: { batch_id: batchId },
+    })) as CallToolResult;
+    progress = textOf(got);
+    const state = (got.structuredContent as { state?: Record<string, unknown> }).state ?? {};
     if (Number(state.num_pending ?? 0) === 0 && Number(state.num_requests ?? 0) > 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  say(dim(`  batch state: ${JSON.stringify(state)}`));
+  say(bold("▶ Wait for the batch (batch_get_batch)"));
+  say(indent(progress));
   const results = await call("Read the results", "batch_list_batch_results", {
     batch_id: batchId,
     limit: 10,

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // First, so the collector settings apply before anything else allocates.
 import "./heap-tuning.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type Config, parseCommand, USAGE, UsageError } from "./config.js";
+import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import { removeTemporaryFilesSync } from "./files/temp-registry.js";
-import { parseEndpoint } from "./grpc/endpoint.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
+import { Redactor, redactStream } from "./redaction.js";
 import { createMcpServer } from "./server.js";
 import { InFlightCalls } from "./tools/in-flight.js";
+import { selectsEverything, type ToolSelection, toolsetOf, unknownNames } from "./tools/selection.js";
 import { lazyTools } from "./tools/tool-source.js";
+import { StdioTransport } from "./transport/stdio-transport.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-const logger = new Logger(process.env.XAI_MCP_LOG_LEVEL === "debug" ? "debug" : "info");
+// Replaced by the configured level once the command line is read.
+let logger = new Logger("info");
 
 interface Emulated {
   readonly config: Config;
@@ -36,6 +38,32 @@ async function withEmulator(config: Config): Promise<Emulated> {
   };
 }
 
+/**
+ * Refuses a selection that names unknown tools (listing the valid names) or collections tools
+ * without a management key. Tool names need the registry, loaded here only when tools are named.
+ */
+async function checkSelection(selection: ToolSelection, management: boolean): Promise<void> {
+  if (selection.tools.length > 0 || selection.excludeTools.length > 0) {
+    const { allToolNames } = await import("./tools/registry.js");
+    const names = allToolNames();
+    const unknown = unknownNames(selection, names).tools;
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `unknown tool ${unknown.map((u) => `"${u}"`).join(", ")} in --tools/--exclude-tools; valid tools: ${names.join(", ")}`,
+      );
+    }
+  }
+  const named = [
+    ...(selection.toolsets === "all" ? [] : selection.toolsets),
+    ...selection.tools.map(toolsetOf),
+  ];
+  if (!management && named.includes("collections")) {
+    throw new UsageError(
+      "the collections tools need a management key: set XAI_MANAGEMENT_KEY, or leave them out of --toolsets/--tools",
+    );
+  }
+}
+
 /** How long a shutdown may take at most, in ms. */
 const SHUTDOWN_LIMIT_MS = 1500;
 
@@ -50,20 +78,22 @@ async function flushStdout(): Promise<void> {
 }
 
 async function serve(initial: Config): Promise<void> {
+  checkEnvironment(initial);
+  await checkSelection(initial.selection, initial.emulator || initial.managementKey !== undefined);
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
+  // From here on nothing written to stderr can carry a key (stdout is redacted by the server).
+  redactStream(process.stderr, new Redactor([config.apiKey, config.managementKey]));
   if (!config.apiKey) {
     process.stderr.write(
       "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
         "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
         "  to try every tool against the built-in emulator without a key.\n",
     );
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
-  // A bad host is a startup error, but the client itself (grpc-js, protobuf) loads at the first
-  // call: a start only has to answer initialize and tools/list.
-  parseEndpoint(config.apiHost);
-  parseEndpoint(config.managementHost);
+  // Hosts were checked with the configuration; the client itself (grpc-js, protobuf) loads at the
+  // first call: a start only has to answer initialize and tools/list.
   let client: Promise<XaiClient> | undefined;
   const clientConfig = {
     api: { host: config.apiHost, key: config.apiKey },
@@ -74,7 +104,11 @@ async function serve(initial: Config): Promise<void> {
     (client ??= import("./grpc/xai-client.js").then(({ XaiClient }) => new XaiClient(clientConfig)));
   // The listing comes from the cache of a previous start when it can; the registry loads lazily.
   const tools = lazyTools(
-    { management: config.managementKey !== undefined },
+    {
+      management: config.managementKey !== undefined,
+      // The default selection is left out, so its cached listing stays that of every tool.
+      ...(selectsEverything(config.selection) ? {} : { selection: config.selection }),
+    },
     { onStale: () => logger.debug("the cached tool listing was stale; replaced") },
   );
   const calls = new InFlightCalls();
@@ -114,7 +148,9 @@ async function serve(initial: Config): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  await server.connect(new StdioServerTransport());
+  await server.connect(
+    new StdioTransport(process.stdin, process.stdout, { maxMessageBytes: config.maxMessageBytes }),
+  );
   logger.attach((level, message) => {
     void server.sendLoggingMessage({ level, logger: PACKAGE_NAME, data: message }).catch(() => {});
   });
@@ -145,9 +181,10 @@ async function runEmulator(command: Extract<ReturnType<typeof parseCommand>, { k
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), process.env);
+  if (command.kind === "serve") logger = new Logger(command.config.logLevel);
   switch (command.kind) {
     case "help":
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${command.text}\n`);
       return;
     case "version":
       process.stdout.write(`${PACKAGE_NAME} ${PACKAGE_VERSION}\n`);
@@ -166,7 +203,7 @@ process.on("unhandledRejection", (e) =>
 main().catch((e: unknown) => {
   if (e instanceof UsageError) {
     process.stderr.write(`xai-grpc-mcp: ${e.message}\n`);
-    process.exit(2);
+    process.exit(USAGE_EXIT_CODE);
   }
   process.stderr.write(`xai-grpc-mcp: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

@@ -11,7 +11,6 @@ import type { ToolSource } from "./tools/tool-source.js";
 export interface SurfaceDeps {
   readonly client: XaiClient | (() => Promise<XaiClient>);
   readonly logger: Logger;
-  readonly secrets: readonly (string | undefined)[];
   readonly inlineImageMaxBytes?: number | undefined;
 }
 
@@ -25,7 +24,6 @@ export function registerSurface(server: Server, tools: ToolSource, deps: Surface
   const ctx: SurfaceContext = {
     client: typeof client === "function" ? client : async () => client,
     toolNames: async () => new Set((await tools.listing()).map((t) => t.name)),
-    secrets: deps.secrets,
     inlineImageMaxBytes: deps.inlineImageMaxBytes,
     logger: deps.logger,
   };

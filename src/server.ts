@@ -1,15 +1,17 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
+  type RequestId,
   RootsListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
+import { Redactor } from "./redaction.js";
 import { registerSurface } from "./register-surface.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import { InFlightCalls } from "./tools/in-flight.js";
@@ -23,7 +25,7 @@ export interface ServerDeps {
   /** The tools, built (tests) or loaded when first needed (the CLI, see `lazyTools`). */
   readonly tools: readonly ToolDefinition[] | ToolSource;
   readonly logger: Logger;
-  /** Values that must never appear in a result (the keys). */
+  /** Values that must never appear in any output, nor any 8-character run of them (the keys). */
   readonly secrets: readonly (string | undefined)[];
   /** Directories local file access is allowed in, besides the client's roots (`--allow-dir`). */
   readonly allowedDirs?: readonly string[];
@@ -44,9 +46,84 @@ const INSTRUCTIONS =
   "takes a local path or file:// URI inside the allowed directories (sent as a data URL); save_to " +
   "options write results there.";
 
+/**
+ * The SDK server, with two guards around whatever transport it is connected to: every message it
+ * sends is redacted on its way out (results, errors, progress and log notifications alike), and
+ * `tools/call` requests are checked as they come in, before the SDK's own schema sees them.
+ */
+class GuardedServer extends Server {
+  /** The arguments of each pending `tools/call` as they arrived, by request id (see {@link checkToolCall}). */
+  readonly #rawArguments = new Map<RequestId, unknown>();
+
+  constructor(
+    private readonly redactor: Redactor,
+    ...rest: ConstructorParameters<typeof Server>
+  ) {
+    super(...rest);
+  }
+
+  override async connect(transport: Transport): Promise<void> {
+    redactOutgoing(transport, this.redactor);
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      if ("id" in message && !("method" in message) && message.id !== undefined)
+        this.#rawArguments.delete(message.id);
+      return send(message, options);
+    };
+    await super.connect(transport);
+    const onmessage = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if ("method" in message && message.method === "tools/call" && "id" in message) {
+        const problem = checkToolCall(message.params);
+        if (problem) {
+          void transport.send({
+            jsonrpc: "2.0",
+            id: message.id,
+            error: { code: ErrorCode.InvalidParams, message: problem },
+          });
+          return;
+        }
+        this.#rawArguments.set(message.id, message.params?.arguments);
+      }
+      onmessage?.(message, extra);
+    };
+  }
+
+  /**
+   * The arguments of request `id` as they arrived. The SDK's schema copies them into a new object,
+   * which loses an own `__proto__` key; the tools must see it to refuse it by name.
+   */
+  rawArguments(id: RequestId): unknown {
+    return this.#rawArguments.get(id);
+  }
+}
+
+/** Why a `tools/call` cannot be run, in a sentence; undefined when its shape is right. */
+function checkToolCall(params: unknown): string | undefined {
+  if (!params || typeof params !== "object" || Array.isArray(params))
+    return "Invalid params: tools/call needs params, an object with the tool's name and its arguments.";
+  const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+  if (typeof name !== "string")
+    return "Invalid params: tools/call needs params.name, the tool's name as a string.";
+  if (args === undefined) return undefined;
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    const kind = args === null ? "null" : Array.isArray(args) ? "an array" : `a ${typeof args}`;
+    return `Invalid params: the arguments of ${name.slice(0, 100)} must be a JSON object of named fields, not ${kind}.`;
+  }
+  return undefined;
+}
+
+/** Makes `transport.send` redact each message before sending it. */
+export function redactOutgoing(transport: Transport, redactor: Redactor): void {
+  if (!redactor.active) return;
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => send(redactor.value(message), options);
+}
+
 /** The MCP server: lists the tools and runs calls. Knows nothing of the transport. */
 export function createMcpServer(deps: ServerDeps): Server {
-  const server = new Server(
+  const server = new GuardedServer(
+    new Redactor(deps.secrets),
     { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
@@ -67,13 +144,17 @@ export function createMcpServer(deps: ServerDeps): Server {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...(await tools.listing())] }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params;
+    const { name } = request.params;
+    const args = (server.rawArguments(extra.requestId) ?? request.params.arguments) as
+      | Record<string, unknown>
+      | undefined;
     const definition = await tools.definition(name);
     if (!definition) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `unknown tool "${name}"; call tools/list for the available tools`,
-      );
+      // A plain error with the code: McpError would put "MCP error -32602: " into the message the
+      // client receives, and the client's own McpError adds it again.
+      throw Object.assign(new Error(`unknown tool "${name}"; call tools/list for the available tools`), {
+        code: ErrorCode.InvalidParams,
+      });
     }
     const token = request.params._meta?.progressToken;
     const send = async (value: number, total?: number, message?: string) => {
@@ -125,17 +206,8 @@ export function createMcpServer(deps: ServerDeps): Server {
           ? "error"
           : "ok";
     deps.logger.debug(`${name}: ${outcome} in ${Date.now() - started} ms`);
-    return result.isError ? redactResult(result, deps.secrets) : result;
+    return result;
   });
 
   return server;
-}
-
-async function redactResult(
-  result: CallToolResult,
-  secrets: readonly (string | undefined)[],
-): Promise<CallToolResult> {
-  // Loaded on demand: tool-error brings grpc-js, which answering initialize and tools/list does not need.
-  const { redactDeep } = await import("./tools/tool-error.js");
-  return redactDeep(result, secrets) as CallToolResult;
 }

@@ -141,7 +141,7 @@ describe("a 10,000-request batch from a JSONL file", () => {
   let lines: string[];
   let ids: string[];
 
-  it("adds every request exactly once, across a chunk that fails past grpc-js's own retries", async () => {
+  it("adds every request exactly once, across a chunk that fails five times in a row", async () => {
     batchId = await createBatch("ten thousand from a file");
     // Every 7th line names its own id; blank lines are skipped but still count as line numbers.
     lines = [];
@@ -158,8 +158,8 @@ describe("a 10,000-request batch from a JSONL file", () => {
     const input = join(dir, "ten-thousand.jsonl");
     await writeFile(input, `${lines.join("\n")}\n`);
 
-    // The fourth chunk fails five times in a row: grpc-js retries UNAVAILABLE up to 5 attempts, so
-    // the tool itself sees the failure once and must retry the chunk.
+    // The fourth chunk fails five times in a row; grpc-js does not retry these calls (see
+    // channel-options.ts), so the tool sees each failure and retries the chunk itself.
     const since = Date.now();
     const armed = (async () => {
       for (let k = 0; k < 3; k++) await emu.context.log.nextEnd(ADD, 20_000);
@@ -338,6 +338,21 @@ describe("bulk add under failures", () => {
     expect(stateOf(batch).requests).toBe(2500);
   }, 20_000);
 
+  it("counts a chunk whose UNAVAILABLE answer was lost after it landed as added by this call", async () => {
+    const batchId = await createBatch("lost unavailable answer");
+    const input = join(dir, "lost-unavailable.jsonl");
+    await writeFile(input, lines.join("\n"));
+    // The first chunk is stored, but its answer is UNAVAILABLE: a hidden retry would be refused as a
+    // duplicate and the chunk counted as present before the call.
+    emu.context.faults.set(ADD, { loseAnswerNext: 1, status: Status.UNAVAILABLE });
+    const { json, text } = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    emu.context.faults.clear();
+    expect(json, text).toMatchObject({ added: 2500, confirmed_after_retry: 1000, already_present: 0 });
+    expect(text).not.toMatch(/already present/i);
+    const { json: batch } = await call("batch_get_batch", { batch_id: batchId });
+    expect(stateOf(batch).requests).toBe(2500);
+  }, 20_000);
+
   it("stops on a status it must not retry (RESOURCE_EXHAUSTED); calling again adds only the rest", async () => {
     const batchId = await createBatch("rate limited");
     const input = join(dir, "limited.jsonl");
@@ -420,16 +435,17 @@ describe("bad input", () => {
   it("names every bad line by number and sends nothing", async () => {
     const batchId = await createBatch("bad lines");
     const good = chatLine(1);
+    const hi = [{ role: "user", content: "Hi" }];
     const lines = [
       good,
       "{not json",
       good,
-      JSON.stringify({ completion_request: { model: "grok-4", messages: [], temperature: "hot" } }),
+      JSON.stringify({ completion_request: { model: "grok-4", messages: hi, temperature: "hot" } }),
       JSON.stringify({ batch_request_id: "x" }),
       "",
-      JSON.stringify({ completion_request: { model: "grok-4", messages: [] }, surprise: 1 }),
-      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: [] } }),
-      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: [] } }),
+      JSON.stringify({ completion_request: { model: "grok-4", messages: hi }, surprise: 1 }),
+      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: hi } }),
+      JSON.stringify({ batch_request_id: "dup", completion_request: { model: "grok-4", messages: hi } }),
       "[1,2]",
     ];
     const input = join(dir, "bad.jsonl");
@@ -518,6 +534,49 @@ describe("failed requests and cancellation", () => {
     const batch = await call("batch_get_batch", { batch_id: batchId });
     expect(batch.text).toContain("2 requests: 1 succeeded, 1 failed, 0 cancelled, 0 pending (100% done)");
     expect(batch.text).toContain("batch_list_batch_results");
+  });
+
+  it("checks items with the direct tools' rules and defaults before sending anything", async () => {
+    const batchId = await createBatch("item rules");
+    const since = Date.now();
+    // Required fields, as for image_generate_image and chat_get_completion: nothing is sent.
+    const inline = await call("batch_add_batch_requests", {
+      batch_id: batchId,
+      batch_requests: [
+        { image_request: { model: "grok-imagine-image" } },
+        { completion_request: { messages: [{ role: "user", content: "Hi" }] } },
+      ],
+    });
+    expect(inline.result.isError).toBe(true);
+    expect(inline.text).toContain("batch_requests[0].image_request.prompt: required");
+    expect(inline.text).toContain("batch_requests[1].completion_request.model: required");
+    const input = join(dir, "item-rules.jsonl");
+    await writeFile(input, JSON.stringify({ image_request: { model: "grok-imagine-image" } }));
+    const fromFile = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    expect(fromFile.result.isError).toBe(true);
+    expect(fromFile.text).toMatch(/line 1: image_request\.prompt: required/);
+    expect(addCalls(since)).toHaveLength(0);
+
+    // Without format, an image item gets the direct tool's default (base64) and succeeds.
+    await writeFile(
+      input,
+      JSON.stringify({
+        batch_request_id: "file-image",
+        image_request: { prompt: "A cat", model: "grok-imagine-image" },
+      }),
+    );
+    const fromFileOk = await call("batch_add_batch_requests", { batch_id: batchId, input_path: input });
+    expect(fromFileOk.result.isError, fromFileOk.text).toBeFalsy();
+    const added = await call("batch_add_batch_requests", {
+      batch_id: batchId,
+      batch_requests: [
+        { batch_request_id: "inline-image", image_request: { prompt: "A dog", model: "grok-imagine-image" } },
+      ],
+    });
+    expect(added.result.isError, added.text).toBeFalsy();
+    await waitUntilDone(batchId);
+    const page = await call("batch_list_batch_results", { batch_id: batchId });
+    expect(page.text).toContain("2 results: 2 succeeded, 0 failed.");
   });
 
   it("cancelled midway, leaves counts that add up and results that match them", async () => {

@@ -127,6 +127,12 @@ describe("deferred chat completions", () => {
     const result = await callTool(session.mcp.client, "chat_get_deferred_completion", { request_id: "nope" });
     expect(result.isError).toBe(true);
     expect(firstText(result)).toContain("NOT_FOUND");
+    // The advice fits the call: an id, not a model, was not found.
+    expect(firstText(result)).toContain("request_id is unknown or has expired");
+    expect(firstText(result)).not.toContain("models_list_language_models");
+    const video = await callTool(session.mcp.client, "video_get_deferred_video", { request_id: "nope" });
+    expect(firstText(video)).toContain("NOT_FOUND");
+    expect(firstText(video)).toContain("request_id is unknown or has expired");
   });
 
   it("refuses a wait_seconds out of range before calling xAI", async () => {

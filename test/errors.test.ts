@@ -220,6 +220,11 @@ describe("failures over stdio", () => {
     await expect(call).rejects.toBeInstanceOf(McpError);
     await expect(call).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
     await expect(call).rejects.toThrow("chat_get_completions");
+    // The client adds "MCP error -32602: " once; the server's own message must not carry it too.
+    const message = await call.catch((e: Error) => e.message);
+    expect(message).toBe(
+      'MCP error -32602: unknown tool "chat_get_completions"; call tools/list for the available tools',
+    );
   });
 
   it("leaves both servers alive and answering after all of these", async () => {

@@ -27,7 +27,14 @@ describe("README and package facts", () => {
       string,
       string
     >;
-    expect(Object.values(config.mcpServers).map((s) => s.command)).toEqual(["xai-grpc-mcp", "xai-grpc-mcp"]);
+    expect(Object.values(config.mcpServers).map((s) => s.command)).toEqual([
+      "xai-grpc-mcp",
+      "xai-grpc-mcp",
+      "xai-grpc-mcp",
+    ]);
+    // The full entry passes the management key too; the lean one is the README's chat selection.
+    expect(JSON.stringify(config.mcpServers.xai)).toContain("XAI_MANAGEMENT_KEY");
+    expect(config.mcpServers["xai-chat"]?.args).toEqual(["--toolsets", "chat,image,video,models"]);
     expect(Object.keys(bin)).toEqual(["xai-grpc-mcp"]);
     expect(config.mcpServers["xai-emulator"]?.args).toEqual(["--emulator"]);
   });

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { BatchRequest } from "../../gen/xai/api/v1/batch_pb.js";
 import type { AllowedRoots } from "../files/allowed-roots.js";
 import { PathAccessError } from "../files/path-validation.js";
+import { applyImageDefaults } from "../media/image-defaults.js";
 import { inlineLocalImages } from "../media/image-inputs.js";
 import type { BatchSchemas } from "./batch-service.js";
 import {
@@ -66,6 +67,7 @@ export async function prepareBulkInput(
   let totalBytes = 0;
   const parsed = await parseJsonlLines(lines, schemas.request, validator, async (r) => {
     if (r.request.case === undefined) return `set one of ${KINDS}`;
+    applyBatchDefaults(r);
     try {
       // Local image paths become data URLs here, as they do in the tools' own arguments.
       await inlineLocalImages(schemas.request, r, o.roots);
@@ -125,6 +127,11 @@ export async function prepareBulkInput(
     chunks: planChunks(sizes, envelope, limits),
     generatedIds,
   };
+}
+
+/** The defaults the direct tools apply, applied to a batch item (an image's `format`). */
+export function applyBatchDefaults(r: BatchRequest): void {
+  if (r.request.case === "imageRequest") applyImageDefaults(r.request.value);
 }
 
 const lineNumber = (problem: string) => Number(/^line (\d+)/.exec(problem)?.[1] ?? 0);

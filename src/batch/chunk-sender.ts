@@ -5,7 +5,7 @@ import { Status } from "../grpc/status.js";
  * Statuses after which a chunk is sent again. They say nothing about whether the chunk landed
  * (a deadline can pass after the server stored it), which is safe only because every request
  * carries its id: a chunk that did land is refused whole with `ALREADY_EXISTS`, and then checked.
- * grpc-js already retried `UNAVAILABLE` a few times by the time it reaches us.
+ * grpc-js does not retry these calls: an attempt that failed is always seen here.
  */
 const TRANSIENT = new Set<number>([
   Status.UNAVAILABLE,
@@ -16,8 +16,11 @@ const TRANSIENT = new Set<number>([
   Status.CANCELLED,
 ]);
 
-/** Attempts per chunk for transient failures (the first included). */
-export const MAX_CHUNK_ATTEMPTS = 5;
+/**
+ * Attempts per chunk for transient failures (the first included). grpc-js does not retry these
+ * calls itself (see channel-options.ts), so this is every attempt: about 12 s of backoff in all.
+ */
+export const MAX_CHUNK_ATTEMPTS = 8;
 
 /** Rounds of "refused as already there, drop what is there, send the rest" per chunk. */
 const MAX_EXISTS_ROUNDS = 3;

@@ -63,13 +63,11 @@ export function registerCompletions(server: Server, ctx: SurfaceContext): Comple
       });
     } catch (e) {
       const { readError } = await import("../resources/read-error.js");
-      throw readError(e, { target: `completion of ${argument.name}` }, ctx.secrets);
+      throw readError(e, { target: `completion of ${argument.name}` });
     }
-    // Ids come from xAI's answers: redacted like every other output.
-    const { redactDeep } = await import("../tools/tool-error.js");
     return {
       completion: {
-        values: redactDeep(values.slice(0, MAX_VALUES), ctx.secrets) as string[],
+        values: values.slice(0, MAX_VALUES),
         total: values.length,
         hasMore: values.length > MAX_VALUES,
       },

@@ -7,9 +7,15 @@ export const MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
 /**
  * Retry `UNAVAILABLE` as the official xAI client does: 5 attempts, backoff from 0.1 s doubling up to
  * 1 s. Rate limits (`RESOURCE_EXHAUSTED`) are not retried: the caller must decide to wait.
+ *
+ * Except `AddBatchRequests`: an `UNAVAILABLE` can arrive after the server stored the requests (the
+ * answer was lost), and a hidden retry then reads as "already present", as if an earlier call had
+ * added them. The batch tool retries those calls itself, knowing an attempt failed, so it can count
+ * what the call did.
  */
 export const RETRY_SERVICE_CONFIG = {
   methodConfig: [
+    { name: [{ service: "xai_api.BatchMgmt", method: "AddBatchRequests" }] },
     {
       name: [{}],
       retryPolicy: {

@@ -19,9 +19,17 @@ export function parseEndpoint(value: string): Endpoint {
     throw new Error(`invalid host "${value}": use host[:port], https://host[:port] or http://host:port`);
   }
   const secure = match[1] !== "http";
-  const hasPort = /:\d+$/.test(host) || /^\[.*\]:\d+$/.test(host);
-  if (!secure && !hasPort) {
+  // `name`, `name:port`, `[v6]` or `[v6]:port`; a bare IPv6 address needs its brackets.
+  const parts = /^(\[[^\]]+\]|[^:[\]]+)(?::(.*))?$/.exec(host);
+  if (!parts) {
+    throw new Error(`invalid host "${value}": use host[:port] (an IPv6 address in brackets, [::1]:port)`);
+  }
+  const port = parts[2];
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new Error(`invalid port "${port}" in host "${value}": a port is a number from 1 to 65535`);
+  }
+  if (!secure && port === undefined) {
     throw new Error(`invalid host "${value}": a plaintext http:// host needs an explicit port`);
   }
-  return { address: hasPort ? host : `${host}:443`, secure };
+  return { address: port !== undefined ? host : `${host}:443`, secure };
 }

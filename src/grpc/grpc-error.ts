@@ -41,3 +41,27 @@ export function toXaiGrpcError(e: unknown, method: string): XaiGrpcError {
   const message = e instanceof Error ? e.message : String(e);
   return new XaiGrpcError(Status.UNKNOWN, message, method, { cause: e });
 }
+
+/**
+ * What the host answered when it did not answer gRPC at all (a proxy's or web server's page), read
+ * from what grpc-js made of it; undefined for a real gRPC status. grpc-js reports an HTTP status
+ * other than 200 as `Received HTTP status code N` (under a status it guesses from N), and reads a
+ * 200 page as gRPC frames, whose first bytes then make an absurd message length
+ * (`Received message larger than max (1752460652 vs …)`: those bytes spell "html").
+ */
+export function nonGrpcAnswer(e: XaiGrpcError): string | undefined {
+  const http = /^Received HTTP status code (\d{3})\b/.exec(e.details);
+  if (http) return `the host answered HTTP ${http[1]}, not gRPC`;
+  const frame = /^Received message larger than max \((\d+) vs \d+\)/.exec(e.details);
+  if (e.code === Status.RESOURCE_EXHAUSTED && frame) {
+    const length = Number(frame[1]);
+    if (length > 0xffffff && length <= 0xffffffff) {
+      const bytes = Buffer.alloc(4);
+      bytes.writeUInt32BE(length);
+      const text = bytes.toString("latin1");
+      if (/^[\x20-\x7e]{4}$/.test(text))
+        return `the host answered with something that is not gRPC (its body reads "${text}…", likely a web page)`;
+    }
+  }
+  return undefined;
+}

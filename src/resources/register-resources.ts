@@ -22,27 +22,21 @@ const MODELS_RESOURCE: Resource = {
   mimeType: "application/json",
 };
 
-/** Redacts an answer on its way out, with the tools' shared function (loaded with the tools). */
-async function redacted<T>(value: T, secrets: readonly (string | undefined)[]): Promise<T> {
-  const { redactDeep } = await import("../tools/tool-error.js");
-  return redactDeep(value, secrets) as T;
-}
-
 /** A read's failure as the JSON-RPC error to answer with (see `read-error.ts`). */
 async function failure(
   e: unknown,
   what: { target: string; noun?: string; id?: string },
-  secrets: readonly (string | undefined)[],
 ): Promise<JsonRpcError> {
   const { readError } = await import("./read-error.js");
-  return readError(e, what, secrets);
+  return readError(e, what);
 }
 
 /**
  * Serves `resources/list`, `resources/templates/list` and `resources/read` (declaring the
  * capability, with `listChanged`): the model catalog, the account's files, and the templates the
  * tool selection allows. Reads go through the tools' client; the code behind them loads at the
- * first request, not at start.
+ * first request, not at start. Like every answer, theirs are redacted on the way out (see
+ * `createMcpServer`).
  */
 export function registerResources(server: Server, ctx: SurfaceContext): void {
   server.registerCapabilities({ resources: { listChanged: true } });
@@ -68,9 +62,9 @@ export function registerResources(server: Server, ctx: SurfaceContext): void {
         const { listFileResources } = await import("./file-list.js");
         const page = await listFileResources(await readContext(extra.signal), cursor);
         const next = page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {};
-        return await redacted({ resources: [...resources, ...page.resources], ...next }, ctx.secrets);
+        return { resources: [...resources, ...page.resources], ...next };
       } catch (e) {
-        throw await failure(e, { target: "resources/list" }, ctx.secrets);
+        throw await failure(e, { target: "resources/list" });
       }
     },
   );
@@ -99,13 +93,12 @@ export function registerResources(server: Server, ctx: SurfaceContext): void {
     }
     try {
       const { readResource } = await import("./resource-reader.js");
-      return await redacted(await readResource(await readContext(extra.signal), uri, parsed), ctx.secrets);
+      return await readResource(await readContext(extra.signal), uri, parsed);
     } catch (e) {
-      throw await failure(
-        e,
-        { target: uri, ...(parsed ? { noun: parsed.template.noun, id: parsed.id } : {}) },
-        ctx.secrets,
-      );
+      throw await failure(e, {
+        target: uri,
+        ...(parsed ? { noun: parsed.template.noun, id: parsed.id } : {}),
+      });
     }
   });
 }

@@ -19,6 +19,8 @@ export interface JsonSchemaOptions {
    * schema; the validator still checks every field. An empty sentence leaves the object bare.
    */
   readonly external?: ReadonlyMap<string, string>;
+  /** Fields that must be set, by message full name: each message's schema lists them in `required`. */
+  readonly required?: ReadonlyMap<string, readonly string[]>;
 }
 
 const SCALAR: Record<JsonScalar, JsonSchema> = {
@@ -33,8 +35,8 @@ const SCALAR: Record<JsonScalar, JsonSchema> = {
 /**
  * The JSON Schema of a message's protobuf JSON form, as an MCP tool's `inputSchema`.
  *
- * Proto field names; every field optional (proto3 has no required fields); unknown top-level
- * properties refused; enums by name (without the zero value when it only means "unset"); 64-bit integers as
+ * Proto field names; every field optional (proto3 has no required fields) unless `options.required`
+ * lists it; enums by name (without the zero value when it only means "unset"); 64-bit integers as
  * integer or string; bytes as base64; Timestamp as RFC 3339; maps as objects; oneof members as
  * ordinary properties, with "at most one" said in the description (the contract forbids a top-level
  * `anyOf`). Messages used more than once, or recursively, go to `$defs` once and are referenced.
@@ -42,6 +44,7 @@ const SCALAR: Record<JsonScalar, JsonSchema> = {
 export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions = {}): JsonSchema {
   const docs = options.docs ?? {};
   const external = options.external ?? new Map<string, string>();
+  const required = options.required ?? new Map<string, readonly string[]>();
   const uses = countUses(root, external);
   const defs: Record<string, JsonSchema> = {};
   const defNames = new Map<string, string>();
@@ -134,14 +137,15 @@ export function messageJsonSchema(root: DescMessage, options: JsonSchemaOptions 
     const description = describeMessage(m, docs);
     if (description) out.description = description;
     out.properties = properties;
+    const must = required.get(m.typeName);
+    if (must && must.length > 0) out.required = [...must];
     return out;
   }
 
   const top = body(root);
   // Unknown fields are refused at every depth by the validator, which names them; the advertised
-  // schema says so at the top only, as nested `additionalProperties: false` would cost 29 bytes
-  // per object in every conversation (about 1.5 KB across the listing) and tell an agent little.
-  top.additionalProperties = false;
+  // schema does not say so, as `additionalProperties: false` costs 29 bytes per object in every
+  // conversation (1.5 KB across the listing at the top level alone) and tells an agent little.
   if (Object.keys(defs).length > 0) top.$defs = defs;
   return top;
 }

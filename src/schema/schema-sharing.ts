@@ -27,8 +27,8 @@ export interface SharingOptions {
   readonly minBytes?: number;
 }
 
-/** Default of {@link SharingOptions.minBytes}: below about 600 bytes a pointer saves little. */
-export const DEFAULT_SHARE_MIN_BYTES = 600;
+/** Default of {@link SharingOptions.minBytes}: below about 200 bytes a pointer saves little. */
+export const DEFAULT_SHARE_MIN_BYTES = 200;
 
 /**
  * Decides, for tools listed together, where each large message is described in full and where a

@@ -14,7 +14,9 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 
 /**
  * Expands the friendly shorthands the contract allows besides the protobuf JSON form: enum values
- * without their prefix and in any case (`"user"` for `ROLE_USER`, `"high"` for `EFFORT_HIGH`),
+ * without their prefix and in any case (`"user"` for `ROLE_USER`, `"high"` for `EFFORT_HIGH`,
+ * `"16:9"` for `IMG_ASPECT_RATIO_16_9`, `"720p"` for `VIDEO_RESOLUTION_720P`; only when exactly
+ * one value fits),
  * and plain strings for the messages of {@link PLAIN_STRING_FIELD}. A `null` field is dropped: the
  * JSON mapping reads it as "unset", and models often send it for optional fields. Everything else is
  * returned as it is, to be checked by the schema; the input is not modified.
@@ -84,13 +86,16 @@ function expandMessage(message: DescMessage, v: unknown): unknown {
   return expandShorthands(message, v);
 }
 
-/** `"user"` → `ROLE_USER` when exactly one value of the enum is the word or ends in `_WORD`. */
+/**
+ * `"user"` → `ROLE_USER` when exactly one value of the enum is the word or ends in `_WORD`; spaces,
+ * dashes, colons and dots count as `_` (`"9:19.5"` → `IMG_ASPECT_RATIO_9_19_5`).
+ */
 function expandEnum(e: DescEnum, v: unknown): unknown {
   if (typeof v !== "string" || e.values.some((x) => x.name === v)) return v;
   const word = v
     .trim()
     .toUpperCase()
-    .replace(/[\s-]+/g, "_");
+    .replace(/[\s\-:.]+/g, "_");
   const exact = e.values.find((x) => x.name === word);
   if (exact) return exact.name;
   const matches = e.values.filter((x) => x.name.endsWith(`_${word}`));

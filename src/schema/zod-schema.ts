@@ -27,6 +27,38 @@ function int64In([min, max]: readonly [bigint, bigint]): z.ZodType {
   );
 }
 
+/**
+ * The longest identifier accepted (ids, model names, page tokens), in characters. xAI's ids are
+ * short; a server quotes an unknown id in its error, and an absurd one (megabytes) would come back in
+ * the HTTP/2 trailers, which no client accepts, wedging the connection every other call shares.
+ */
+export const MAX_IDENTIFIER_CHARS = 4096;
+
+/** Fields that name something: an id, a model, a page. */
+export function isIdentifierField(field: DescField): boolean {
+  const name = field.name;
+  return (
+    name === "id" ||
+    name.endsWith("_id") ||
+    name.endsWith("_ids") ||
+    name === "model" ||
+    name === "model_name" ||
+    name === "pagination_token"
+  );
+}
+
+/** A UTF-16 surrogate without its pair: JSON can carry it, protobuf strings (UTF-8) cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A string protobuf can encode: refused here, with its path, rather than deep in the JSON mapping. */
+const text = () =>
+  z
+    .string()
+    .refine((s) => !LONE_SURROGATE.test(s), "not valid Unicode text (it holds a lone UTF-16 surrogate)");
+
+const identifier = () =>
+  text().max(MAX_IDENTIFIER_CHARS, `too long for an identifier (at most ${MAX_IDENTIFIER_CHARS} characters)`);
+
 /** The schema of a scalar field, with the range of its protobuf type. */
 function scalarField(t: ScalarType): z.ZodType {
   switch (t) {
@@ -60,7 +92,7 @@ function scalar(kind: JsonScalar): z.ZodType {
     case "boolean":
       return z.boolean();
     case "string":
-      return z.string();
+      return text();
     case "bytes":
       return z.string().regex(BASE64, "expected base64");
   }
@@ -76,7 +108,20 @@ function scalar(kind: JsonScalar): z.ZodType {
  */
 export class ZodSchemas {
   readonly #cache = new Map<string, z.ZodType>();
-  constructor(private readonly docs: Docs = {}) {}
+  readonly #required: ReadonlyMap<string, readonly string[]>;
+
+  /**
+   * @param docs field documentation, as `.describe()` text.
+   * @param options.required fields that must be set, by message full name (see `REQUIRED_FIELDS`):
+   *   refused when missing, `null`, an empty or blank string, or an empty list, wherever the message
+   *   appears.
+   */
+  constructor(
+    private readonly docs: Docs = {},
+    options: { readonly required?: ReadonlyMap<string, readonly string[]> } = {},
+  ) {
+    this.#required = options.required ?? new Map();
+  }
 
   /** The schema of `message`, built once and shared by every tool that uses it. */
   message(message: DescMessage): z.ZodType {
@@ -99,8 +144,20 @@ export class ZodSchemas {
       shape[field.name] = s.optional();
     }
     const object = z.strictObject(shape);
-    if (message.oneofs.length === 0) return object;
+    const required = this.#required.get(message.typeName) ?? [];
+    if (message.oneofs.length === 0 && required.length === 0) return object;
     return object.superRefine((value, ctx) => {
+      for (const name of required) {
+        const v = (value as Record<string, unknown>)[name];
+        const empty =
+          v == null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+        if (empty)
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "required: xAI refuses the call without it",
+          });
+      }
       for (const oneof of message.oneofs) {
         const set = oneof.fields
           .map((f) => f.name)
@@ -119,15 +176,18 @@ export class ZodSchemas {
   #field(field: DescField): z.ZodType {
     switch (field.fieldKind) {
       case "scalar":
+        if (field.scalar === ScalarType.STRING && isIdentifierField(field)) return identifier();
         return scalarField(field.scalar);
       case "enum":
         return enumSchema(field.enum);
       case "message":
         return this.#ref(field.message);
       case "list":
-        return z.array(
+        return boundedArray(
           field.listKind === "scalar"
-            ? scalarField(field.scalar)
+            ? field.scalar === ScalarType.STRING && isIdentifierField(field)
+              ? identifier()
+              : scalarField(field.scalar)
             : field.listKind === "enum"
               ? enumSchema(field.enum)
               : this.#ref(field.message),
@@ -148,6 +208,34 @@ export class ZodSchemas {
   #ref(message: DescMessage): z.ZodType {
     return wellKnownSchema(message) ?? z.lazy(() => this.message(message));
   }
+}
+
+/** Items of a list checked before giving up on it: an error lists at most this many bad ones. */
+export const MAX_BAD_ITEMS = 20;
+
+/**
+ * A list whose items are checked one by one, stopping after {@link MAX_BAD_ITEMS} bad ones: zod's
+ * own array check reports every bad item, and 50,000 bad items make 50,000 issues (tens of MB) for
+ * an error that shows twenty. Only for checking: requests are built from the arguments as sent.
+ */
+function boundedArray(item: z.ZodType): z.ZodType {
+  return z.array(z.unknown()).superRefine((items, ctx) => {
+    let bad = 0;
+    for (let i = 0; i < items.length; i++) {
+      const r = item.safeParse(items[i]);
+      if (r.success) continue;
+      for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
+      bad += 1;
+      if (bad >= MAX_BAD_ITEMS && i < items.length - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i + 1],
+          message: `not checked: the list has ${bad} bad items already (of ${items.length}); fix those first`,
+        });
+        return;
+      }
+    }
+  });
 }
 
 function enumSchema(e: DescEnum): z.ZodType {

@@ -1,5 +1,5 @@
 import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { inlineLocalImages } from "../media/image-inputs.js";
 import { type JsonSchema, messageJsonSchema, oneofNote } from "../schema/json-schema.js";
@@ -10,7 +10,9 @@ import { annotationsFor } from "./annotations.js";
 import { ArgumentError, describeIssues, parseRequest } from "./arguments.js";
 import { unaryHandler } from "./handlers/unary.js";
 import { rpcPath, toolName } from "./naming.js";
+import { type RequiredByMessage, requiredByMessage } from "./required-fields.js";
 import { RPC_TABLE, type RpcChoice } from "./rpc-table.js";
+import { ALL_TOOLS, selectTools, type ToolSelection } from "./selection.js";
 import { docs, SERVICES } from "./services.js";
 import type { ToolContext, ToolDefinition, ToolHandler } from "./tool.js";
 import { argumentErrorResult, errorResult } from "./tool-error.js";
@@ -21,12 +23,26 @@ export const RPC_META_KEY = "xai-grpc-mcp/rpc";
 export interface RegistryOptions {
   /** List the Collections tools (they need a management key). */
   readonly management: boolean;
+  /** Which tools to offer (`--toolsets`, `--tools`, `--exclude-tools`, `--read-only`); default all. */
+  readonly selection?: ToolSelection;
 }
 
-/** Every RPC as its tool, in listing order. Streaming RPCs without a handler are left out. */
-export function buildTools(options: RegistryOptions): ToolDefinition[] {
-  const zod = new ZodSchemas(docs);
-  const listed: { name: string; method: DescMethod; choice: RpcChoice; handler: ToolHandler }[] = [];
+/** The required fields of every request message, from `REQUIRED_FIELDS`. */
+export const REQUIRED: RequiredByMessage = requiredByMessage(SERVICES);
+
+/** One RPC's tool before its schema is written: what selecting it needs. */
+interface Draft {
+  readonly tool: { readonly name: string; readonly annotations: ToolAnnotations };
+  readonly method: DescMethod;
+  readonly choice: RpcChoice;
+  readonly handler: ToolHandler;
+  /** Arguments taken away in read-only mode. */
+  readonly withheld: readonly string[];
+}
+
+function drafts(options: RegistryOptions): Draft[] {
+  const readOnly = options.selection?.readOnly === true;
+  const out: Draft[] = [];
   for (const { short, service } of SERVICES) {
     if (service.typeName.startsWith("collections.") && !options.management) continue;
     for (const method of service.methods) {
@@ -35,17 +51,41 @@ export function buildTools(options: RegistryOptions): ToolDefinition[] {
       if (!choice) throw new Error(`no entry for ${path} in the RPC table`);
       const handler = handlerFor(method, choice);
       if (!handler) continue;
-      listed.push({ name: toolName(short, method), method, choice, handler });
+      // The title is the tool's own `title`; annotations do not repeat it.
+      const full = { ...annotationsFor(method.name), ...choice.annotations };
+      // Read-only mode offers a tool that writes only through some arguments without them.
+      const withheld = readOnly ? (choice.writes ?? []) : [];
+      const annotations: ToolAnnotations =
+        withheld.length > 0 ? { ...full, readOnlyHint: true } : { ...full };
+      // MCP gives destructiveHint and idempotentHint meaning only for tools that write.
+      if (annotations.readOnlyHint) {
+        delete annotations.destructiveHint;
+        delete annotations.idempotentHint;
+      }
+      out.push({ tool: { name: toolName(short, method), annotations }, method, choice, handler, withheld });
     }
   }
+  return out;
+}
+
+/** The name of every tool there is (Collections included), in listing order. */
+export function allToolNames(): string[] {
+  return drafts({ management: true }).map((d) => d.tool.name);
+}
+
+/**
+ * The tools of a configuration, in listing order: every RPC as its tool (streaming RPCs without a
+ * handler are left out), narrowed by the selection (see {@link selectTools}).
+ */
+export function buildTools(options: RegistryOptions): ToolDefinition[] {
+  const zod = new ZodSchemas(docs, { required: REQUIRED });
+  const listed = selectTools(drafts(options), options.selection ?? ALL_TOOLS);
   // Large messages are described once across the listing; other schemas point there.
   const sharing = planSharing(
-    listed.map((l) => ({ name: l.name, message: l.method.input })),
+    listed.map((l) => ({ name: l.tool.name, message: l.method.input })),
     { docs },
   );
-  return listed.map((l) =>
-    defineTool(l.name, l.method, l.choice, l.handler, zod, sharing.get(l.name) ?? { external: new Map() }),
-  );
+  return listed.map((l) => defineTool(l, zod, sharing.get(l.tool.name) ?? { external: new Map() }));
 }
 
 function handlerFor(method: DescMethod, choice: RpcChoice): ToolHandler | undefined {
@@ -54,18 +94,21 @@ function handlerFor(method: DescMethod, choice: RpcChoice): ToolHandler | undefi
 }
 
 /** The tool description: the RPC's documentation, then the table's note and options note. */
-function describe(method: DescMethod, choice: RpcChoice, sharing: SchemaSharing): string {
+function describe(draft: Draft, sharing: SchemaSharing): string {
+  const { method, choice, withheld } = draft;
   const base = docs[`${method.parent.typeName}.${method.name}`] ?? `Calls ${rpcPath(method)}.`;
-  const same =
-    sharing.sameAs && `Arguments: the same as ${sharing.sameAs}'s (see its schema for each field).`;
-  return [base, same, choice.note, choice.options?.note].filter(Boolean).join("\n");
+  const same = sharing.sameAs && `Arguments: as for ${sharing.sameAs}.`;
+  const readOnly = withheld.length > 0 && `Read-only mode: ${withheld.join(", ")} not available.`;
+  return [base, same, choice.note, choice.options?.note, readOnly].filter(Boolean).join("\n");
 }
 
-function inputSchemaOf(method: DescMethod, choice: RpcChoice, sharing: SchemaSharing): Tool["inputSchema"] {
+function inputSchemaOf(draft: Draft, sharing: SchemaSharing): Tool["inputSchema"] {
+  const { method, choice, withheld } = draft;
   // With `sameAs`, another tool documents these very fields: list them with their types only.
   const schema: JsonSchema = messageJsonSchema(method.input, {
     docs: sharing.sameAs ? {} : docs,
     external: sharing.external,
+    required: REQUIRED,
   });
   if (choice.options) {
     schema.properties = {
@@ -73,6 +116,8 @@ function inputSchemaOf(method: DescMethod, choice: RpcChoice, sharing: SchemaSha
       ...choice.options.properties,
     };
   }
+  const properties = schema.properties as Record<string, JsonSchema>;
+  for (const name of withheld) delete properties[name];
   // The message's own documentation repeats the tool description; keep only its oneof rules.
   const note = oneofNote(method.input);
   if (note) schema.description = note;
@@ -80,21 +125,16 @@ function inputSchemaOf(method: DescMethod, choice: RpcChoice, sharing: SchemaSha
   return schema as Tool["inputSchema"];
 }
 
-function defineTool(
-  name: string,
-  method: DescMethod,
-  choice: RpcChoice,
-  handler: ToolHandler,
-  zod: ZodSchemas,
-  sharing: SchemaSharing,
-): ToolDefinition {
+function defineTool(draft: Draft, zod: ZodSchemas, sharing: SchemaSharing): ToolDefinition {
+  const { method, choice, handler, withheld } = draft;
+  const name = draft.tool.name;
   const optionKeys = new Set(Object.keys(choice.options?.properties ?? {}));
   const tool: Tool = {
     name,
     title: choice.title,
-    description: describe(method, choice, sharing),
-    inputSchema: inputSchemaOf(method, choice, sharing),
-    annotations: { title: choice.title, ...annotationsFor(method.name), ...choice.annotations },
+    description: describe(draft, sharing),
+    inputSchema: inputSchemaOf(draft, sharing),
+    annotations: draft.tool.annotations,
     _meta: { [RPC_META_KEY]: rpcPath(method) },
   };
   const call = async (
@@ -102,6 +142,16 @@ function defineTool(
     ctx: ToolContext,
   ): Promise<CallToolResult> => {
     try {
+      // Names an object spread or assignment would treat specially, refused like any unknown field.
+      const reserved = Object.keys(args ?? {}).filter((k) => RESERVED_KEYS.has(k));
+      if (reserved.length > 0)
+        throw new ArgumentError(reserved.map((k) => `${k}: unknown field (not part of this request)`));
+      const refused = withheld.filter((w) => args?.[w] !== undefined && args[w] !== null);
+      if (refused.length > 0) {
+        throw new ArgumentError(
+          refused.map((w) => `${w}: not available, the server runs read-only (--read-only); leave it out`),
+        );
+      }
       const requestArgs: Record<string, unknown> = {};
       const optionArgs: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(args ?? {})) {
@@ -120,6 +170,9 @@ function defineTool(
   };
   return { tool, method, call };
 }
+
+/** Keys no request has and that must never be assigned into an object as they are. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 function checkOptions(args: Record<string, unknown>, choice: RpcChoice): void {
   const validators: Record<string, z.ZodType> = choice.options?.validators ?? {};

@@ -37,6 +37,12 @@ export interface RpcChoice {
   readonly handler?: (method: DescMethod) => ToolHandler;
   /** Tool-level arguments beside the request fields. */
   readonly options?: ToolOptions;
+  /**
+   * Arguments that write, on xAI or on disk, in a tool that otherwise only reads. The tool's
+   * annotations describe it with them (`readOnlyHint: false`); read-only mode (`--read-only`)
+   * offers it without them, as a read-only tool, and refuses them when sent.
+   */
+  readonly writes?: readonly string[];
 }
 
 /**
@@ -47,16 +53,19 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.Chat/GetCompletion": {
     title: "Chat completion",
     note:
-      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a plain string, enum values without their prefix). ' +
+      'Minimal call: {"model":"grok-4","messages":[{"role":"user","content":"Hi"}]} (shorthands: content as a string, enum values without prefix). ' +
       'Agent tools run at xAI, e.g. "tools":[{"x_search":{"allowed_x_handles":["xai"]}}],"include":["INLINE_CITATIONS"]: the result shows each server-side call, the answer, numbered citations.',
     // Sampling gives a different answer each time: repeating the call is not a no-op.
-    annotations: { idempotentHint: false },
+    // store_messages keeps the conversation on xAI: the tool is read-only only without it.
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     handler: chatCompletionHandler,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
     note: 'Returns the same result as chat_get_completion; with a progress token each chunk\'s new text arrives as a progress message, and with "include":["VERBOSE_STREAMING"] each server-side tool call too.',
-    annotations: { idempotentHint: false },
+    annotations: { idempotentHint: false, readOnlyHint: false },
+    writes: ["store_messages"],
     handler: chatStreamHandler,
   },
   "/xai_api.Chat/StartDeferredCompletion": {
@@ -84,7 +93,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   },
   "/xai_api.Video/GenerateVideo": {
     title: "Start a video generation",
-    note: "image and reference_images also take a local path or file:// URI inside the allowed directories.",
+    note: "image and reference_images also take a local path or file:// URI in the allowed directories.",
     handler: startDeferredHandler("video job", "video_get_deferred_video"),
   },
   "/xai_api.Video/ExtendVideo": {
@@ -95,6 +104,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Get a deferred video",
     // save_to writes the finished video to a new local file on every call.
     annotations: { readOnlyHint: false, idempotentHint: false },
+    writes: ["save_to"],
     handler: videoDeferredSaveHandler,
     options: VIDEO_DEFERRED_OPTIONS,
   },
@@ -128,6 +138,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Download a file",
     // save_to writes a local file: not read-only, though xAI's side is only read.
     annotations: { readOnlyHint: false },
+    writes: ["save_to", "overwrite"],
     handler: (method) => filesDownloadHandler(method as DescMethodServerStreaming),
     options: FILES_DOWNLOAD_OPTIONS,
   },
@@ -153,6 +164,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file.
     annotations: { readOnlyHint: false },
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
@@ -160,6 +172,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     options: PAGED_FILE_OPTIONS,
     // output_path writes a local file: not read-only, like the other tools that save files.
     annotations: { readOnlyHint: false },
+    writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",

@@ -1,5 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import { docs } from "../../gen/docs.js";
+import { docs as protoDocs } from "../../gen/docs.js";
 import { Auth } from "../../gen/xai/api/v1/auth_pb.js";
 import { BatchMgmt } from "../../gen/xai/api/v1/batch_pb.js";
 import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
@@ -12,6 +12,7 @@ import { Models } from "../../gen/xai/api/v1/models_pb.js";
 import { Sample } from "../../gen/xai/api/v1/sample_pb.js";
 import { Tokenize } from "../../gen/xai/api/v1/tokenize_pb.js";
 import { Video } from "../../gen/xai/api/v1/video_pb.js";
+import { withToolNames } from "./method-names.js";
 
 /**
  * Every service of the xAI API with the short name its tools start with (`chat_get_completion`).
@@ -32,5 +33,8 @@ export const SERVICES: readonly { readonly short: string; readonly service: Desc
   { short: "collections", service: Collections },
 ];
 
-/** The documentation of every proto element, by full name. */
-export { docs };
+/**
+ * The documentation of every proto element, by full name, as agents read it: with tool names where
+ * the proto comments name RPCs.
+ */
+export const docs: Readonly<Record<string, string>> = withToolNames(protoDocs, SERVICES);

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
+import { isXaiGrpcError, nonGrpcAnswer, type XaiGrpcError } from "../grpc/grpc-error.js";
 import { Status } from "../grpc/status.js";
 
 /** What the user can do about each gRPC status, in the words an agent can pass on. */
@@ -30,6 +30,37 @@ const ADVICE: Partial<Record<number, string>> = {
   [Status.OUT_OF_RANGE]: "A value is out of its allowed range; fix it and call again.",
 };
 
+/**
+ * `NOT_FOUND` names something the call referred to; what to check depends on the tool. By tool,
+ * then by toolset; anything else gets the general advice.
+ */
+const NOT_FOUND_BY_TOOL: Readonly<Record<string, string>> = {
+  chat_get_deferred_completion:
+    "The request_id is unknown or has expired (deferred results are kept only for a while). Use the request_id chat_start_deferred_completion returned, or start the completion again.",
+  video_get_deferred_video:
+    "The request_id is unknown or has expired (deferred results are kept only for a while). Use the request_id video_generate_video or video_extend_video returned, or start the video again.",
+  chat_get_stored_completion:
+    "The response id is unknown, was deleted or has expired; only responses created with store_messages: true are kept.",
+  chat_delete_stored_completion:
+    "The response id is unknown or was deleted already; only responses created with store_messages: true are kept.",
+};
+const NOT_FOUND_BY_TOOLSET: Readonly<Record<string, string>> = {
+  files: "Check the file_id; files_list_files lists the files.",
+  batch:
+    "Check the batch_id (batch_list_batches lists them) and any batch_request_id (batch_list_batch_request_metadata).",
+  collections:
+    "Check the collection_id (collections_list_collections) and any file_id (collections_list_documents).",
+  documents: "Check the collection ids in source; collections_list_collections lists them.",
+};
+
+function adviceFor(code: number, toolName: string): string {
+  if (code === Status.NOT_FOUND) {
+    const specific = NOT_FOUND_BY_TOOL[toolName] ?? NOT_FOUND_BY_TOOLSET[toolName.split("_")[0] ?? ""];
+    if (specific) return specific;
+  }
+  return ADVICE[code] ?? "Retrying may help.";
+}
+
 /** Follows `cause` links for a network-level reason: connection refused, DNS, TLS. */
 function networkCause(e: unknown): string | undefined {
   let current: unknown = e;
@@ -43,7 +74,9 @@ function networkCause(e: unknown): string | undefined {
 
 /** The `isError` result of a failed RPC: status, the server's message, and what to do. */
 export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResult {
-  const advice = ADVICE[e.code] ?? "Retrying may help.";
+  const notGrpc = nonGrpcAnswer(e);
+  if (notGrpc) return nonGrpcResult(e, toolName, notGrpc);
+  const advice = adviceFor(e.code, toolName);
   const cause = networkCause(e.cause);
   const lines = [
     `${toolName} failed: ${e.status} (gRPC status ${e.code}) from ${e.method}.`,
@@ -58,17 +91,52 @@ export function grpcErrorResult(e: XaiGrpcError, toolName: string): CallToolResu
   };
 }
 
+/** A host that is not a gRPC server (a proxy's error page, a web server): said as it is. */
+function nonGrpcResult(e: XaiGrpcError, toolName: string, what: string): CallToolResult {
+  const setting = e.method.startsWith("/collections.") ? "XAI_MANAGEMENT_API_HOST" : "XAI_API_HOST";
+  const lines = [
+    `${toolName} failed: ${what} (grpc-js reported it as ${e.status}) from ${e.method}.`,
+    `Client message: ${e.details}`,
+    `What to do: The address is not the xAI gRPC API, or a proxy in between failed. Check ${setting} ` +
+      `(and any proxy settings) and restart the server; if it is right, the API may be down: try again later.`,
+  ];
+  return {
+    isError: true,
+    content: [{ type: "text", text: lines.join("\n") }],
+    structuredContent: {
+      error: { status: e.status, code: e.code, message: e.details, method: e.method, not_grpc: what },
+    },
+  };
+}
+
 /** The `isError` result of bad arguments: one line per offending field path. */
 export function argumentErrorResult(toolName: string, problems: readonly string[]): CallToolResult {
+  // Bounded, whatever was sent: a list of 50,000 bad items (or a 10 MB key echoed in its line) would
+  // make an answer bigger than clients read (the SDK's stdio client drops the connection at 10 MiB).
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `- ${elide(p, MAX_PROBLEM_CHARS)}`);
+  const more = problems.length - shown.length;
+  if (more > 0) shown.push(`- … and ${more} more problem${more === 1 ? "" : "s"}`);
   return {
     isError: true,
     content: [
       {
         type: "text",
-        text: `Invalid arguments for ${toolName}:\n${problems.map((p) => `- ${p}`).join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
+        text: `Invalid arguments for ${toolName}:\n${shown.join("\n")}\nFix these fields and call again; nothing was sent to xAI.`,
       },
     ],
   };
+}
+
+/** Problems listed in an argument error; the rest are counted. */
+export const MAX_PROBLEMS_SHOWN = 20;
+/** The longest line of an argument error, in characters. */
+const MAX_PROBLEM_CHARS = 500;
+
+/** `text` cut to `max` characters, keeping its start and end. */
+function elide(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = 100;
+  return `${text.slice(0, max - end - 30)}… [${text.length - max + 30} characters elided] …${text.slice(-end)}`;
 }
 
 /** Any failure as an `isError` result; nothing escapes to crash the server. */
@@ -79,26 +147,4 @@ export function errorResult(e: unknown, toolName: string): CallToolResult {
     isError: true,
     content: [{ type: "text", text: `${toolName} failed: ${message}` }],
   };
-}
-
-/**
- * Removes a secret from text that is about to leave the server. Errors are built without
- * metadata, but a server could echo the key in its message; this is the last line of defence.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[redacted]");
-  return out;
-}
-
-/** {@link redact} applied to every string inside a value (text blocks, structured content, links). */
-export function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (typeof value === "string") return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, secrets);
-    return out;
-  }
-  return value;
 }

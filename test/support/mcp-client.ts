@@ -126,6 +126,10 @@ export interface RawServer {
   readonly child: ChildProcessWithoutNullStreams;
   /** The stdout lines received so far. */
   readonly lines: string[];
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** Writes raw text to the server's stdin, as it is. */
+  write(text: string): void;
   /** Writes one JSON-RPC message as a line on the server's stdin. */
   send(message: object): void;
   /** Resolves with the response whose id is `id`. */
@@ -135,9 +139,12 @@ export interface RawServer {
 }
 
 /** Spawns `node dist/src/cli.js` with `env`, reading its stdout as newline-delimited JSON-RPC. */
-export function spawnRaw(env: ServerEnv): RawServer {
+export function spawnRaw(env: ServerEnv, args: readonly string[] = []): RawServer {
   assertFreshBuild();
-  const child = spawn(process.execPath, [CLI], { env: serverEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: serverEnv(env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let buffered = "";
@@ -148,7 +155,12 @@ export function spawnRaw(env: ServerEnv): RawServer {
     lines.push(...parts);
     for (const wake of waiters) wake();
   });
-  child.stderr.resume();
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  // A server that exits while a test still writes must not fail the test with EPIPE.
+  child.stdin.on("error", () => {});
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -157,6 +169,8 @@ export function spawnRaw(env: ServerEnv): RawServer {
   return {
     child,
     lines,
+    stderr: () => stderr,
+    write: (text) => child.stdin.write(text),
     send: (message) => child.stdin.write(`${JSON.stringify(message)}\n`),
     response: (id, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {

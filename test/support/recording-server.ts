@@ -16,6 +16,7 @@ import {
   Server,
   ServerCredentials,
   type ServerUnaryCall,
+  type ServerWritableStream,
   type ServiceDefinition,
   type sendUnaryData,
   status,
@@ -97,6 +98,7 @@ const MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
 export class RecordingServer {
   readonly calls: RecordedCall[] = [];
   readonly #responses = new Map<string, JsonObject>();
+  readonly #streams = new Map<string, readonly JsonObject[]>();
   #failures: FailureRule[] = [];
 
   private constructor(
@@ -132,6 +134,11 @@ export class RecordingServer {
     this.#responses.set(path, response);
   }
 
+  /** Sets the messages (protobuf JSON) a server-streaming method at `path` streams back, in order. */
+  stream(path: string, messages: readonly JsonObject[]): void {
+    this.#streams.set(path, messages);
+  }
+
   /** Answers calls to `path` whose request `match` accepts with a gRPC error instead. */
   fail(
     path: string,
@@ -139,6 +146,7 @@ export class RecordingServer {
     details: string,
     match: (request: JsonObject) => boolean = () => true,
   ): void {
+    if (!UNARY_METHODS.has(path)) throw new Error(`no unary method ${path}`);
     this.#failures.push({ path, code, details, match });
   }
 
@@ -172,6 +180,12 @@ export class RecordingServer {
       const definition: Record<string, MethodDefinition<Message, Message>> = {};
       const handlers: UntypedServiceImplementation = {};
       for (const method of service.methods) {
+        if (method.methodKind === "server_streaming") {
+          definition[method.localName] = { ...methodDefinition(method), responseStream: true };
+          handlers[method.localName] = (call: ServerWritableStream<Message, Message>) =>
+            this.#streamAnswer(method, call);
+          continue;
+        }
         if (method.methodKind !== "unary") continue;
         definition[method.localName] = methodDefinition(method);
         handlers[method.localName] = (
@@ -187,9 +201,21 @@ export class RecordingServer {
     }
   }
 
+  #streamAnswer(method: DescMethod, call: ServerWritableStream<Message, Message>): void {
+    const path = pathOf(method);
+    const answer = this.#answer(method, call as unknown as ServerUnaryCall<Message, Message>, true);
+    if ("error" in answer) {
+      call.emit("error", answer.error);
+      return;
+    }
+    for (const json of this.#streams.get(path) ?? []) call.write(fromJson(method.output, json as JsonValue));
+    call.end();
+  }
+
   #answer(
     method: DescMethod,
     call: ServerUnaryCall<Message, Message>,
+    streaming = false,
   ): { response: Message } | { error: { code: status; details: string } } {
     const path = pathOf(method);
     const json = toJson(method.input, call.request, { useProtoFieldName: true }) as JsonObject;
@@ -198,6 +224,10 @@ export class RecordingServer {
     if (authError) return { error: { code: status.UNAUTHENTICATED, details: authError } };
     const failure = this.#failures.find((f) => f.path === path && f.match(json));
     if (failure) return { error: { code: failure.code, details: failure.details } };
+    if (streaming) {
+      if (this.#streams.has(path)) return { response: call.request };
+      return { error: { code: status.UNIMPLEMENTED, details: `no canned stream for ${path}` } };
+    }
     const response = this.#responses.get(path);
     if (!response)
       return { error: { code: status.UNIMPLEMENTED, details: `no canned response for ${path}` } };

@@ -4,14 +4,16 @@ import type { z } from "zod";
 import type { AddBatchRequestsRequest, BatchRequest } from "../../../gen/xai/api/v1/batch_pb.js";
 import { openJsonlInput } from "../../batch/batch-files.js";
 import { batchSchemas } from "../../batch/batch-service.js";
-import { prepareBulkInput, type ReadyInput } from "../../batch/bulk-input.js";
+import { applyBatchDefaults, prepareBulkInput, type ReadyInput } from "../../batch/bulk-input.js";
 import { type SendReport, sendChunks } from "../../batch/chunk-sender.js";
 import { listProblems } from "../../batch/jsonl-input.js";
 import { isXaiGrpcError } from "../../grpc/grpc-error.js";
 import { ZodSchemas } from "../../schema/zod-schema.js";
 import { ArgumentError } from "../arguments.js";
 import { batchCounts, callHint, countsLine, renderBatch } from "../render/batch.js";
+import { requiredByMessage } from "../required-fields.js";
 import { responseJson } from "../result.js";
+import { SERVICES } from "../services.js";
 import type { ToolContext, ToolHandler } from "../tool.js";
 import { errorResult } from "../tool-error.js";
 
@@ -32,13 +34,20 @@ export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
   return async (request, options, ctx) => {
     const req = request as AddBatchRequestsRequest;
     const inputPath = typeof options.input_path === "string" ? options.input_path : undefined;
-    if (inputPath === undefined) return addInline(req, ctx);
+    if (inputPath === undefined) {
+      // The API refuses an empty AddBatchRequests; say which two ways there are before sending.
+      if (req.batchRequests.length === 0) {
+        throw new ArgumentError(["batch_requests: required: give at least one request, or input_path"]);
+      }
+      return addInline(req, ctx);
+    }
     const problems: string[] = [];
     if (req.batchId === "") problems.push("batch_id: required");
     if (req.batchRequests.length > 0)
       problems.push("batch_requests: give either batch_requests or input_path, not both");
     if (problems.length > 0) throw new ArgumentError(problems);
-    validator ??= new ZodSchemas().message(schemas.request);
+    // The same required fields as the direct tools' (an image_request needs prompt and model).
+    validator ??= new ZodSchemas({}, { required: requiredByMessage(SERVICES) }).message(schemas.request);
     const input = await openJsonlInput(ctx.roots, inputPath);
     const ready = await prepareBulkInput(input.lines, req.batchId, schemas, validator, { roots: ctx.roots });
     if (!ready.ok) return refusal(inputPath, ready.problems, ready.badLines, ready.linesRead);
@@ -47,6 +56,7 @@ export function addBatchRequestsHandler(method: DescMethod): ToolHandler {
 
   async function addInline(req: AddBatchRequestsRequest, ctx: ToolContext): Promise<CallToolResult> {
     const m = schemas.service.method.addBatchRequests;
+    for (const r of req.batchRequests) applyBatchDefaults(r);
     const response = await ctx.client.unary(m, req, { signal: ctx.signal });
     const n = req.batchRequests.length;
     const unnamed = req.batchRequests.filter((r) => !r.batchRequestId).length;

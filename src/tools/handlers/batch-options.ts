@@ -4,21 +4,20 @@ import type { ToolOptions } from "../tool.js";
 
 const ALL_PAGES: JsonSchema = {
   type: "boolean",
-  description: "Follow every page (inline only while small; else use output_path or the returned token).",
+  description: "Follow every page while the answer is small; the returned token continues.",
 };
 
 const OUTPUT_PATH: JsonSchema = {
   type: "string",
   description:
-    "Write the items as JSONL to this file (under the allowed directories) and return a summary instead. An existing file is refused unless overwrite or append is true.",
+    "Write the items as JSONL to this file (in the allowed directories), return a summary. An existing file needs overwrite or append.",
 };
 
 const OVERWRITE: JsonSchema = { type: "boolean", description: "Replace an existing output_path file." };
 
 const APPEND: JsonSchema = {
   type: "boolean",
-  description:
-    "Add to an existing output_path file (items it holds are skipped), e.g. with pagination_token.",
+  description: "Add to an existing output_path file, skipping items it holds (with pagination_token).",
 };
 
 /** `all_pages` alone: for lists that are small enough to return inline. */

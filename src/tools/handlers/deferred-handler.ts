@@ -28,8 +28,7 @@ export const WAIT_OPTION: ToolOptions = {
       type: "integer",
       minimum: 0,
       maximum: MAX_WAIT_SECONDS,
-      description:
-        "Wait up to this many seconds for a final status, polling ~1/s with progress. Default 0: check once.",
+      description: "Seconds to wait for a final status, polling ~1/s. Default 0: check once.",
     },
   },
   validators: { wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS) },

@@ -32,7 +32,7 @@ export const FILES_UPLOAD_OPTIONS: ToolOptions = {
   },
   note:
     'Give the content with exactly one of path, text, content_base64, and the name in init: {"init":{"name":"notes.txt"},"text":"…"}. ' +
-    "With path, init.name defaults to the file's name. Streams in 3 MiB chunks with progress; files up to 200 MiB.",
+    "With path, init.name defaults to the file's name. Up to 200 MiB, with progress.",
 };
 
 /** A checked upload source: its size and its bytes, pulled chunk by chunk. */

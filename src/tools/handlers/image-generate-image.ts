@@ -4,12 +4,9 @@ import type { GenerateImageRequest, ImageResponse } from "../../../gen/xai/api/v
 import { requireRoots } from "../../files/allowed-roots.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { SafeDirectory } from "../../files/safe-write.js";
+import { applyImageDefaults } from "../../media/image-defaults.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES, imageResult } from "../../media/image-output.js";
 import type { ToolHandler, ToolOptions } from "../tool.js";
-
-// ImageFormat values, by number: the handler gets descriptors, not the generated enums.
-const IMG_FORMAT_INVALID = 0;
-const IMG_FORMAT_BASE64 = 1;
 
 /** The tool-level options of `image_generate_image`. */
 export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
@@ -27,9 +24,9 @@ export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
   },
   validators: { save_to: z.string().min(1), inline: z.boolean() },
   note:
-    "format defaults to IMG_FORMAT_BASE64 (images shown inline). image/images inputs also take a local " +
-    "path or file:// URI inside the allowed directories. Images past the server's inline limit (1 MiB by " +
-    "default) are saved and linked when save_to is set.",
+    "format defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or " +
+    "file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved " +
+    "and linked when save_to is set.",
 };
 
 /**
@@ -39,8 +36,7 @@ export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
 export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
   return async (request, options, ctx) => {
     const req = request as GenerateImageRequest;
-    // The API has no default format; base64 is what lets the agent see the picture.
-    if (req.format === IMG_FORMAT_INVALID) req.format = IMG_FORMAT_BASE64;
+    applyImageDefaults(req);
     const saveTo = options.save_to as string | undefined;
     if (saveTo !== undefined) {
       // Checked before anything is generated: a refused directory must not cost an image.

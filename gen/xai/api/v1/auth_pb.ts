@@ -122,7 +122,6 @@ export const ApiKeySchema: GenMessage<ApiKey> = /*@__PURE__*/
 export const Auth: GenService<{
   /**
    * Returns details of the API key used for this call: redacted key, team, permissions, blocked/disabled state.
-   * Use it to check that a key works and what it may access.
    *
    * @generated from rpc xai_api.Auth.get_api_key_info
    */

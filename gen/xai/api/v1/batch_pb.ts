@@ -569,7 +569,7 @@ export type ListBatchesRequest = Message<"xai_api.ListBatchesRequest"> & {
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 2;
    */
@@ -653,7 +653,7 @@ export type ListBatchRequestMetadataRequest = Message<"xai_api.ListBatchRequestM
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -723,7 +723,7 @@ export type ListBatchResultsRequest = Message<"xai_api.ListBatchResultsRequest">
   limit: number;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -872,7 +872,7 @@ export const BatchMgmt: GenService<{
   },
   /**
    * Appends chat, image or video requests to an existing batch for background processing.
-   * Returns nothing; follow progress with GetBatch or ListBatchRequestMetadata.
+   * Returns a summary of what was added; follow progress with GetBatch or ListBatchRequestMetadata.
    *
    * @generated from rpc xai_api.BatchMgmt.AddBatchRequests
    */

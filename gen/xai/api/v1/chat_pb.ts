@@ -125,7 +125,7 @@ export type GetCompletionsRequest = Message$1<"xai_api.GetCompletionsRequest"> &
   toolChoice?: ToolChoice | undefined;
 
   /**
-   * Format of the output: text, any JSON object, or JSON matching a schema. Unset = text.
+   * Output format: text (default), any JSON object, or JSON matching a schema.
    *
    * @generated from field: xai_api.ResponseFormat response_format = 10;
    */
@@ -2752,7 +2752,7 @@ export const Chat: GenService<{
     output: typeof GetChatCompletionResponseSchema;
   },
   /**
-   * Same as GetCompletion, but streams the reply in chunks as it is generated.
+   * Like GetCompletion, but streamed as it is generated.
    *
    * @generated from rpc xai_api.Chat.GetCompletionChunk
    */

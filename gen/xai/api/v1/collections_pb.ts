@@ -273,7 +273,7 @@ export type ListCollectionsRequest = Message<"collections.ListCollectionsRequest
   sortBy?: CollectionsSortBy | undefined;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 5;
    */
@@ -574,7 +574,7 @@ export type ListDocumentsRequest = Message<"collections.ListDocumentsRequest"> &
   sortBy?: DocumentsSortBy | undefined;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 6;
    */
@@ -1162,8 +1162,7 @@ export const Collections: GenService<{
     output: typeof CollectionMetadataSchema;
   },
   /**
-   * Lists the team's collections, one page at a time.
-   * Pass the returned pagination_token to get the next page.
+   * Lists the team's collections, one page at a time (pagination_token continues).
    *
    * @generated from rpc collections.Collections.ListCollections
    */
@@ -1205,7 +1204,6 @@ export const Collections: GenService<{
   },
   /**
    * Lists the documents in a collection with their indexing status, one page at a time.
-   * Pass the returned pagination_token to get the next page.
    *
    * @generated from rpc collections.Collections.ListDocuments
    */
@@ -1226,7 +1224,7 @@ export const Collections: GenService<{
     output: typeof DocumentMetadataSchema;
   },
   /**
-   * Adds an uploaded file (see the Files service) to a collection and starts indexing it in the background.
+   * Adds an uploaded file to a collection and starts indexing it in the background.
    * Check progress with GetDocumentMetadata.
    *
    * @generated from rpc collections.Collections.AddDocumentToCollection

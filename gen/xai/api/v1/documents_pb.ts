@@ -21,7 +21,7 @@ export const file_xai_api_v1_documents: GenFile = /*@__PURE__*/
  */
 export type HybridRetrieval = Message<"xai_api.HybridRetrieval"> & {
   /**
-   * Candidates per search, as a multiple of limit.
+   * Candidates per search, times limit.
    *
    * @generated from field: optional int32 search_multiplier = 1;
    */
@@ -108,7 +108,7 @@ export const SemanticRetrievalSchema: GenMessage<SemanticRetrieval> = /*@__PURE_
  */
 export type ReciprocalRankFusion = Message<"xai_api.ReciprocalRankFusion"> & {
   /**
-   * Smoothing constant; larger flattens rank differences.
+   * Smoothing constant.
    *
    * @generated from field: optional int32 k = 1;
    */
@@ -379,7 +379,7 @@ export const RankingMetricSchema: GenEnum<RankingMetric> = /*@__PURE__*/
 export const Documents: GenService<{
   /**
    * Searches the chunks of documents in one or more collections and returns the best-matching chunks with scores.
-   * Use it to ground answers in uploaded files; collections are created and filled with the Collections service.
+   * Grounds answers in uploaded files; collections are made with the collections tools.
    *
    * @generated from rpc xai_api.Documents.Search
    */

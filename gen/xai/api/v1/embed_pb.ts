@@ -243,7 +243,7 @@ export const EmbedEncodingFormatSchema: GenEnum<EmbedEncodingFormat> = /*@__PURE
  */
 export const Embedder: GenService<{
   /**
-   * Returns one embedding vector per input text or image, for similarity search, clustering or classification.
+   * Returns one embedding vector per input text or image, for search, clustering or classification.
    * List models with ListEmbeddingModels (e.g. grok-embedding-small).
    *
    * @generated from rpc xai_api.Embedder.Embed

@@ -163,7 +163,7 @@ export type ListFilesRequest = Message<"xai_api.ListFilesRequest"> & {
   order: Ordering;
 
   /**
-   * Token from the previous page.
+   * From the previous page.
    *
    * @generated from field: optional string pagination_token = 3;
    */
@@ -552,8 +552,7 @@ export const DownloadFormatSchema: GenEnum<DownloadFormat> = /*@__PURE__*/
  */
 export const Files: GenService<{
   /**
-   * Uploads a file as a client stream: first an init message (name, optional expiry), then data
-   * chunks of a few MiB in order. Returns the stored file's metadata, including its id.
+   * Uploads a file; returns the stored file's metadata, including its id.
    *
    * @generated from rpc xai_api.Files.UploadFile
    */
@@ -593,7 +592,7 @@ export const Files: GenService<{
     output: typeof DeleteFileResponseSchema;
   },
   /**
-   * Downloads a file as a stream of byte chunks, either the original bytes or extracted text.
+   * Downloads a file: its bytes or its extracted text.
    *
    * @generated from rpc xai_api.Files.RetrieveFileContent
    */

@@ -72,7 +72,7 @@ export type GenerateImageRequest = Message<"xai_api.GenerateImageRequest"> & {
   quality?: ImageQuality | undefined;
 
   /**
-   * Output shape; unset uses the model default.
+   * Shape, e.g. "16:9"; unset = model default.
    *
    * @generated from field: optional xai_api.ImageAspectRatio aspect_ratio = 14;
    */

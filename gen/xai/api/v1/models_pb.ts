@@ -23,7 +23,7 @@ export const file_xai_api_v1_models: GenFile = /*@__PURE__*/
  */
 export type GetModelRequest = Message<"xai_api.GetModelRequest"> & {
   /**
-   * Model name or one of its aliases, e.g. grok-4.
+   * Model name or alias, e.g. grok-4.
    *
    * @generated from field: string name = 1;
    */
@@ -439,7 +439,6 @@ export const Models: GenService<{
   },
   /**
    * Returns details of one language model by name or alias: modalities, context length, prices.
-   * Fails with NOT_FOUND for unknown names.
    *
    * @generated from rpc xai_api.Models.GetLanguageModel
    */

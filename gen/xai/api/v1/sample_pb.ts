@@ -285,7 +285,7 @@ export const Sample: GenService<{
     output: typeof SampleTextResponseSchema;
   },
   /**
-   * Like SampleText, but streams the output as it is generated; concatenate text per choice index.
+   * Like SampleText, but streamed as it is generated.
    *
    * @generated from rpc xai_api.Sample.SampleTextStreaming
    */

@@ -49,7 +49,7 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
    */
   config: {
     /**
-     * Measure chunk size and overlap in characters.
+     * Sizes in characters.
      *
      * @generated from field: rag.CharsConfiguration chars_configuration = 1;
      */
@@ -57,7 +57,7 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
     case: "charsConfiguration";
   } | {
     /**
-     * Measure chunk size and overlap in tokens.
+     * Sizes in tokens.
      *
      * @generated from field: rag.TokensConfiguration tokens_configuration = 2;
      */
@@ -65,7 +65,7 @@ export type ChunkConfiguration = Message<"rag.ChunkConfiguration"> & {
     case: "tokensConfiguration";
   } | {
     /**
-     * Measure chunk size and overlap in bytes.
+     * Sizes in bytes.
      *
      * @generated from field: rag.BytesConfiguration bytes_configuration = 11;
      */
@@ -109,7 +109,7 @@ export type CharsConfiguration = Message<"rag.CharsConfiguration"> & {
   maxChunkSizeChars: number;
 
   /**
-   * Characters shared by consecutive chunks; keep below the chunk size.
+   * Characters shared by consecutive chunks.
    *
    * @generated from field: int32 chunk_overlap_chars = 2;
    */
@@ -137,14 +137,14 @@ export type TokensConfiguration = Message<"rag.TokensConfiguration"> & {
   maxChunkSizeTokens: number;
 
   /**
-   * Tokens shared by consecutive chunks; keep below the chunk size.
+   * Tokens shared by consecutive chunks.
    *
    * @generated from field: int32 chunk_overlap_tokens = 2;
    */
   chunkOverlapTokens: number;
 
   /**
-   * Name of the tokenizer encoding used to count tokens.
+   * Tokenizer encoding that counts the tokens.
    *
    * @generated from field: string encoding_name = 3;
    */
@@ -172,7 +172,7 @@ export type BytesConfiguration = Message<"rag.BytesConfiguration"> & {
   maxChunkSizeBytes: number;
 
   /**
-   * Bytes shared by consecutive chunks; keep below the chunk size.
+   * Bytes shared by consecutive chunks.
    *
    * @generated from field: int32 chunk_overlap_bytes = 2;
    */

@@ -126,14 +126,14 @@ export type GenerateVideoRequest = Message<"xai_api.GenerateVideoRequest"> & {
   video?: VideoUrlContent | undefined;
 
   /**
-   * Frame shape; unset uses the model default.
+   * Shape, e.g. "16:9"; unset = model default.
    *
    * @generated from field: optional xai_api.VideoAspectRatio aspect_ratio = 7;
    */
   aspectRatio?: VideoAspectRatio | undefined;
 
   /**
-   * Output resolution; unset uses the model default.
+   * e.g. "720p"; unset = model default.
    *
    * @generated from field: optional xai_api.VideoResolution resolution = 8;
    */
