@@ -24,6 +24,10 @@ export function registerSurface(server: Server, tools: ToolSource, deps: Surface
   const ctx: SurfaceContext = {
     client: typeof client === "function" ? client : async () => client,
     toolNames: async () => new Set((await tools.listing()).map((t) => t.name)),
+    offers: async (tool, option) => {
+      const listed = (await tools.listing()).find((t) => t.name === tool);
+      return listed?.inputSchema.properties?.[option] !== undefined;
+    },
     inlineImageMaxBytes: deps.inlineImageMaxBytes,
     logger: deps.logger,
   };

@@ -11,6 +11,11 @@ export interface SurfaceContext {
   client(): Promise<XaiClient>;
   /** The names of the tools `tools/list` answers with. */
   toolNames(): Promise<ReadonlySet<string>>;
+  /**
+   * Whether the listed tool `tool` takes the argument `option` (read-only mode withholds the
+   * writing ones, `save_to`, `output_path`): what a hint may tell the person to call.
+   */
+  offers(tool: string, option: string): Promise<boolean>;
   /** Largest image returned inline, in bytes; absent means the tools' default. */
   readonly inlineImageMaxBytes?: number | undefined;
   readonly logger: Logger;

@@ -42,10 +42,14 @@ export async function readBatchResults(
   const text = got.items.map((item) => `${JSON.stringify(item)}\n`).join("");
   const contents: ReadResourceResult["contents"] = [{ uri, mimeType: "application/jsonl", text }];
   if (got.stop !== "end") {
+    const toFile = await ctx.offers("batch_list_batch_results", "output_path");
+    const rest = toFile
+      ? { batch_id: id, all_pages: true, output_path: "<a .jsonl path inside the allowed directories>" }
+      : { batch_id: id, pagination_token: got.nextToken };
     const more =
       got.stop === "caught-up"
         ? "Requests are still running: read again later for their results."
-        : `More results than fit inline: get them all in a file with batch_list_batch_results ${JSON.stringify({ batch_id: id, all_pages: true, output_path: "<a .jsonl path inside the allowed directories>" })}.`;
+        : `More results than fit inline: get ${toFile ? "them all in a file" : "the rest"} with batch_list_batch_results ${JSON.stringify(rest)}.`;
     contents.push({ uri, mimeType: "text/plain", text: `${got.items.length} results shown. ${more}` });
   }
   return { contents };

@@ -7,17 +7,28 @@ import { asText, guessMediaType } from "../media/media-type.js";
 import { INLINE_TEXT_MAX_BYTES } from "../tools/handlers/files-retrieve-file-content.js";
 import type { ReadContext } from "./resource-contents.js";
 
-/** The note read instead of content too big to return inline: how to save it with the tool. */
-function saveHint(uri: string, id: string, name: string, size: string, limit: number): ReadResourceResult {
+/**
+ * The note read instead of content too big to return inline: how to save it with the tool, or,
+ * when the tool takes no `save_to` (read-only mode), that this server saves no files.
+ */
+function saveHint(
+  uri: string,
+  id: string,
+  name: string,
+  size: string,
+  limit: number,
+  canSave: boolean,
+): ReadResourceResult {
   const args = JSON.stringify({ file_id: id, save_to: "<a path inside the allowed directories>" });
+  const what = canSave
+    ? `Save it with the files_retrieve_file_content tool instead: ${args}`
+    : "This server runs read-only and saves no files: download it where writes are allowed.";
   return {
     contents: [
       {
         uri,
         mimeType: "text/plain",
-        text:
-          `File ${id} ("${name}") is ${size}, more than is returned inline (${formatBytes(limit)}). ` +
-          `Save it with the files_retrieve_file_content tool instead: ${args}`,
+        text: `File ${id} ("${name}") is ${size}, more than is returned inline (${formatBytes(limit)}). ${what}`,
       },
     ],
   };
@@ -35,7 +46,9 @@ export async function readFile(ctx: ReadContext, uri: string, id: string): Promi
   const imageMax = ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES;
   const limit = Math.max(INLINE_TEXT_MAX_BYTES, imageMax);
   const size = Number(meta.size);
-  if (size > limit) return saveHint(uri, id, meta.filename, formatBytes(size), limit);
+  const hint = async (shown: string, max: number) =>
+    saveHint(uri, id, meta.filename, shown, max, await ctx.offers("files_retrieve_file_content", "save_to"));
+  if (size > limit) return hint(formatBytes(size), limit);
   const parts: Uint8Array[] = [];
   let received = 0;
   for await (const chunk of ctx.client.serverStream(
@@ -44,7 +57,7 @@ export async function readFile(ctx: ReadContext, uri: string, id: string): Promi
     { signal: ctx.signal },
   )) {
     received += chunk.data.byteLength;
-    if (received > limit) return saveHint(uri, id, meta.filename, `more than ${formatBytes(limit)}`, limit);
+    if (received > limit) return hint(`more than ${formatBytes(limit)}`, limit);
     parts.push(chunk.data);
   }
   const bytes = Buffer.concat(parts, received);
@@ -52,12 +65,12 @@ export async function readFile(ctx: ReadContext, uri: string, id: string): Promi
   const text = image ? undefined : asText(bytes);
   if (text !== undefined) {
     if (received > INLINE_TEXT_MAX_BYTES) {
-      return saveHint(uri, id, meta.filename, formatBytes(received), INLINE_TEXT_MAX_BYTES);
+      return hint(formatBytes(received), INLINE_TEXT_MAX_BYTES);
     }
     const type = guessMediaType(meta.filename);
     return { contents: [{ uri, mimeType: type === "application/octet-stream" ? "text/plain" : type, text }] };
   }
-  if (received > imageMax) return saveHint(uri, id, meta.filename, formatBytes(received), imageMax);
+  if (received > imageMax) return hint(formatBytes(received), imageMax);
   return {
     contents: [
       { uri, mimeType: image ?? guessMediaType(meta.filename, bytes), blob: bytes.toString("base64") },

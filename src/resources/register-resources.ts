@@ -45,6 +45,7 @@ export function registerResources(server: Server, ctx: SurfaceContext): void {
     signal,
     inlineImageMaxBytes: ctx.inlineImageMaxBytes,
     toolNames: await ctx.toolNames(),
+    offers: ctx.offers,
   });
 
   server.setRequestHandler(

@@ -10,6 +10,8 @@ export interface ReadContext {
   readonly inlineImageMaxBytes?: number | undefined;
   /** The tools the server lists (a read shows only what they would). */
   readonly toolNames: ReadonlySet<string>;
+  /** Whether a listed tool takes an argument (see `SurfaceContext.offers`). */
+  readonly offers: (tool: string, option: string) => Promise<boolean>;
 }
 
 /** An object resource: the response in protobuf JSON, then a short markdown summary for people. */
