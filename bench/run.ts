@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--cpu-prof] [--only=calls,streaming,cold,footprint,memory,concurrency,redaction]`
+ * `npm run bench [-- --quick] [--cpu-prof] [--only=calls,streaming,cold,footprint,memory,concurrency,redaction,http]`
  *
  * Runs every measurement against one emulator on 127.0.0.1 (in a process of its own, like the
  * server under test and the baselines), over real stdio and real gRPC, with
@@ -14,6 +14,7 @@ import { measureCallOverhead } from "./call-overhead.js";
 import { measureColdStart } from "./cold-start.js";
 import { measureConcurrency } from "./concurrency.js";
 import { measureFootprint } from "./footprint.js";
+import { measureHttp } from "./http.js";
 import { measureMemory } from "./memory.js";
 import { measureRedaction } from "./redaction.js";
 import { measureStreaming } from "./streaming.js";
@@ -32,6 +33,7 @@ const MEASURES: Readonly<Record<string, (env: BenchEnv) => Promise<Measured>>> =
   streaming: measureStreaming,
   concurrency: measureConcurrency,
   memory: measureMemory,
+  http: measureHttp,
   redaction: measureRedaction,
 };
 

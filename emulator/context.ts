@@ -5,6 +5,7 @@ import type { ImageEngine } from "./engines/image-engine.js";
 import type { VideoEngine } from "./engines/video-engine.js";
 import type { Faults } from "./faults.js";
 import type { FileStore } from "./file-store.js";
+import { DEFAULT_STORE_BUDGETS, type StoreBudgets } from "./limits.js";
 import type { MediaHost } from "./media-host.js";
 import type { Tokenizer } from "./tokenizer.js";
 
@@ -22,6 +23,8 @@ export interface EmulatorConfig {
   readonly batchPaceMs: number;
   /** Largest file the Files service accepts, in bytes. */
   readonly maxFileBytes: number;
+  /** The byte budget of each store (files, documents, batches, completions, video requests). */
+  readonly storeBytes: StoreBudgets;
 }
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
@@ -33,6 +36,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   deferredTtlMs: 24 * 60 * 60 * 1000,
   batchPaceMs: 2,
   maxFileBytes: 200 * 1024 * 1024,
+  storeBytes: DEFAULT_STORE_BUDGETS,
 };
 
 /** Everything the emulated services share: settings, clocks, ids, and the stores and engines. */

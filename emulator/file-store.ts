@@ -1,5 +1,6 @@
 import type { BaseContext } from "./context.js";
 import { notFound } from "./errors.js";
+import { ByteBudget } from "./limits.js";
 import { contentTypeOf } from "./media/content-type.js";
 
 /** A file held by the emulator's Files service. */
@@ -23,7 +24,17 @@ export interface PublicUrl {
 
 /** The in-memory store behind Files; Collections, Batch and chat file inputs read from it. */
 export interface FileStore {
-  /** Adds a file (upload rules already checked by the caller: see {@link filenameProblem}). */
+  /**
+   * Refuses with `RESOURCE_EXHAUSTED` when `bytes` more would not fit in the store's byte budget
+   * (an upload checks as its data arrives, and stops reading when it does not fit).
+   */
+  checkRoom(bytes: number): void;
+  /** Bytes the stored files hold. */
+  readonly bytes: number;
+  /**
+   * Adds a file (upload rules already checked by the caller: see {@link filenameProblem});
+   * `RESOURCE_EXHAUSTED` when it does not fit in the store's byte budget.
+   */
   add(filename: string, bytes: Uint8Array, expiresAfterSeconds?: number): StoredFile;
   /** The file, or undefined when there is none (or it expired). */
   get(id: string): StoredFile | undefined;
@@ -83,6 +94,19 @@ export function expiresAfterProblem(seconds: number | bigint): string | undefine
 export function createFileStore(base: BaseContext): FileStore {
   const files = new Map<string, StoredFile>();
   let sequence = 0;
+  // Uploaded files are the user's: dropping one to make room would break the API's promise (it
+  // lives until deleted or expired), so a file that does not fit is refused instead.
+  const budget = new ByteBudget(
+    "uploaded files",
+    base.config.storeBytes.files,
+    "delete some files, or upload a smaller one",
+  );
+  const sizeOf = (file: StoredFile) => file.bytes.byteLength + file.filename.length + 64;
+  const remove = (file: StoredFile) => {
+    unpublish(file);
+    files.delete(file.id);
+    budget.release(sizeOf(file));
+  };
 
   const unpublish = (file: StoredFile) => {
     if (file.publicUrl !== undefined) base.media.unpublish(file.publicUrl);
@@ -92,10 +116,9 @@ export function createFileStore(base: BaseContext): FileStore {
 
   const sweep = () => {
     const now = base.now().getTime();
-    for (const [id, file] of files) {
+    for (const file of files.values()) {
       if (file.expiresAt !== undefined && file.expiresAt.getTime() <= now) {
-        unpublish(file);
-        files.delete(id);
+        remove(file);
       } else if (file.publicUrlExpiresAt !== undefined && file.publicUrlExpiresAt.getTime() <= now) {
         unpublish(file);
       }
@@ -114,8 +137,16 @@ export function createFileStore(base: BaseContext): FileStore {
   };
 
   return {
+    checkRoom(bytes) {
+      sweep();
+      budget.check(bytes);
+    },
+    get bytes() {
+      return budget.used;
+    },
     add(filename, bytes, expiresAfterSeconds) {
       sweep();
+      budget.check(bytes.byteLength + filename.length + 64);
       sequence += 1;
       const createdAt = base.now();
       const file: StoredFile = {
@@ -130,6 +161,7 @@ export function createFileStore(base: BaseContext): FileStore {
         sequence,
       };
       files.set(file.id, file);
+      budget.reserve(sizeOf(file));
       return file;
     },
     get,
@@ -137,8 +169,8 @@ export function createFileStore(base: BaseContext): FileStore {
     delete(id) {
       const file = get(id);
       if (!file) return false;
-      unpublish(file);
-      return files.delete(id);
+      remove(file);
+      return true;
     },
     all() {
       sweep();

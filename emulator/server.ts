@@ -11,6 +11,7 @@ import {
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { collectSoon } from "../src/full-collection.js";
 import type { CallRecord } from "./call-log.js";
 import type { EmulatorContext } from "./context.js";
 import { EmulatorError, elideStatusMessage, Status } from "./errors.js";
@@ -142,8 +143,17 @@ function watchCancel(
   return controller;
 }
 
+/** Requests at least this large (approximately, in bytes) are followed by a full collection. */
+const LARGE_REQUEST_BYTES = 2 * 1024 * 1024;
+
 function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]) => unknown) {
   const path = pathOf(method);
+  const end = (record: CallRecord, outcome: NonNullable<CallRecord["outcome"]>, code?: number) => {
+    ctx.log.end(record, outcome, code);
+    // The call's copies of a large request (its gRPC frames, the decoded message, what the handler
+    // made of it) are garbage now: collect them before the next such call piles more on.
+    if (record.requestBytes >= LARGE_REQUEST_BYTES) collectSoon();
+  };
   switch (method.methodKind) {
     case "unary":
       return (call: ServerUnaryCall<Msg, Msg>, callback: sendUnaryData<Msg>) => {
@@ -156,11 +166,11 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
             if (controller.signal.aborted) return;
             const lost = ctx.faults.takeLostAnswer(rule);
             if (lost) throw new EmulatorError(lost.status ?? Status.UNAVAILABLE, lost.message);
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             callback(null, result);
           } catch (e) {
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             callback(status);
           }
         })();
@@ -185,12 +195,12 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
               sent += 1;
             }
             if (controller.signal.aborted) return;
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             call.end();
           } catch (e) {
             if (controller.signal.aborted) return;
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             call.emit("error", status);
           }
         })();
@@ -214,11 +224,11 @@ function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]
             })();
             const result = (await fn(requests, cc)) as Msg;
             if (controller.signal.aborted) return;
-            ctx.log.end(record, "ok");
+            end(record, "ok");
             callback(null, result);
           } catch (e) {
             const status = toStatus(e);
-            ctx.log.end(record, "error", status.code);
+            end(record, "error", status.code);
             callback(status);
           }
         })();

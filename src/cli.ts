@@ -3,6 +3,7 @@
 import "./heap-tuning.js";
 import { type Config, checkEnvironment, parseCommand, USAGE_EXIT_CODE, UsageError } from "./config.js";
 import { removeTemporaryFilesSync } from "./files/temp-registry.js";
+import { trustHttp2Host } from "./grpc/header-guard.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import { Logger } from "./log.js";
 import { Redactor, redactStream } from "./redaction.js";
@@ -25,6 +26,7 @@ interface Emulated {
 async function withEmulator(config: Config): Promise<Emulated> {
   const { startEmulator } = await import("../emulator/index.js");
   const emu = await startEmulator();
+  trustHttp2Host(emu.address);
   logger.info(`using the built-in xAI emulator at ${emu.address} (no key, no network)`);
   return {
     config: {
@@ -77,21 +79,34 @@ async function flushStdout(): Promise<void> {
   });
 }
 
+function missingKey(): never {
+  process.stderr.write(
+    "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
+      "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
+      "  to try every tool against the built-in emulator without a key (with --http, or\n" +
+      "  --http-client-keys so that each client sends its own).\n",
+  );
+  process.exit(USAGE_EXIT_CODE);
+}
+
 async function serve(initial: Config): Promise<void> {
   checkEnvironment(initial);
-  await checkSelection(initial.selection, initial.emulator || initial.managementKey !== undefined);
+  // With --http-client-keys, clients may bring a management key of their own.
+  await checkSelection(
+    initial.selection,
+    initial.emulator || initial.managementKey !== undefined || initial.http?.clientKeys === true,
+  );
   const emulated = initial.emulator ? await withEmulator(initial) : undefined;
   const config = emulated?.config ?? initial;
   // From here on nothing written to stderr can carry a key (stdout is redacted by the server).
   redactStream(process.stderr, new Redactor([config.apiKey, config.managementKey]));
-  if (!config.apiKey) {
-    process.stderr.write(
-      "xai-grpc-mcp: XAI_API_KEY is not set.\n" +
-        "  Set it to your xAI API key (https://console.x.ai), or run `xai-grpc-mcp --emulator`\n" +
-        "  to try every tool against the built-in emulator without a key.\n",
-    );
-    process.exit(USAGE_EXIT_CODE);
+  if (config.http) {
+    // Beside stdio: everything HTTP lives in src/http/, loaded only when asked for.
+    const { serveHttp } = await import("./http/serve-http.js");
+    if (!config.apiKey && !config.http.clientKeys) missingKey();
+    return serveHttp(config, config.http, { logger, onExit: async () => emulated?.close() });
   }
+  if (!config.apiKey) missingKey();
   // Hosts were checked with the configuration; the client itself (grpc-js, protobuf) loads at the
   // first call: a start only has to answer initialize and tools/list.
   let client: Promise<XaiClient> | undefined;

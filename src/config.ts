@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { parseEndpoint } from "./grpc/endpoint.js";
+import { HTTP_USAGE, type HttpOptions, parseHttpArgs } from "./http/options.js";
 import type { LogLevel } from "./log.js";
 import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
@@ -24,6 +25,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
+  readonly http?: HttpOptions | undefined;
   /** Largest JSON-RPC message read from the client, in bytes. */
   readonly maxMessageBytes: number;
   /** Which tools are offered (`--toolsets`, `--tools`, `--exclude-tools`, `--read-only`). */
@@ -50,11 +53,13 @@ export const USAGE_EXIT_CODE = 2;
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
 
-export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio
+export const USAGE = `xai-grpc-mcp — the xAI gRPC API as MCP tools, over stdio or Streamable HTTP
 
 Usage:
   xai-grpc-mcp [options]             serve MCP over stdio against the xAI API (needs XAI_API_KEY)
   xai-grpc-mcp --emulator [options]  serve MCP over stdio against the built-in emulator (no key, no network)
+  xai-grpc-mcp --http [HOST:]PORT [options]
+                                     serve MCP over Streamable HTTP at /mcp instead of stdio
   xai-grpc-mcp emulator [--port N] [--key K] [--management-key K] [--fault METHOD=rule]
                                      run the emulator alone as a gRPC server on 127.0.0.1
 
@@ -88,7 +93,9 @@ Hosts: host[:port] or https://host[:port] use TLS; http://host:port is plaintext
 Keys: XAI_API_KEY, and XAI_MANAGEMENT_KEY for the collections tools (listed only when it is set).
 Logging: XAI_MCP_LOG_LEVEL=debug|info|warning|error (default info), to stderr.
 Lean setup for chat clients: --toolsets chat,image,video,models.
-Usage mistakes exit with status ${USAGE_EXIT_CODE}.`;
+Usage mistakes exit with status ${USAGE_EXIT_CODE}.
+
+${HTTP_USAGE}`;
 
 export const EMULATOR_USAGE = `xai-grpc-mcp emulator — the built-in xAI emulator alone, as a gRPC server on 127.0.0.1
 
@@ -144,6 +151,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (args[0] === "emulator") return parseEmulator(args.slice(1));
   if (args.includes("-h") || args.includes("--help")) return { kind: "help", text: USAGE };
   if (args.includes("-v") || args.includes("--version")) return { kind: "version" };
+  // The HTTP flags are read in src/http/options.ts; the rest are read here.
+  const { rest, http } = parseHttpArgs(args, env, (message) => new UsageError(message));
+  args.splice(0, args.length, ...rest);
 
   const logLevel = (env.XAI_MCP_LOG_LEVEL || "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -240,6 +250,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       allowedDirs: flagDirs.length > 0 ? flagDirs : parseAllowedDirs(env.XAI_ALLOWED_DIRS),
       inlineImageMaxBytes,
       heartbeatMs,
+      http,
       maxMessageBytes,
       selection,
       logLevel,

@@ -1,5 +1,4 @@
 import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
 /**
  * V8 garbage-collector settings for a long-running server with a small live heap.
@@ -19,29 +18,3 @@ for (const flag of FLAGS) {
   const name = flag.slice(0, flag.indexOf("="));
   if (!given.includes(name) && !given.includes(name.replaceAll("-", "_"))) setFlagsFromString(flag);
 }
-
-/**
- * A full collection, soon, when it is available (it is unless the flag could not be set). Used after
- * a message of several MiB: the transient copies of one such call (the line, its text, the encoded
- * request, the gRPC frame) are mostly Buffers outside the JS heap, which V8 lets grow by some 64 MB
- * before it collects, so without it the resident set climbs by that much after a few large calls.
- */
-export function collectSoon(): void {
-  if (!fullCollection || collectionPending) return;
-  collectionPending = true;
-  setImmediate(() => {
-    collectionPending = false;
-    fullCollection?.();
-  }).unref();
-}
-
-let collectionPending = false;
-const fullCollection: (() => void) | undefined = (() => {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-})();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CallToolResult, CallToolResultSchema, type Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_STORE_BUDGETS } from "../emulator/limits.js";
 import { type MediaSession, startMediaSession, tempDir } from "./support/media-session.js";
 
 const UPLOAD = "/xai_api.Files/UploadFile";
@@ -97,7 +98,11 @@ beforeAll(async () => {
   await symlink(outside, join(allowed, "dir-out"));
   await mkdir(`${allowed}-evil`);
   await writeFile(join(`${allowed}-evil`, "evil.txt"), "evil");
-  session = await startMediaSession({ args: ["--allow-dir", allowed] });
+  // The emulator's default budget of uploaded files (32 MiB) would refuse the 100 MiB upload.
+  session = await startMediaSession({
+    args: ["--allow-dir", allowed],
+    emulator: { storeBytes: { ...DEFAULT_STORE_BUDGETS, files: 512 * 1024 * 1024 } },
+  });
 });
 
 afterAll(async () => {

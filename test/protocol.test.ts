@@ -136,7 +136,11 @@ describe("message size", () => {
 
   it("replaces an answer too large for clients to read with an error result that says so", async () => {
     const server = await start();
-    const answer = await call(server, 65, "batch_create_batch", { name: "N".repeat(5 * 1024 * 1024) });
+    // Tokenizing 2 MB of words lists some 400,000 tokens: an answer of tens of MB.
+    const answer = await call(server, 65, "tokenize_tokenize_text", {
+      text: "many words ".repeat(200_000),
+      model: "grok-4",
+    });
     expect(answer.result?.isError).toBe(true);
     expect(JSON.stringify(answer.result)).toMatch(/more than the 8388608 an MCP client is sure to read/);
     expect(Math.max(...server.lines.map((l) => l.length))).toBeLessThan(8 * 1024 * 1024);

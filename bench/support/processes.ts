@@ -16,6 +16,7 @@ export const SERVER_ENTRY = `${ROOT}dist/src/cli.js`;
 /** The compiled baselines. */
 export const ECHO_ENTRY = `${ROOT}dist/bench/baselines/echo-server.js`;
 export const MINIMAL_ENTRY = `${ROOT}dist/bench/baselines/minimal-server.js`;
+export const HTTP_ECHO_ENTRY = `${ROOT}dist/bench/baselines/http-echo-server.js`;
 /** Where the JSON results go (gitignored). */
 export const RESULTS_DIR = `${ROOT}bench/results/`;
 

@@ -4,6 +4,7 @@ import {
   BatchRequestMetadata_State as State,
 } from "../../gen/xai/api/v1/batch_pb.js";
 import { notFound } from "../errors.js";
+import type { ByteBudget } from "../limits.js";
 import { describeRequest, type PreparedRequest } from "./batch-request.js";
 
 /** One request of a batch, with its state and (once finished) its result. */
@@ -62,6 +63,8 @@ export class BatchRecord {
     readonly init: BatchInit,
     /** Position in creation order, for newest-first listing. */
     readonly seq: number,
+    /** The byte budget of all batches, which results are counted against as they arrive. */
+    private readonly budget?: ByteBudget,
   ) {}
 
   get id(): string {
@@ -101,6 +104,8 @@ export class BatchRecord {
     item.finishTime = at;
     item.result = result;
     item.resultBytes = resultBytes;
+    // The emulator's own work: counted, never refused (requests were checked when added).
+    this.budget?.force(resultBytes);
     this.finished.push(item);
     this.counts.pending -= 1;
     if (ok) {
@@ -137,8 +142,11 @@ export class BatchStore {
   readonly #byId = new Map<string, BatchRecord>();
   readonly #ordered: BatchRecord[] = [];
 
+  /** `budget` counts the bytes of every batch's requests and results. */
+  constructor(private readonly budget?: ByteBudget) {}
+
   create(init: BatchInit): BatchRecord {
-    const batch = new BatchRecord(init, this.#ordered.length);
+    const batch = new BatchRecord(init, this.#ordered.length, this.budget);
     this.#byId.set(batch.id, batch);
     this.#ordered.push(batch);
     return batch;

@@ -1,5 +1,7 @@
 import type { GetChatCompletionResponse, Message } from "../../gen/xai/api/v1/chat_pb.js";
+import { approximateBytes } from "../call-log.js";
 import { invalidArgument, notFound } from "../errors.js";
+import { EvictingMap } from "../limits.js";
 
 /** A response kept because its request set `store_messages`, with the conversation it ended. */
 export interface StoredCompletion {
@@ -11,13 +13,25 @@ export interface StoredCompletion {
   readonly conversation: readonly Message[];
 }
 
-/** The stored responses of one emulator run, by response id. */
+/**
+ * The stored responses of one emulator run, by response id, within `maxBytes` (the oldest are
+ * dropped first, and then read as never stored).
+ */
 export class StoredCompletions {
-  readonly #byId = new Map<string, StoredCompletion>();
+  readonly #byId: EvictingMap<string, StoredCompletion>;
+
+  constructor(maxBytes: number) {
+    this.#byId = new EvictingMap(maxBytes);
+  }
+
+  /** Bytes held (approximately). */
+  get bytes(): number {
+    return this.#byId.bytes;
+  }
 
   /** Keeps a response (replacing one with the same id). */
   put(entry: StoredCompletion): void {
-    this.#byId.set(entry.response.id, entry);
+    this.#byId.set(entry.response.id, entry, approximateBytes(entry));
   }
 
   /** The stored response, or `NOT_FOUND` like the API; `what` names the field in the error. */
@@ -25,7 +39,9 @@ export class StoredCompletions {
     if (id.trim() === "") throw invalidArgument(`${what} must be set`);
     const entry = this.#byId.get(id);
     if (!entry) {
-      throw notFound(`${what} ${id}: no stored response with this id (it was never stored, or was deleted)`);
+      throw notFound(
+        `${what} ${id}: no stored response with this id (it was never stored, was deleted, or was dropped to make room)`,
+      );
     }
     return entry;
   }

@@ -173,9 +173,13 @@ function cutAtStop(text: string, stops: readonly string[]): string {
 
 /** Builds the chat engine of one emulator run. */
 export function createChatEngine(deps: EngineDeps): ChatEngine {
-  const stored = new StoredCompletions();
+  const stored = new StoredCompletions(deps.config.storeBytes.storedCompletions);
   const deferred = new DeferredCompletions(
-    { pendingPolls: deps.config.deferredPendingPolls, ttlMs: deps.config.deferredTtlMs },
+    {
+      pendingPolls: deps.config.deferredPendingPolls,
+      ttlMs: deps.config.deferredTtlMs,
+      maxBytes: deps.config.storeBytes.deferredCompletions,
+    },
     deps.now,
   );
 

@@ -20,6 +20,7 @@ import {
   resourceExhausted,
   Status,
 } from "../errors.js";
+import { ByteBudget, checkChars, TEXT_LIMITS } from "../limits.js";
 import { bind, type ServiceBinding } from "../service-impl.js";
 
 /** How long a batch lives after creation. */
@@ -57,7 +58,14 @@ const STATE_NAMES: Record<number, string> = {
  *   holds only its `batch_request_id`.
  */
 export function batchService(ctx: EmulatorContext): ServiceBinding {
-  const store = new BatchStore();
+  // Batches cannot be deleted, and dropping one would lose the user's requests and results: once
+  // the budget is spent, new batches and requests are refused.
+  const budget = new ByteBudget(
+    "batches (names, requests and results)",
+    ctx.config.storeBytes.batches,
+    "the emulator keeps every batch of its run; restart it to start afresh",
+  );
+  const store = new BatchStore(budget);
   const worker = new BatchWorker(ctx);
   const newRequestId = () => ctx.newId("batch_req");
 
@@ -90,8 +98,11 @@ export function batchService(ctx: EmulatorContext): ServiceBinding {
   return bind(BatchMgmt, {
     createBatch(req, call) {
       if (req.name.trim() === "") throw invalidArgument("name is required: give the batch a name");
+      checkChars("name", req.name, TEXT_LIMITS.batchName);
       // Read the whole file before creating anything: a bad line leaves no half-made batch behind.
       const prepared = req.inputFileId === "" ? [] : readInputFile(req.inputFileId);
+      const inputBytes = req.inputFileId === "" ? 0 : (ctx.files.get(req.inputFileId)?.bytes.byteLength ?? 0);
+      budget.reserve(req.name.length + 256 + 2 * inputBytes);
       const now = ctx.now();
       const batch = store.create({
         id: ctx.newId("batch"),
@@ -158,6 +169,8 @@ export function batchService(ctx: EmulatorContext): ServiceBinding {
         duplicate: (message) => new EmulatorError(Status.ALREADY_EXISTS, message),
         newId: newRequestId,
       });
+      // Decoded requests take about twice their wire size.
+      budget.reserve(2 * size);
       batch.add(prepared, now);
       worker.wake(batch);
       return {};

@@ -49,6 +49,7 @@ import {
 import { collectionMetadata, documentMetadata } from "../collections/to-proto.js";
 import type { EmulatorContext } from "../context.js";
 import { EmulatorError, invalidArgument, notFound, Status } from "../errors.js";
+import { ByteBudget, checkChars, checkFieldSizes, TEXT_LIMITS } from "../limits.js";
 import { bind, type ServiceBinding } from "../service-impl.js";
 
 /** Longest collection or document name accepted. */
@@ -75,6 +76,28 @@ const byName = (s: string) => s.toLowerCase();
 /** Builds the Collections service on the emulator's shared collection store. */
 export function collectionsService(ctx: EmulatorContext): ServiceBinding {
   const store = collectionStoreOf(ctx);
+  // Documents are the user's: dropping one to make room would break the API's promise, so when
+  // the budget is spent new documents (and new content) are refused instead. A document is counted
+  // for its chunks and index (about twice its text) and any content of its own from UpdateDocument;
+  // the uploaded file it came from is counted with the files.
+  const budget = new ByteBudget(
+    "collections and documents",
+    ctx.config.storeBytes.documents,
+    "remove some documents or delete a collection",
+  );
+  const charged = new WeakMap<object, number>();
+  const charge = (record: object, bytes: number) => {
+    budget.reserve(bytes);
+    charged.set(record, (charged.get(record) ?? 0) + bytes);
+  };
+  const refund = (record: object) => {
+    budget.release(charged.get(record) ?? 0);
+    charged.delete(record);
+  };
+  const fieldBytes = (fields: Readonly<Record<string, string>>) =>
+    Object.entries(fields).reduce((n, [k, v]) => n + k.length + v.length + 32, 0);
+  const description = (value: string | undefined) =>
+    value === undefined ? undefined : checkChars("collection_description", value, TEXT_LIMITS.description);
   const collection = (id: string) => store.require(required(id, "collection_id"));
   const document = (c: CollectionRecord, fileId: string) => requireDocument(c, required(fileId, "file_id"));
   const read = (doc: DocumentRecord) => {
@@ -85,10 +108,11 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
   return bind(Collections, {
     createCollection(req) {
       const name = checkedName(req.collectionName, "collection_name");
+      const desc = description(req.collectionDescription);
       const record: CollectionRecord = {
         id: ctx.newId("collection"),
         name,
-        description: req.collectionDescription || undefined,
+        description: desc || undefined,
         createdAt: ctx.now(),
         indexConfiguration: indexConfiguration(req.indexConfiguration, ctx.catalog),
         chunkConfiguration: chunkConfiguration(req.chunkConfiguration),
@@ -99,6 +123,7 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
         fieldDefinitions: fieldDefinitions(req.fieldDefinitions, "field_definitions"),
         documents: new Map(),
       };
+      charge(record, name.length + (desc?.length ?? 0) + 1024);
       store.add(record);
       return collectionMetadata(record);
     },
@@ -106,7 +131,9 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
     listCollections(req) {
       const sortsByName = req.sortBy === CollectionsSortBy.NAME;
       const descending = isDescending(req.order, sortsByName);
-      const filter = (req.filter ?? "").trim().toLowerCase();
+      const filter = checkChars("filter", req.filter ?? "", TEXT_LIMITS.filter)
+        .trim()
+        .toLowerCase();
       const matching = store.all().filter((c) => c.name.toLowerCase().includes(filter));
       const page = keysetPage(
         matching,
@@ -122,7 +149,10 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
     },
 
     deleteCollection(req) {
-      store.delete(required(req.collectionId, "collection_id"));
+      const c = collection(req.collectionId);
+      for (const doc of c.documents.values()) refund(doc);
+      refund(c);
+      store.delete(c.id);
       return {};
     },
 
@@ -135,6 +165,7 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
       // Everything is checked before anything changes: a failed update leaves the collection as it was.
       const name =
         req.collectionName === undefined ? c.name : checkedName(req.collectionName, "collection_name");
+      const desc = description(req.collectionDescription);
       const chunks = req.chunkConfiguration
         ? chunkConfiguration(req.chunkConfiguration)
         : c.chunkConfiguration;
@@ -166,7 +197,10 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
       c.name = name;
       c.chunkConfiguration = chunks;
       c.fieldDefinitions = defs;
-      if (req.collectionDescription !== undefined) c.description = req.collectionDescription || undefined;
+      if (desc !== undefined) {
+        charge(c, Math.max(0, desc.length - (c.description?.length ?? 0)));
+        c.description = desc || undefined;
+      }
       return collectionMetadata(c);
     },
 
@@ -183,7 +217,10 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
           `file "${file.id}" is already a document of collection "${c.id}"`,
         );
       }
+      checkFieldSizes("fields", req.fields);
       checkDocumentFields(c, req.fields, file.id);
+      const bytes = 2 * file.bytes.byteLength + file.filename.length + fieldBytes(req.fields) + 512;
+      budget.check(bytes);
       const doc: DocumentRecord = {
         fileId: file.id,
         name: file.filename,
@@ -196,6 +233,7 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
         indexing: { phase: "failed", error: "not indexed yet" },
         lastIndexedAt: undefined,
       };
+      charge(doc, bytes);
       startIndexing(doc, c, ctx.tokenizer, ctx.now());
       c.documents.set(doc.fileId, doc);
       return {};
@@ -210,8 +248,10 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
       const c = collection(req.collectionId);
       const sortBy = req.sortBy ?? DocumentsSortBy.AGE;
       const descending = isDescending(req.order, sortBy === DocumentsSortBy.NAME);
-      const nameFilter = (req.name ?? "").trim().toLowerCase();
-      const fieldFilter = parseDocumentFilter(req.filter ?? "");
+      const nameFilter = checkChars("name", req.name ?? "", TEXT_LIMITS.filter)
+        .trim()
+        .toLowerCase();
+      const fieldFilter = parseDocumentFilter(checkChars("filter", req.filter ?? "", TEXT_LIMITS.filter));
       const matching = [...c.documents.values()].filter(
         (d) => d.name.toLowerCase().includes(nameFilter) && fieldFilter(d.fields),
       );
@@ -259,7 +299,15 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
       // Like an upload, new content must have at least one byte.
       if (req.data !== undefined && req.data.length === 0) throw invalidArgument("data must not be empty");
       const fields = Object.keys(req.fields).length > 0 ? { ...doc.fields, ...req.fields } : doc.fields;
+      checkFieldSizes("fields", fields);
       checkDocumentFields(c, fields, doc.fileId);
+      const before = charged.get(doc) ?? 0;
+      const contentBytes = req.data === undefined ? 0 : 3 * req.data.length;
+      const after =
+        (req.data === undefined ? before - fieldBytes(doc.fields) - doc.name.length : contentBytes + 512) +
+        fieldBytes(fields) +
+        name.length;
+      budget.check(Math.max(0, after - before));
       const contentType = req.contentType?.trim() || (req.data ? contentTypeOf(name) : doc.contentType);
       const injected = (f: Record<string, string>) =>
         JSON.stringify(c.fieldDefinitions.filter((d) => d.injectIntoChunk).map((d) => f[d.key]));
@@ -276,6 +324,8 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
         doc.bytes = req.data.slice();
         doc.hash = sha256Hex(doc.bytes);
       }
+      refund(doc);
+      charge(doc, after);
       if (reindex) startIndexing(doc, c, ctx.tokenizer, ctx.now());
       return documentMetadata(doc);
     },
@@ -283,6 +333,7 @@ export function collectionsService(ctx: EmulatorContext): ServiceBinding {
     removeDocumentFromCollection(req) {
       const c = collection(req.collectionId);
       const doc = document(c, req.fileId);
+      refund(doc);
       c.documents.delete(doc.fileId);
       return {};
     },

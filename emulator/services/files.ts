@@ -10,6 +10,7 @@ import {
 import type { EmulatorContext } from "../context.js";
 import { failedPrecondition, invalidArgument, resourceExhausted } from "../errors.js";
 import { expiresAfterProblem, filenameProblem, type StoredFile } from "../file-store.js";
+import { checkChars, TEXT_LIMITS } from "../limits.js";
 import { bind, type ServiceBinding } from "../service-impl.js";
 import { listPage } from "./files-list.js";
 
@@ -76,6 +77,7 @@ export function filesService(ctx: EmulatorContext): ServiceBinding {
                 `file too large: more than ${limit} bytes received; the largest file accepted is ${limit} bytes`,
               );
             }
+            ctx.files.checkRoom(size);
             if (chunk.value.byteLength > 0) chunks.push(chunk.value);
             break;
           }
@@ -91,6 +93,7 @@ export function filesService(ctx: EmulatorContext): ServiceBinding {
 
     listFiles(request) {
       const { limit, order, sortBy = FilesSortBy.CREATED_AT, filter = "" } = request;
+      checkChars("filter", filter, TEXT_LIMITS.filter);
       if (limit < 0 || limit > 100)
         throw invalidArgument(`limit must be between 1 and 100 (0 = 100), got ${limit}`);
       if (order !== Ordering.ASCENDING && order !== Ordering.DESCENDING) {

@@ -7,8 +7,10 @@ import {
   Video,
   type VideoResponse,
 } from "../../gen/xai/api/v1/video_pb.js";
+import { approximateBytes } from "../call-log.js";
 import type { EmulatorContext } from "../context.js";
 import { EmulatorError, invalidArgument, notFound, Status } from "../errors.js";
+import { EvictingMap } from "../limits.js";
 import { bind, type ServiceBinding } from "../service-impl.js";
 
 /** Polls answered `PENDING` beyond `config.deferredPendingPolls`: a video takes a little longer than a chat. */
@@ -33,17 +35,17 @@ type PollAnswer = MessageInitShape<typeof GetDeferredVideoResponseSchema>;
  * with the reason in `response.error`.
  */
 export function videoService(ctx: EmulatorContext): ServiceBinding {
-  const jobs = new Map<string, VideoJob>();
+  // Kept like the API's deferred results, which expire: when full, the oldest requests are dropped.
+  const jobs = new EvictingMap<string, VideoJob>(ctx.config.storeBytes.videoJobs);
 
   const start = (request: GenerateVideoRequest | ExtendVideoRequest) => {
     ctx.videos.validate(request);
     const requestId = ctx.newId("video");
-    jobs.set(requestId, {
-      request,
-      model: ctx.catalog.video(request.model).name,
-      startedAt: ctx.now().getTime(),
-      polls: 0,
-    });
+    jobs.set(
+      requestId,
+      { request, model: ctx.catalog.video(request.model).name, startedAt: ctx.now().getTime(), polls: 0 },
+      approximateBytes(request),
+    );
     return { requestId };
   };
 
@@ -53,7 +55,8 @@ export function videoService(ctx: EmulatorContext): ServiceBinding {
     async getDeferredVideo(request): Promise<PollAnswer> {
       if (request.requestId.trim() === "") throw invalidArgument("request_id must not be empty");
       const job = jobs.get(request.requestId);
-      if (!job) throw notFound(`no video request with id "${request.requestId}"`);
+      if (!job)
+        throw notFound(`no video request with id "${request.requestId}" (or it was dropped to make room)`);
       if (ctx.now().getTime() - job.startedAt >= ctx.config.deferredTtlMs) {
         return { status: DeferredStatus.EXPIRED };
       }

@@ -1,4 +1,5 @@
 import type { ServiceError } from "@grpc/grpc-js";
+import { recentHeaderDrop } from "./header-guard.js";
 import { Status, statusName } from "./status.js";
 
 /**
@@ -36,7 +37,11 @@ export function toXaiGrpcError(e: unknown, method: string): XaiGrpcError {
   if (e instanceof XaiGrpcError) return e;
   const se = e as Partial<ServiceError> | undefined;
   if (se && typeof se.code === "number") {
-    return new XaiGrpcError(se.code, se.details ?? se.message ?? "", method, { cause: e });
+    let details = se.details ?? se.message ?? "";
+    const dropped =
+      se.code === Status.UNAVAILABLE && details === "Connection dropped" ? recentHeaderDrop() : undefined;
+    if (dropped) details = `Connection dropped: ${dropped}`;
+    return new XaiGrpcError(se.code, details, method, { cause: e });
   }
   const message = e instanceof Error ? e.message : String(e);
   return new XaiGrpcError(Status.UNKNOWN, message, method, { cause: e });

@@ -14,6 +14,7 @@ import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/
 import { channelOptions } from "./channel-options.js";
 import { type Endpoint, parseEndpoint } from "./endpoint.js";
 import { toXaiGrpcError, XaiGrpcError } from "./grpc-error.js";
+import { guardHttp2Connections } from "./header-guard.js";
 import { Status } from "./status.js";
 
 /** One xAI host and the key that authenticates to it. */
@@ -74,6 +75,7 @@ export class XaiClient {
 
   constructor(config: XaiClientConfig) {
     this.#config = config;
+    guardHttp2Connections();
     // Parse now so a bad host is a startup error, not a failure of the first call.
     parseEndpoint(config.api.host);
     parseEndpoint(config.management.host);

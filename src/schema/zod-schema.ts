@@ -43,7 +43,9 @@ export function isIdentifierField(field: DescField): boolean {
     name.endsWith("_ids") ||
     name === "model" ||
     name === "model_name" ||
-    name === "pagination_token"
+    name === "pagination_token" ||
+    // GetModelRequest.name is a model's name, quoted back in NOT_FOUND like an unknown id.
+    (name === "name" && field.parent.typeName === "xai_api.GetModelRequest")
   );
 }
 

@@ -9,7 +9,7 @@ import {
   JSONRPCMessageSchema,
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
-import { collectSoon } from "../heap-tuning.js";
+import { collectSoon } from "../full-collection.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, messageTooLargeError } from "./message-limits.js";
 
 /** Messages at least this large (in or out) are followed by a full collection (see `collectSoon`). */
@@ -51,6 +51,8 @@ export class StdioTransport implements Transport {
   /** The line being read is over the limit: its bytes are dropped, only its edges kept. */
   #oversized: { head: string; tail: string; length: number } | undefined;
   #closed = false;
+  /** Ids of requests of {@link LARGE_MESSAGE} or more not answered yet (a cancelled one never is: capped). */
+  readonly #largeRequests = new Set<RequestId>();
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -73,7 +75,13 @@ export class StdioTransport implements Transport {
       line = `${JSON.stringify(resultTooLarge(message.id, line.length, this.#maxOutputBytes))}\n`;
     }
     const written = this.stdout.write(line);
-    if (line.length >= LARGE_MESSAGE) collectSoon();
+    // Also after answering a large request, whatever the answer's size: the call's own copies (the
+    // encoded request, its gRPC frames, and with --emulator the emulator's decoded copy) are garbage
+    // only now, and a 10 MB request answered by a short error would otherwise leave them for V8's
+    // heuristics, which let several such calls pile up.
+    const id = "method" in message ? undefined : (message as { id?: RequestId }).id;
+    const answered = id !== undefined && this.#largeRequests.delete(id);
+    if (line.length >= LARGE_MESSAGE || answered) collectSoon();
     if (!written) await new Promise<void>((resolve) => this.stdout.once("drain", resolve));
   }
 
@@ -144,7 +152,7 @@ export class StdioTransport implements Transport {
     }
     const line = this.#takeLine();
     if (line.trim() === "") return;
-    this.#handleLine(line);
+    this.#handleLine(line, line.length >= LARGE_MESSAGE);
     if (line.length >= LARGE_MESSAGE) collectSoon();
   }
 
@@ -154,7 +162,7 @@ export class StdioTransport implements Transport {
     return line.endsWith("\r") ? line.slice(0, -1) : line;
   }
 
-  #handleLine(line: string): void {
+  #handleLine(line: string, large: boolean): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -176,6 +184,12 @@ export class StdioTransport implements Transport {
         ),
       );
       return;
+    }
+    const id = large && "method" in (parsed as object) ? idOf(parsed) : null;
+    if (id !== null) {
+      this.#largeRequests.add(id);
+      if (this.#largeRequests.size > 64)
+        this.#largeRequests.delete(this.#largeRequests.values().next().value as RequestId);
     }
     // The message as JSON.parse made it, not zod's copy: the copy would drop an own `__proto__` key,
     // which the tool arguments check must see to refuse it.

@@ -70,6 +70,8 @@ export interface RecordedCall {
   readonly json: JsonObject;
   /** False when the call was refused for its key (it is recorded all the same). */
   readonly authenticated: boolean;
+  /** The bearer key the call carried, if any. */
+  readonly key: string | undefined;
 }
 
 /** A failure to answer instead of the canned response, for calls `match` selects. */
@@ -85,6 +87,8 @@ export interface RecordingServerOptions {
   readonly apiKey: string;
   /** The key the `collections.*` service accepts. */
   readonly managementKey: string;
+  /** More keys the `xai_api.*` services accept (several accounts at once). */
+  readonly moreApiKeys?: readonly string[];
 }
 
 const MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
@@ -220,7 +224,9 @@ export class RecordingServer {
     const path = pathOf(method);
     const json = toJson(method.input, call.request, { useProtoFieldName: true }) as JsonObject;
     const authError = this.#authenticate(method, call.metadata);
-    this.calls.push({ path, message: call.request, json, authenticated: authError === undefined });
+    const header = call.metadata.get("authorization")[0];
+    const key = typeof header === "string" ? /^Bearer (.+)$/.exec(header)?.[1] : undefined;
+    this.calls.push({ path, message: call.request, json, authenticated: authError === undefined, key });
     if (authError) return { error: { code: status.UNAUTHENTICATED, details: authError } };
     const failure = this.#failures.find((f) => f.path === path && f.match(json));
     if (failure) return { error: { code: failure.code, details: failure.details } };
@@ -242,6 +248,7 @@ export class RecordingServer {
     if (typeof header !== "string") return "missing authorization header: send `authorization: Bearer <key>`";
     const key = /^Bearer (.+)$/.exec(header)?.[1];
     if (key === expected) return undefined;
+    if (!management && key !== undefined && this.options.moreApiKeys?.includes(key)) return undefined;
     const masked = key ? `${key.slice(0, 2)}***${key.slice(-2)}` : "(empty)";
     return `Incorrect ${management ? "management" : "API"} key provided: ${masked}.`;
   }
