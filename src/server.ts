@@ -12,6 +12,7 @@ import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
 import { Redactor } from "./redaction.js";
+import { registerSurface } from "./register-surface.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
 import { InFlightCalls } from "./tools/in-flight.js";
 import type { ToolDefinition } from "./tools/tool.js";
@@ -129,7 +130,9 @@ export function createMcpServer(deps: ServerDeps): Server {
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
   const calls = deps.calls ?? new InFlightCalls();
-  const tools = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
+  const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
+  // Prompts, resources and completions, following the tools listed.
+  const tools = registerSurface(server, listed, deps);
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
   // is initialized (when it declared the capability) and again whenever it says they changed.

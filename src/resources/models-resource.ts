@@ -1,0 +1,72 @@
+import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { Models } from "../../gen/xai/api/v1/models_pb.js";
+import { modelLine } from "../tools/render/models.js";
+import { responseJson } from "../tools/result.js";
+import { jsonWithSummary, type ReadContext } from "./resource-contents.js";
+import { MODELS_URI } from "./resource-uris.js";
+
+type Json = Record<string, unknown>;
+
+/** The catalog by kind, in the order the summary shows it. */
+export interface ModelCatalog {
+  language: Json[];
+  image: Json[];
+  video: Json[];
+  embedding: Json[];
+}
+
+const models = (r: Json): Json[] => (Array.isArray(r.models) ? (r.models as Json[]) : []);
+
+/**
+ * The model catalog of the kinds whose list tools are listed. Video models come in the image
+ * generation list (they share its message); they are told apart by name.
+ */
+export async function readCatalog(
+  ctx: Pick<ReadContext, "client" | "signal" | "toolNames">,
+): Promise<ModelCatalog> {
+  const m = Models.method;
+  const opts = { signal: ctx.signal };
+  const want = (tool: string) => ctx.toolNames.has(tool);
+  const [language, imaging, embedding] = await Promise.all([
+    want("models_list_language_models")
+      ? ctx.client
+          .unary(m.listLanguageModels, {}, opts)
+          .then((r) => models(responseJson(m.listLanguageModels.output, r)))
+      : [],
+    want("models_list_image_generation_models")
+      ? ctx.client
+          .unary(m.listImageGenerationModels, {}, opts)
+          .then((r) => models(responseJson(m.listImageGenerationModels.output, r)))
+      : [],
+    want("models_list_embedding_models")
+      ? ctx.client
+          .unary(m.listEmbeddingModels, {}, opts)
+          .then((r) => models(responseJson(m.listEmbeddingModels.output, r)))
+      : [],
+  ]);
+  const isVideo = (model: Json) => String(model.name ?? "").includes("video");
+  return {
+    language,
+    image: imaging.filter((x) => !isVideo(x)),
+    video: imaging.filter(isVideo),
+    embedding,
+  };
+}
+
+const HEADINGS: Record<keyof ModelCatalog, string> = {
+  language: "Language models (chat_get_completion)",
+  image: "Image models (image_generate_image)",
+  video: "Video models (video_generate_video)",
+  embedding: "Embedding models (embedder_embed)",
+};
+
+/** `xai://models`: the catalog as JSON, then one markdown line per model. */
+export async function readModels(ctx: ReadContext): Promise<ReadResourceResult> {
+  const catalog = await readCatalog(ctx);
+  const lines = ["# xAI models"];
+  for (const kind of Object.keys(HEADINGS) as (keyof ModelCatalog)[]) {
+    if (catalog[kind].length === 0) continue;
+    lines.push("", `## ${HEADINGS[kind]}`, ...catalog[kind].map((model) => `- ${modelLine(model)}`));
+  }
+  return { contents: jsonWithSummary(MODELS_URI, catalog, lines.join("\n")) };
+}
