@@ -60,8 +60,8 @@ async function main(): Promise<void> {
   const emulator = await startEmulatorProcess();
   const { apiKey, managementKey } = emulator;
   const direct = new DirectGrpc(emulator.address, apiKey);
-  // The servers' listing cache goes to a directory of this run's, not the user's.
-  const cacheDir = mkdtempSync(join(tmpdir(), "xai-grpc-mcp-bench-"));
+  // The servers get a HOME of this run's: they must write nothing there, and never the user's.
+  const home = mkdtempSync(join(tmpdir(), "xai-grpc-mcp-bench-"));
   const env: BenchEnv = {
     emulator,
     direct,
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       XAI_API_HOST: emulator.url,
       XAI_MANAGEMENT_KEY: managementKey,
       XAI_MANAGEMENT_API_HOST: emulator.url,
-      XDG_CACHE_HOME: cacheDir,
+      HOME: home,
     },
     log: (m) => process.stderr.write(`  ${m}\n`),
   };
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   } finally {
     direct.close();
     await emulator.close();
-    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(`\n${formatTable(rows)}\n\n`);

@@ -12,6 +12,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { collectSoon } from "../src/full-collection.js";
+import { hostOf, methodPath } from "../src/grpc/routing.js";
 import type { CallRecord } from "./call-log.js";
 import type { EmulatorContext } from "./context.js";
 import { EmulatorError, elideStatusMessage, Status } from "./errors.js";
@@ -20,9 +21,6 @@ import type { CallContext, ServiceBinding } from "./service-impl.js";
 
 type Msg = Record<string, unknown>;
 type StatusError = { code: Status; details: string; message: string };
-
-/** The gRPC method path of a descriptor: `/xai_api.Chat/GetCompletion`. */
-export const pathOf = (m: DescMethod) => `/${m.parent.typeName}/${m.name}`;
 
 /** Builds the grpc-js server that serves `bindings`, with auth, faults and the call log in front. */
 export function createGrpcServer(ctx: EmulatorContext, bindings: readonly ServiceBinding[]): Server {
@@ -35,7 +33,7 @@ export function createGrpcServer(ctx: EmulatorContext, bindings: readonly Servic
     const handlers: UntypedServiceImplementation = {};
     for (const method of service.methods) {
       const fn = impl[method.localName];
-      if (typeof fn !== "function") throw new Error(`no handler for ${pathOf(method)}`);
+      if (typeof fn !== "function") throw new Error(`no handler for ${methodPath(method)}`);
       definition[method.localName] = methodDefinition(method);
       handlers[method.localName] = adapt(ctx, method, fn as (...args: unknown[]) => unknown);
     }
@@ -48,7 +46,7 @@ function methodDefinition(method: DescMethod): MethodDefinition<Msg, Msg> {
   const input: DescMessage = method.input;
   const output: DescMessage = method.output;
   return {
-    path: pathOf(method),
+    path: methodPath(method),
     requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
     responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
     requestSerialize: (v: Msg) => Buffer.from(toBinary(input, create(input, v))),
@@ -60,7 +58,7 @@ function methodDefinition(method: DescMethod): MethodDefinition<Msg, Msg> {
 
 /** The key a method requires: the management key for Collections, the API key for the rest. */
 function requiredKey(ctx: EmulatorContext, method: DescMethod): string {
-  return method.parent.typeName.startsWith("collections.") ? ctx.config.managementKey : ctx.config.apiKey;
+  return hostOf(method) === "management" ? ctx.config.managementKey : ctx.config.apiKey;
 }
 
 function authenticate(ctx: EmulatorContext, method: DescMethod, metadata: Metadata): string {
@@ -74,7 +72,7 @@ function authenticate(ctx: EmulatorContext, method: DescMethod, metadata: Metada
   const match = /^Bearer\s+(.+)$/i.exec(value);
   const key = match?.[1]?.trim();
   if (!key || key !== requiredKey(ctx, method)) {
-    const which = method.parent.typeName.startsWith("collections.") ? "management key" : "API key";
+    const which = hostOf(method) === "management" ? "management key" : "API key";
     throw new EmulatorError(
       Status.UNAUTHENTICATED,
       `invalid ${which}: the key sent is not valid for this API`,
@@ -119,7 +117,7 @@ async function admit(
   metadata: Metadata,
   signal: AbortSignal,
 ): Promise<{ call: CallContext; rule: FaultRule | undefined }> {
-  const path = pathOf(method);
+  const path = methodPath(method);
   const apiKey = authenticate(ctx, method, metadata);
   const { fail, rule } = ctx.faults.take(path);
   if (rule?.latencyMs) await sleep(rule.latencyMs, signal);
@@ -147,7 +145,7 @@ function watchCancel(
 const LARGE_REQUEST_BYTES = 2 * 1024 * 1024;
 
 function adapt(ctx: EmulatorContext, method: DescMethod, fn: (...args: unknown[]) => unknown) {
-  const path = pathOf(method);
+  const path = methodPath(method);
   const end = (record: CallRecord, outcome: NonNullable<CallRecord["outcome"]>, code?: number) => {
     ctx.log.end(record, outcome, code);
     // The call's copies of a large request (its gRPC frames, the decoded message, what the handler

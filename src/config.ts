@@ -1,11 +1,12 @@
 import { statSync } from "node:fs";
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
-import { parseEndpoint } from "./grpc/endpoint.js";
+import { type Endpoint, parseEndpoint } from "./grpc/endpoint.js";
 import { HTTP_USAGE, type HttpOptions, parseHttpArgs } from "./http/options.js";
 import type { LogLevel } from "./log.js";
 import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./media/idle-limit.js";
 import { DEFAULT_HEARTBEAT_MS } from "./tools/heartbeat.js";
+import { POLL_INTERVAL_MS } from "./tools/poll-interval.js";
 import { ALL_TOOLS, parseList, TOOLSETS, type ToolSelection } from "./tools/selection.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./transport/message-limits.js";
 
@@ -13,8 +14,12 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "./transport/message-limits.js";
 export interface Config {
   readonly apiKey: string | undefined;
   readonly apiHost: string;
+  /** `apiHost` parsed (checked once, at start-up). */
+  readonly apiEndpoint: Endpoint;
   readonly managementKey: string | undefined;
   readonly managementHost: string;
+  /** `managementHost` parsed (checked once, at start-up). */
+  readonly managementEndpoint: Endpoint;
   /** Serve against the built-in emulator instead of xAI. */
   readonly emulator: boolean;
   /** Default deadline of each xAI call, in ms. */
@@ -25,6 +30,8 @@ export interface Config {
   readonly inlineImageMaxBytes: number;
   /** Heartbeat progress after this many ms of silence in a call (with a progress token); 0 = off. */
   readonly heartbeatMs: number;
+  /** Pause between two polls of a deferred job while a call waits for it, in ms. */
+  readonly pollIntervalMs: number;
   /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
   readonly http?: HttpOptions | undefined;
   /** Largest JSON-RPC message read from the client, in bytes. */
@@ -234,16 +241,21 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const managementKey = env.XAI_MANAGEMENT_KEY || undefined;
   checkPlaceholder("XAI_API_KEY", apiKey);
   checkPlaceholder("XAI_MANAGEMENT_KEY", managementKey);
-  checkHost("the API host (--api-host, XAI_API_HOST)", apiHost);
-  checkHost("the management host (--management-api-host, XAI_MANAGEMENT_API_HOST)", managementHost);
+  const apiEndpoint = checkHost("the API host (--api-host, XAI_API_HOST)", apiHost);
+  const managementEndpoint = checkHost(
+    "the management host (--management-api-host, XAI_MANAGEMENT_API_HOST)",
+    managementHost,
+  );
   const selection = parseSelection(toolsets, tools, excludeTools, readOnly);
   return {
     kind: "serve",
     config: {
       apiKey,
       apiHost,
+      apiEndpoint,
       managementKey,
       managementHost,
+      managementEndpoint,
       emulator,
       timeoutMs,
       // Flags win over the environment: any --allow-dir replaces XAI_ALLOWED_DIRS.
@@ -255,6 +267,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       selection,
       logLevel,
       mediaIdleTimeoutMs,
+      pollIntervalMs: env.XAI_MCP_POLL_INTERVAL_MS
+        ? positiveInteger(env.XAI_MCP_POLL_INTERVAL_MS, "XAI_MCP_POLL_INTERVAL_MS")
+        : POLL_INTERVAL_MS,
     },
   };
 }
@@ -302,10 +317,11 @@ function checkPlaceholder(name: string, value: string | undefined): void {
   }
 }
 
-function checkHost(what: string, value: string): void {
+/** The endpoint of a configured host, parsed here once for the whole run. */
+function checkHost(what: string, value: string): Endpoint {
   checkPlaceholder(what, value);
   try {
-    parseEndpoint(value);
+    return parseEndpoint(value);
   } catch (e) {
     throw new UsageError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
   }

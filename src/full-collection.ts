@@ -8,21 +8,25 @@ import { runInNewContext } from "node:vm";
  * before it collects, so without it the resident set climbs by that much after a few large calls.
  */
 export function collectSoon(): void {
-  if (!fullCollection || collectionPending) return;
+  fullCollection ??= exposeGc();
+  if (!fullCollection.gc || collectionPending) return;
   collectionPending = true;
   setImmediate(() => {
     collectionPending = false;
-    fullCollection?.();
+    fullCollection?.gc?.();
   }).unref();
 }
 
 let collectionPending = false;
-const fullCollection: (() => void) | undefined = (() => {
+/** V8's `gc()`, exposed the first time a collection is asked for (not at import). */
+let fullCollection: { readonly gc: (() => void) | undefined } | undefined;
+
+function exposeGc(): { readonly gc: (() => void) | undefined } {
   try {
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
+    return { gc: typeof gc === "function" ? (gc as () => void) : undefined };
   } catch {
-    return undefined;
+    return { gc: undefined };
   }
-})();
+}

@@ -22,7 +22,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 export interface ServerDeps {
   /** The gRPC client, or a function that makes it when first needed (so a start need not load it). */
   readonly client: XaiClient | (() => Promise<XaiClient>);
-  /** The tools, built (tests) or loaded when first needed (the CLI, see `lazyTools`). */
+  /** The tools, built (tests) or loaded when first needed (the CLI, see `prebuiltTools`). */
   readonly tools: readonly ToolDefinition[] | ToolSource;
   readonly logger: Logger;
   /** Values that must never appear in any output, nor any 8-character run of them (the keys). */
@@ -31,6 +31,8 @@ export interface ServerDeps {
   readonly allowedDirs?: readonly string[];
   /** Largest generated image returned inline, in bytes. */
   readonly inlineImageMaxBytes?: number;
+  /** Pause between polls of a deferred job while a call waits, in ms. */
+  readonly pollIntervalMs?: number;
   /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
   readonly heartbeatMs?: number;
   /** Idle limit of media URL fetches, in ms. */
@@ -189,6 +191,7 @@ export function createMcpServer(deps: ServerDeps): Server {
         log: deps.logger,
         roots,
         ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
+        ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
         ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
       }))();
     try {

@@ -17,7 +17,8 @@ import {
   type SampleTextResponse,
   SampleTextResponseSchema,
 } from "../gen/xai/api/v1/sample_pb.js";
-import { ChatAccumulator, SampleAccumulator } from "../src/tools/aggregate/index.js";
+import { ChatAccumulator } from "../src/tools/aggregate/chat-accumulator.js";
+import { SampleAccumulator } from "../src/tools/aggregate/sample-accumulator.js";
 import { progressMessages } from "../src/tools/handlers/stream-handler.js";
 
 const chunk = (init: MessageInitShape<typeof GetChatCompletionChunkSchema>): GetChatCompletionChunk =>

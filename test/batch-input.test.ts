@@ -5,11 +5,10 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import {
   AddBatchRequestsRequestSchema,
-  BatchMgmt,
   type BatchRequest,
   BatchRequestSchema,
 } from "../gen/xai/api/v1/batch_pb.js";
-import { batchSchemas } from "../src/batch/batch-service.js";
+import { BATCH_SCHEMAS } from "../src/batch/batch-service.js";
 import { prepareBulkInput } from "../src/batch/bulk-input.js";
 import { elementSize, MAX_CHUNK_BYTES, planChunks, varintSize } from "../src/batch/chunking.js";
 import { listProblems, parseJsonlLines } from "../src/batch/jsonl-input.js";
@@ -18,7 +17,7 @@ import { AllowedRoots } from "../src/files/allowed-roots.js";
 import { MAX_MESSAGE_BYTES } from "../src/grpc/channel-options.js";
 import { ZodSchemas } from "../src/schema/zod-schema.js";
 
-const schemas = batchSchemas(BatchMgmt.method.addBatchRequests);
+const schemas = BATCH_SCHEMAS;
 const validator = new ZodSchemas().message(schemas.request);
 
 const numbered = (texts: string[]) => texts.map((text, i) => ({ line: i + 1, text }));

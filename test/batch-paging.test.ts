@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BatchSchema } from "../gen/xai/api/v1/batch_pb.js";
 import { existingKeys, JsonlWriter } from "../src/batch/jsonl-writer.js";
 import {
   collectInline,
@@ -242,14 +244,16 @@ describe("statuses and summaries", () => {
 });
 
 describe("batch texts", () => {
-  const batch = (state: Json, extra: Json = {}): Json => ({
-    batch_id: "batch-1",
-    name: "nightly",
-    create_time: "2026-01-01T00:00:00Z",
-    state,
-    cost_breakdown: { total_cost_usd_ticks: "25000000000" },
-    ...extra,
-  });
+  // Written in protobuf JSON, as the API documents batches; the renderers read the message.
+  const batch = (state: JsonObject, extra: JsonObject = {}) =>
+    fromJson(BatchSchema, {
+      batch_id: "batch-1",
+      name: "nightly",
+      create_time: "2026-01-01T00:00:00Z",
+      state,
+      cost_breakdown: { total_cost_usd_ticks: "25000000000" },
+      ...extra,
+    });
 
   it("show counts, share done, cost and what to call next", () => {
     const running = renderBatch(

@@ -33,7 +33,11 @@ describe("cancelling a tool call (notifications/cancelled)", () => {
   let session: EmulatorSession;
   beforeAll(async () => {
     // Deferred jobs stay PENDING, so a wait lasts until it is cancelled.
-    session = await startEmulatorSession({ deferredPendingPolls: 1_000_000 });
+    // Polls a second apart: the cancel reaches the server well before a next poll would be due.
+    session = await startEmulatorSession(
+      { deferredPendingPolls: 1_000_000 },
+      { XAI_MCP_POLL_INTERVAL_MS: "1000" },
+    );
     // Slow chunks: the stream is still running when the client cancels.
     session.emu.context.chat.streamChunkDelayMs = 50;
   });
@@ -123,7 +127,12 @@ describe("cancelling a tool call (notifications/cancelled)", () => {
       },
     );
     await expect(call).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the server has finished the cancelled call (it logs so at debug level), no poll can follow.
+    await until(
+      () => session.mcp.stderr().includes("chat_get_deferred_completion: cancelled"),
+      10_000,
+      "the server to end the cancelled wait",
+    );
     expect(polledAtAbort).toBeGreaterThan(0);
     expect(session.emu.context.log.records(POLL_PATH).length).toBe(polledAtAbort);
   });

@@ -162,27 +162,28 @@ describe("deferred chat completions", () => {
 describe("a wait that ends before the job", () => {
   let session: EmulatorSession;
   beforeAll(async () => {
-    session = await startEmulatorSession({ deferredPendingPolls: 1000 });
+    session = await startEmulatorSession({ deferredPendingPolls: 1000 }, { XAI_MCP_POLL_INTERVAL_MS: "200" });
   });
   afterAll(async () => {
     await session?.close();
   });
 
-  it("polls about once a second, then says the job is still pending", async () => {
+  it("polls once per interval (here 200 ms), then says the job is still pending", async () => {
     const id = await start(session);
     const before = session.emu.context.log.records(POLL_PATH).length;
     const { result, progress } = await callWithProgress(session.mcp.client, "chat_get_deferred_completion", {
       request_id: id,
-      wait_seconds: 2,
+      wait_seconds: 1,
     });
+    // On the grid 0, 200, …, 1000 ms: six polls, the last five after a reported PENDING.
     const polls = session.emu.context.log.records(POLL_PATH).length - before;
-    expect(polls).toBe(3);
-    expect(progress).toHaveLength(2);
+    expect(polls).toBe(6);
+    expect(progress).toHaveLength(5);
     expect(result.isError ?? false).toBe(false);
     expect(structured(result).status).toBe("PENDING");
     const text = firstText(result);
     expect(text).toContain("PENDING");
-    expect(text).toContain("(3 checks)");
+    expect(text).toContain("(6 checks)");
     expect(text).toContain("chat_get_deferred_completion");
   });
 });

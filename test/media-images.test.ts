@@ -371,9 +371,8 @@ describe("the client's roots", () => {
       image: { image_url: join(allowed, "in.png") },
     });
     expect(first.isError, text(first)).toBeFalsy();
+    // Resolves once the server has fetched the new list; its next call waits for the answer.
     await session.setRoots([outside]);
-    // The server fetches the new list on the notification; the next call waits for it.
-    await new Promise((r) => setTimeout(r, 200));
     const nowOutside = await call(session, "image_generate_image", {
       prompt: "x",
       model: MODEL,

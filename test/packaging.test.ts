@@ -56,8 +56,8 @@ async function connect(args: string[] = []): Promise<Client> {
     args,
     env: {
       PATH: process.env.PATH ?? "",
-      // The listing cache goes to the test's directory, not the user's.
-      XDG_CACHE_HOME: join(dir, "cache"),
+      // A home of the test's, not the user's (the server writes nothing there).
+      HOME: join(dir, "home"),
       XAI_API_KEY: emu.context.config.apiKey,
       XAI_API_HOST: emu.url,
       XAI_MANAGEMENT_KEY: emu.context.config.managementKey,

@@ -1,9 +1,20 @@
+import { type DescMessage, fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { renderText } from "../src/tools/render/index.js";
+import { ListDocumentsResponseSchema } from "../gen/xai/api/v1/collections_pb.js";
+import { SearchResponseSchema } from "../gen/xai/api/v1/documents_pb.js";
+import { EmbedResponseSchema } from "../gen/xai/api/v1/embed_pb.js";
+import { DeleteFileResponseSchema, ListFilesResponseSchema } from "../gen/xai/api/v1/files_pb.js";
+import { ListLanguageModelsResponseSchema } from "../gen/xai/api/v1/models_pb.js";
+import { TokenizeTextResponseSchema } from "../gen/xai/api/v1/tokenize_pb.js";
+import { renderText as renderMessage } from "../src/tools/render/index.js";
+
+/** The text of a response given in protobuf JSON, as a tool renders it from the typed message. */
+const renderText = (schema: DescMessage, json: JsonObject) =>
+  renderMessage(schema, fromJson(schema, json), json);
 
 describe("text blocks written for the agent", () => {
   it("lists models one per line with aliases, limits and prices per million tokens", () => {
-    const text = renderText("xai_api.ListLanguageModelsResponse", {
+    const text = renderText(ListLanguageModelsResponseSchema, {
       models: [
         {
           name: "grok-4",
@@ -24,7 +35,7 @@ describe("text blocks written for the agent", () => {
   });
 
   it("lists files with the next page token", () => {
-    const text = renderText("xai_api.ListFilesResponse", {
+    const text = renderText(ListFilesResponseSchema, {
       data: [{ id: "file-1", filename: "a.txt", size: "12", created_at: "2025-01-01T00:00:00Z" }],
       pagination_token: "tok",
     });
@@ -35,7 +46,7 @@ describe("text blocks written for the agent", () => {
 
   it("summarises embeddings instead of printing every float", () => {
     const floats = Array.from({ length: 256 }, (_, i) => i / 1000);
-    const text = renderText("xai_api.EmbedResponse", {
+    const text = renderText(EmbedResponseSchema, {
       model: "grok-embedding-small",
       embeddings: [{ index: 0, embeddings: [{ float_array: floats }] }],
       usage: { num_text_embeddings: 1 },
@@ -46,7 +57,7 @@ describe("text blocks written for the agent", () => {
 
   it("shows tokens as id and text", () => {
     expect(
-      renderText("xai_api.TokenizeTextResponse", {
+      renderText(TokenizeTextResponseSchema, {
         model: "grok-4",
         tokens: [
           { token_id: 7, string_token: "Hi" },
@@ -57,7 +68,7 @@ describe("text blocks written for the agent", () => {
   });
 
   it("shows search matches best first with their chunk text", () => {
-    const text = renderText("xai_api.SearchResponse", {
+    const text = renderText(SearchResponseSchema, {
       matches: [
         {
           file_id: "f1",
@@ -71,8 +82,27 @@ describe("text blocks written for the agent", () => {
     expect(text).toBe("1 match:\n- score 1.500 · file f1 · chunk c1 · collections k\n  the harbour lights");
   });
 
+  it("lists a collection's documents with their status by name, chunks and fields", () => {
+    const text = renderText(ListDocumentsResponseSchema, {
+      documents: [
+        {
+          file_metadata: { file_id: "f1", name: "a.txt" },
+          status: "DOCUMENT_STATUS_PROCESSED",
+          chunk_count: 0,
+          fields: { lang: "en" },
+        },
+        { file_metadata: { file_id: "f2" }, error_message: "bad pdf" },
+      ],
+      pagination_token: "next",
+    });
+    expect(text).toBe(
+      '2 documents:\n- f1 "a.txt" · DOCUMENT_STATUS_PROCESSED · 0 chunks · fields {"lang":"en"}\n' +
+        '- f2 "—" · — · error: bad pdf\nMore on the next page: pagination_token "next".',
+    );
+  });
+
   it("falls back to compact JSON for other responses", () => {
-    expect(renderText("xai_api.DeleteFileResponse", { id: "f", deleted: true })).toBe(
+    expect(renderText(DeleteFileResponseSchema, { id: "f", deleted: true })).toBe(
       '{"id":"f","deleted":true}',
     );
   });

@@ -1,5 +1,4 @@
-import type { DescMessage, DescMethod } from "@bufbuild/protobuf";
-import type {
+import {
   BatchMgmt,
   BatchRequestMetadataSchema,
   BatchRequestSchema,
@@ -20,27 +19,10 @@ export interface BatchSchemas {
   readonly metadata: typeof BatchRequestMetadataSchema;
 }
 
-function fieldMessage(message: DescMessage, localName: string): DescMessage {
-  const field = message.field[localName];
-  if (field?.message === undefined) throw new Error(`${message.typeName} has no message field ${localName}`);
-  return field.message;
-}
-
-/**
- * The BatchMgmt service and its message types, reached from any of its methods' descriptors, so
- * that the handlers get the descriptors the registry built their tool from (only the registry
- * loads the generated code at run time).
- */
-export function batchSchemas(method: DescMethod): BatchSchemas {
-  const service = method.parent as unknown as BatchService;
-  const m = service.method;
-  return {
-    service,
-    request: fieldMessage(m.addBatchRequests.input, "batchRequests") as typeof BatchRequestSchema,
-    result: fieldMessage(m.listBatchResults.output, "results") as typeof BatchResultSchema,
-    metadata: fieldMessage(
-      m.listBatchRequestMetadata.output,
-      "batchRequestMetadata",
-    ) as typeof BatchRequestMetadataSchema,
-  };
-}
+/** The BatchMgmt service and the messages of its files. */
+export const BATCH_SCHEMAS: BatchSchemas = {
+  service: BatchMgmt,
+  request: BatchRequestSchema,
+  result: BatchResultSchema,
+  metadata: BatchRequestMetadataSchema,
+};

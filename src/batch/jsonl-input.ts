@@ -3,8 +3,8 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import type { z } from "zod";
+import { ArgumentError, parseRequest } from "../schema/arguments.js";
 import { expandShorthands } from "../schema/shorthand.js";
-import { ArgumentError, parseRequest } from "../tools/arguments.js";
 
 /** How many line problems a refusal lists; the rest are counted. */
 export const MAX_PROBLEMS_LISTED = 20;

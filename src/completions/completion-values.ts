@@ -20,9 +20,8 @@ export interface ValuesContext {
   readonly cache: TtlCache<readonly string[]>;
 }
 
-type Json = Record<string, unknown>;
-const names = (models: readonly Json[]) =>
-  models.flatMap((m) => [String(m.name), ...((m.aliases as string[]) ?? [])]);
+const names = (models: readonly { readonly name: string; readonly aliases: readonly string[] }[]) =>
+  models.flatMap((m) => [m.name, ...m.aliases]);
 
 /** Every value of a kind, before matching what was typed (account lookups through the cache). */
 function candidates(

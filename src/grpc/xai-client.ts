@@ -15,12 +15,13 @@ import { channelOptions } from "./channel-options.js";
 import { type Endpoint, parseEndpoint } from "./endpoint.js";
 import { toXaiGrpcError, XaiGrpcError } from "./grpc-error.js";
 import { guardHttp2Connections } from "./header-guard.js";
+import { hostOf, type MethodRef, methodPath, type XaiHost } from "./routing.js";
 import { Status } from "./status.js";
 
 /** One xAI host and the key that authenticates to it. */
 export interface HostConfig {
-  /** `host[:port]`, `https://host[:port]` or `http://host:port`. */
-  readonly host: string;
+  /** `host[:port]`, `https://host[:port]` or `http://host:port`, or that already parsed. */
+  readonly host: string | Endpoint;
   /** Sent as `authorization: Bearer <key>`; calls fail with `UNAUTHENTICATED` without one. */
   readonly key?: string | undefined;
 }
@@ -47,19 +48,13 @@ export { DEFAULT_TIMEOUT_MS } from "./deadline.js";
 /** Client-stream messages written but not yet handed to HTTP/2; bounds an upload's memory. */
 const MAX_UNACKED_WRITES = 2;
 
-/** Services served by the management host rather than the API host. */
-const MANAGEMENT_PACKAGES = new Set(["collections"]);
-
 interface Channel {
   readonly client: Client;
-  readonly key: string | undefined;
-}
-
-type AnyMethod = { readonly parent: { readonly typeName: string }; readonly name: string };
-
-/** The gRPC path of a method: `/xai_api.Chat/GetCompletion`. */
-export function methodPath(method: AnyMethod): string {
-  return `/${method.parent.typeName}/${method.name}`;
+  /**
+   * The call metadata (the bearer key), made once: grpc-js copies it at the start of every call,
+   * so one object serves them all without a per-call allocation.
+   */
+  readonly metadata: Metadata;
 }
 
 /**
@@ -71,14 +66,15 @@ export function methodPath(method: AnyMethod): string {
  */
 export class XaiClient {
   readonly #config: XaiClientConfig;
-  readonly #channels = new Map<"api" | "management", Channel>();
+  /** Each host parsed once, here, so that a bad host is a startup error, not a failed first call. */
+  readonly #endpoints: Readonly<Record<XaiHost, Endpoint>>;
+  readonly #channels = new Map<XaiHost, Channel>();
 
   constructor(config: XaiClientConfig) {
     this.#config = config;
     guardHttp2Connections();
-    // Parse now so a bad host is a startup error, not a failure of the first call.
-    parseEndpoint(config.api.host);
-    parseEndpoint(config.management.host);
+    const parse = (host: string | Endpoint) => (typeof host === "string" ? parseEndpoint(host) : host);
+    this.#endpoints = { api: parse(config.api.host), management: parse(config.management.host) };
   }
 
   /** Calls a unary method. Rejects with {@link XaiGrpcError}. */
@@ -206,22 +202,25 @@ export class XaiClient {
     this.#channels.clear();
   }
 
-  #prepare(method: AnyMethod, options: CallOptions) {
-    const which = MANAGEMENT_PACKAGES.has(method.parent.typeName.split(".")[0] ?? "") ? "management" : "api";
-    const channel = this.#channel(which);
-    const metadata = new Metadata();
-    if (channel.key) metadata.set("authorization", `Bearer ${channel.key}`);
+  #prepare(method: MethodRef, options: CallOptions) {
+    const channel = this.#channel(hostOf(method));
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
-    return { client: channel.client, metadata, callOptions: { deadline: Date.now() + timeoutMs } };
+    return {
+      client: channel.client,
+      metadata: channel.metadata,
+      callOptions: { deadline: Date.now() + timeoutMs },
+    };
   }
 
-  #channel(which: "api" | "management"): Channel {
+  #channel(which: XaiHost): Channel {
     let channel = this.#channels.get(which);
     if (!channel) {
-      const host = this.#config[which];
-      const endpoint: Endpoint = parseEndpoint(host.host);
+      const endpoint = this.#endpoints[which];
       const creds = endpoint.secure ? credentials.createSsl() : credentials.createInsecure();
-      channel = { client: new Client(endpoint.address, creds, channelOptions()), key: host.key };
+      const key = this.#config[which].key;
+      const metadata = new Metadata();
+      if (key) metadata.set("authorization", `Bearer ${key}`);
+      channel = { client: new Client(endpoint.address, creds, channelOptions()), metadata };
       this.#channels.set(which, channel);
     }
     return channel;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Endpoint } from "../grpc/endpoint.js";
 import type { XaiClient, XaiClientConfig } from "../grpc/xai-client.js";
 
 /** The xAI keys one session calls with. */
@@ -31,8 +32,9 @@ export class ClientPool {
 
   constructor(
     private readonly base: {
-      readonly apiHost: string;
-      readonly managementHost: string;
+      /** Parsed once, at start-up (or a host to parse). */
+      readonly apiHost: string | Endpoint;
+      readonly managementHost: string | Endpoint;
       readonly timeoutMs: number;
     },
     private readonly lingerMs = 60_000,

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Endpoint } from "../grpc/endpoint.js";
 import type { Logger, LogLevel } from "../log.js";
-import { selectsEverything, type ToolSelection } from "../tools/selection.js";
+import type { ToolSelection } from "../tools/selection.js";
 import type { ToolSource } from "../tools/tool-source.js";
-import { lazyTools } from "../tools/tool-source.js";
+import { prebuiltTools } from "../tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { AccessPolicy } from "./access.js";
 import { readJsonBody } from "./body.js";
@@ -20,8 +21,9 @@ export interface HttpServerDeps {
   readonly selection: ToolSelection;
   /** The server's own keys, used unless clients bring theirs (`--http-client-keys`). */
   readonly serverKeys: SessionKeys;
-  readonly apiHost: string;
-  readonly managementHost: string;
+  /** Parsed once, at start-up (or a host to parse). */
+  readonly apiHost: string | Endpoint;
+  readonly managementHost: string | Endpoint;
   readonly timeoutMs: number;
   readonly allowedDirs: readonly string[];
   readonly inlineImageMaxBytes: number;
@@ -128,14 +130,8 @@ export async function startHttpServer(
   const toolsFor = (management: boolean): ToolSource => {
     let source = toolSources.get(management);
     if (!source) {
-      source = lazyTools(
-        {
-          management,
-          // As over stdio: the default selection is left out, so its cached listing is that of every tool.
-          ...(selectsEverything(deps.selection) ? {} : { selection: deps.selection }),
-        },
-        { onStale: () => deps.logger.debug("the cached tool listing was stale; replaced") },
-      );
+      // As over stdio: the generated listing, filtered.
+      source = prebuiltTools({ management, selection: deps.selection });
       toolSources.set(management, source);
     }
     return source;

@@ -5,11 +5,6 @@ export interface DataUrl {
   readonly bytes: Buffer;
 }
 
-/** True when `text` starts like a data URL. */
-export function isDataUrl(text: string): boolean {
-  return /^data:/i.test(text.trimStart());
-}
-
 /**
  * Decodes a base64 data URL (`data:image/png;base64,…`), or returns undefined when `text` is no
  * well-formed base64 data URL.

@@ -107,6 +107,44 @@ function fieldValue(message: Obj, field: DescMessage["fields"][number]): unknown
 }
 
 /**
+ * True when a request holds a local image input anywhere: checked synchronously first, so that the
+ * common request without one (a URL, a data URL, no image at all) costs no asynchronous walk.
+ */
+function hasLocalImage(type: DescMessage, msg: Obj): boolean {
+  if (type.typeName === IMAGE_URL_CONTENT) {
+    const source = msg.source as { case?: string; value?: unknown } | undefined;
+    return (
+      source?.case === "imageUrl" &&
+      typeof source.value === "string" &&
+      classifyImageRef(source.value) === "local"
+    );
+  }
+  for (const field of type.fields) {
+    const value = fieldValue(msg, field);
+    if (value === undefined || value === null) continue;
+    switch (field.fieldKind) {
+      case "message":
+        if (canReachImage(field.message) && hasLocalImage(field.message, value as Obj)) return true;
+        break;
+      case "list":
+        if (field.listKind === "message" && canReachImage(field.message)) {
+          for (const item of value as Obj[]) if (hasLocalImage(field.message, item)) return true;
+        }
+        break;
+      case "map":
+        if (field.mapKind === "message" && canReachImage(field.message)) {
+          for (const item of Object.values(value as Obj))
+            if (hasLocalImage(field.message, item as Obj)) return true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+/**
  * Rewrites every local image input in a request — an `image_url` that is a path or a `file://` URI
  * in any `xai_api.ImageUrlContent`, at any depth (chat content, image edits, embeddings, video,
  * batch requests) — into the data URL of the file, read under the allowed directories. URLs, data
@@ -118,7 +156,7 @@ export async function inlineLocalImages(
   message: unknown,
   roots: AllowedRoots | undefined,
 ): Promise<number> {
-  if (!canReachImage(schema)) return 0;
+  if (!canReachImage(schema) || !hasLocalImage(schema, message as Obj)) return 0;
   let count = 0;
   let inlined = 0;
   const visit = async (type: DescMessage, msg: Obj, path: string): Promise<void> => {

@@ -7,6 +7,6 @@ import { jsonWithSummary, type ReadContext } from "./resource-contents.js";
 /** `xai://batches/{batch_id}`: the batch (state, counts, cost) as JSON, then the tools' summary. */
 export async function readBatch(ctx: ReadContext, uri: string, id: string): Promise<ReadResourceResult> {
   const m = BatchMgmt.method.getBatch;
-  const json = responseJson(m.output, await ctx.client.unary(m, { batchId: id }, { signal: ctx.signal }));
-  return { contents: jsonWithSummary(uri, json, renderBatch(json)) };
+  const batch = await ctx.client.unary(m, { batchId: id }, { signal: ctx.signal });
+  return { contents: jsonWithSummary(uri, responseJson(m.output, batch), renderBatch(batch)) };
 }

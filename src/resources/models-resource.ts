@@ -1,21 +1,25 @@
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
-import { Models } from "../../gen/xai/api/v1/models_pb.js";
+import {
+  type EmbeddingModel,
+  EmbeddingModelSchema,
+  type ImageGenerationModel,
+  ImageGenerationModelSchema,
+  type LanguageModel,
+  LanguageModelSchema,
+  Models,
+} from "../../gen/xai/api/v1/models_pb.js";
 import { modelLine } from "../tools/render/models.js";
 import { responseJson } from "../tools/result.js";
 import { jsonWithSummary, type ReadContext } from "./resource-contents.js";
 import { MODELS_URI } from "./resource-uris.js";
 
-type Json = Record<string, unknown>;
-
 /** The catalog by kind, in the order the summary shows it. */
 export interface ModelCatalog {
-  language: Json[];
-  image: Json[];
-  video: Json[];
-  embedding: Json[];
+  language: LanguageModel[];
+  image: ImageGenerationModel[];
+  video: ImageGenerationModel[];
+  embedding: EmbeddingModel[];
 }
-
-const models = (r: Json): Json[] => (Array.isArray(r.models) ? (r.models as Json[]) : []);
 
 /**
  * The model catalog of the kinds whose list tools are listed. Video models come in the image
@@ -29,27 +33,31 @@ export async function readCatalog(
   const want = (tool: string) => ctx.toolNames.has(tool);
   const [language, imaging, embedding] = await Promise.all([
     want("models_list_language_models")
-      ? ctx.client
-          .unary(m.listLanguageModels, {}, opts)
-          .then((r) => models(responseJson(m.listLanguageModels.output, r)))
+      ? ctx.client.unary(m.listLanguageModels, {}, opts).then((r) => r.models)
       : [],
     want("models_list_image_generation_models")
-      ? ctx.client
-          .unary(m.listImageGenerationModels, {}, opts)
-          .then((r) => models(responseJson(m.listImageGenerationModels.output, r)))
+      ? ctx.client.unary(m.listImageGenerationModels, {}, opts).then((r) => r.models)
       : [],
     want("models_list_embedding_models")
-      ? ctx.client
-          .unary(m.listEmbeddingModels, {}, opts)
-          .then((r) => models(responseJson(m.listEmbeddingModels.output, r)))
+      ? ctx.client.unary(m.listEmbeddingModels, {}, opts).then((r) => r.models)
       : [],
   ]);
-  const isVideo = (model: Json) => String(model.name ?? "").includes("video");
+  const isVideo = (model: ImageGenerationModel) => model.name.includes("video");
   return {
     language,
     image: imaging.filter((x) => !isVideo(x)),
     video: imaging.filter(isVideo),
     embedding,
+  };
+}
+
+/** The catalog in protobuf JSON, as the resource holds it. */
+function catalogJson(catalog: ModelCatalog): Record<keyof ModelCatalog, unknown[]> {
+  return {
+    language: catalog.language.map((x) => responseJson(LanguageModelSchema, x)),
+    image: catalog.image.map((x) => responseJson(ImageGenerationModelSchema, x)),
+    video: catalog.video.map((x) => responseJson(ImageGenerationModelSchema, x)),
+    embedding: catalog.embedding.map((x) => responseJson(EmbeddingModelSchema, x)),
   };
 }
 
@@ -68,5 +76,5 @@ export async function readModels(ctx: ReadContext): Promise<ReadResourceResult> 
     if (catalog[kind].length === 0) continue;
     lines.push("", `## ${HEADINGS[kind]}`, ...catalog[kind].map((model) => `- ${modelLine(model)}`));
   }
-  return { contents: jsonWithSummary(MODELS_URI, catalog, lines.join("\n")) };
+  return { contents: jsonWithSummary(MODELS_URI, catalogJson(catalog), lines.join("\n")) };
 }

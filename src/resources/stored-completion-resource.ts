@@ -11,6 +11,6 @@ export async function readStoredCompletion(
   id: string,
 ): Promise<ReadResourceResult> {
   const m = Chat.method.getStoredCompletion;
-  const json = responseJson(m.output, await ctx.client.unary(m, { responseId: id }, { signal: ctx.signal }));
-  return { contents: jsonWithSummary(uri, json, renderChatCompletion(json)) };
+  const response = await ctx.client.unary(m, { responseId: id }, { signal: ctx.signal });
+  return { contents: jsonWithSummary(uri, responseJson(m.output, response), renderChatCompletion(response)) };
 }

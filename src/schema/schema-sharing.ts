@@ -18,6 +18,35 @@ export interface SchemaSharing {
   readonly sameAs?: string;
   /** Messages another tool describes in full, mapped to the sentence that points there. */
   readonly external: ReadonlyMap<string, string>;
+  /** The tools this schema points at (`sameAs` and the owners of `external`): they must be listed too. */
+  readonly refersTo: ReadonlySet<string>;
+  /** The tool each `external` message is described in (absent for the field stubs of `sameAs`). */
+  readonly owners?: ReadonlyMap<string, string>;
+}
+
+/**
+ * A plan without pointers to the tools of `missing` (tools left out of a listing): the messages
+ * they own are written out in place, with their documentation; with `sameAs` missing, the whole
+ * schema is. Pointers to the other tools stay.
+ */
+export function withoutTools(plan: SchemaSharing, missing: ReadonlySet<string>): SchemaSharing {
+  if (![...plan.refersTo].some((t) => missing.has(t))) return plan;
+  if (plan.sameAs !== undefined && missing.has(plan.sameAs))
+    return { external: new Map(), refersTo: new Set() };
+  const external = new Map<string, string>();
+  const owners = new Map<string, string>();
+  for (const [typeName, sentence] of plan.external) {
+    const owner = plan.owners?.get(typeName);
+    if (owner === undefined || missing.has(owner)) continue;
+    external.set(typeName, sentence);
+    owners.set(typeName, owner);
+  }
+  return {
+    ...(plan.sameAs !== undefined ? { sameAs: plan.sameAs } : {}),
+    external,
+    owners,
+    refersTo: new Set([...plan.refersTo].filter((t) => !missing.has(t))),
+  };
 }
 
 /** Options of {@link planSharing}. */
@@ -59,7 +88,10 @@ export function planSharing(
   };
 
   const owners = new Map<string, { tool: string; path: string }>();
-  const plans = new Map<string, { sameAs?: string; external: Map<string, string> }>();
+  const plans = new Map<
+    string,
+    { sameAs?: string; external: Map<string, string>; refersTo: Set<string>; owners: Map<string, string> }
+  >();
   type Node = { message: DescMessage; path: string };
   const levels = new Map<string, Node[]>();
   const expanded = new Map<string, Set<string>>();
@@ -68,11 +100,16 @@ export function planSharing(
     const owner = owners.get(message.typeName);
     // A small input (an Empty, a lone id) is cheaper written out than pointed at.
     if (owner && isLarge(message)) {
-      plans.set(name, { sameAs: owner.tool, external: nestedMessages(message) });
+      plans.set(name, {
+        sameAs: owner.tool,
+        external: nestedMessages(message),
+        refersTo: new Set([owner.tool]),
+        owners: new Map(),
+      });
       continue;
     }
     if (!owner) owners.set(message.typeName, { tool: name, path: "" });
-    plans.set(name, { external: new Map() });
+    plans.set(name, { external: new Map(), refersTo: new Set(), owners: new Map() });
     levels.set(name, [{ message, path: "" }]);
     expanded.set(name, new Set([message.typeName]));
   }
@@ -84,7 +121,8 @@ export function planSharing(
       if (!level) continue;
       const next: Node[] = [];
       const seen = expanded.get(name) as Set<string>;
-      const external = plans.get(name)?.external as Map<string, string>;
+      const plan = plans.get(name);
+      const external = plan?.external as Map<string, string>;
       for (const { message, path } of level) {
         for (const field of message.fields) {
           const target = messageOf(field);
@@ -94,6 +132,8 @@ export function planSharing(
             const owner = owners.get(target.typeName);
             if (owner && owner.tool !== name) {
               external.set(target.typeName, pointer(owner));
+              plan?.refersTo.add(owner.tool);
+              plan?.owners.set(target.typeName, owner.tool);
               continue;
             }
             if (!owner) owners.set(target.typeName, { tool: name, path: at });

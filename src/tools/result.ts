@@ -1,4 +1,5 @@
 import { type DescMessage, type MessageShape, toJson } from "@bufbuild/protobuf";
+import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { renderText } from "./render/index.js";
 
@@ -16,7 +17,7 @@ export function messageResult<M extends DescMessage>(
   extraText?: string,
 ): CallToolResult {
   const json = responseJson(schema, message);
-  const text = schema.typeName === "google.protobuf.Empty" ? "Done." : renderText(schema.typeName, json);
+  const text = schema.typeName === EmptySchema.typeName ? "Done." : renderText(schema, message, json);
   return {
     content: [{ type: "text", text: extraText ? `${text}\n${extraText}` : text }],
     structuredContent: json,

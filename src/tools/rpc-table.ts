@@ -1,29 +1,23 @@
-import type {
-  DescMethod,
-  DescMethodClientStreaming,
-  DescMethodServerStreaming,
-  DescMethodUnary,
-} from "@bufbuild/protobuf";
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
-import { addBatchRequestsHandler } from "./handlers/batch-add-requests.js";
-import { getBatchRequestResultHandler } from "./handlers/batch-get-result.js";
-import { listBatchesHandler } from "./handlers/batch-list-batches.js";
-import { listBatchRequestMetadataHandler } from "./handlers/batch-list-metadata.js";
-import { listBatchResultsHandler } from "./handlers/batch-list-results.js";
-import { ALL_PAGES_OPTION, INPUT_PATH_OPTION, PAGED_FILE_OPTIONS } from "./handlers/batch-options.js";
-import { chatDeferredHandler, startDeferredHandler, WAIT_OPTION } from "./handlers/deferred-handler.js";
-import { FILES_DOWNLOAD_OPTIONS, filesDownloadHandler } from "./handlers/files-retrieve-file-content.js";
-import { FILES_UPLOAD_OPTIONS, filesUploadHandler } from "./handlers/files-upload-file.js";
-import { IMAGE_GENERATE_OPTIONS, imageGenerateHandler } from "./handlers/image-generate-image.js";
+import { addBatchRequestsTool } from "./handlers/batch-add-requests.js";
+import { getBatchRequestResultTool } from "./handlers/batch-get-result.js";
+import { listBatchesTool } from "./handlers/batch-list-batches.js";
+import { listBatchRequestMetadataTool } from "./handlers/batch-list-metadata.js";
+import { listBatchResultsTool } from "./handlers/batch-list-results.js";
 import {
-  chatCompletionHandler,
-  deleteStoredHandler,
-  storedCompletionHandler,
-} from "./handlers/stored-completion.js";
-import { chatStreamHandler } from "./handlers/stream-chat.js";
-import { sampleStreamHandler } from "./handlers/stream-sample.js";
-import { VIDEO_DEFERRED_OPTIONS, videoDeferredSaveHandler } from "./handlers/video-get-deferred-video.js";
-import type { ToolHandler, ToolOptions } from "./tool.js";
+  chatDeferredTool,
+  extendVideoTool,
+  generateVideoTool,
+  startDeferredCompletionTool,
+} from "./handlers/deferred-handler.js";
+import { filesDownloadTool } from "./handlers/files-retrieve-file-content.js";
+import { filesUploadTool } from "./handlers/files-upload-file.js";
+import { imageGenerateTool } from "./handlers/image-generate-image.js";
+import { chatCompletionTool, deleteStoredTool, storedCompletionTool } from "./handlers/stored-completion.js";
+import { chatStreamTool } from "./handlers/stream-chat.js";
+import { sampleStreamTool } from "./handlers/stream-sample.js";
+import { videoDeferredTool } from "./handlers/video-get-deferred-video.js";
+import type { ToolBehaviour } from "./tool.js";
 
 /** The human choices for one RPC's tool; everything else is derived from the descriptors. */
 export interface RpcChoice {
@@ -33,10 +27,11 @@ export interface RpcChoice {
   readonly note?: string;
   /** Annotations where the method name alone misleads. */
   readonly annotations?: Partial<ToolAnnotations>;
-  /** Special behaviour; without it a unary RPC is simply sent and its answer returned. */
-  readonly handler?: (method: DescMethod) => ToolHandler;
-  /** Tool-level arguments beside the request fields. */
-  readonly options?: ToolOptions;
+  /**
+   * Special behaviour, defined against the RPC's generated method (with its tool-level options);
+   * without it a unary RPC is simply sent and its answer returned.
+   */
+  readonly behaviour?: ToolBehaviour;
   /**
    * Arguments that write, on xAI or on disk, in a tool that otherwise only reads. The tool's
    * annotations describe it with them (`readOnlyHint: false`); read-only mode (`--read-only`)
@@ -59,54 +54,51 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     // store_messages keeps the conversation on xAI: the tool is read-only only without it.
     annotations: { idempotentHint: false, readOnlyHint: false },
     writes: ["store_messages"],
-    handler: chatCompletionHandler,
+    behaviour: chatCompletionTool,
   },
   "/xai_api.Chat/GetCompletionChunk": {
     title: "Chat completion (streamed)",
     note: 'Returns the same result as chat_get_completion; with a progress token each chunk\'s new text arrives as a progress message, and with "include":["VERBOSE_STREAMING"] each server-side tool call too.',
     annotations: { idempotentHint: false, readOnlyHint: false },
     writes: ["store_messages"],
-    handler: chatStreamHandler,
+    behaviour: chatStreamTool,
   },
   "/xai_api.Chat/StartDeferredCompletion": {
     title: "Start a deferred chat completion",
-    handler: startDeferredHandler("deferred completion", "chat_get_deferred_completion"),
+    behaviour: startDeferredCompletionTool,
   },
   "/xai_api.Chat/GetDeferredCompletion": {
     title: "Get a deferred chat completion",
-    handler: chatDeferredHandler,
-    options: WAIT_OPTION,
+    behaviour: chatDeferredTool,
   },
   "/xai_api.Chat/GetStoredCompletion": {
     title: "Get a stored chat completion",
-    handler: storedCompletionHandler,
+    behaviour: storedCompletionTool,
   },
   "/xai_api.Chat/DeleteStoredCompletion": {
     title: "Delete a stored chat completion",
-    handler: deleteStoredHandler,
+    behaviour: deleteStoredTool,
   },
   "/xai_api.Chat/CompactContext": { title: "Compact a conversation", annotations: { readOnlyHint: true } },
   "/xai_api.Image/GenerateImage": {
     title: "Generate images",
-    handler: (method) => imageGenerateHandler(method as DescMethodUnary),
-    options: IMAGE_GENERATE_OPTIONS,
+    behaviour: imageGenerateTool,
   },
   "/xai_api.Video/GenerateVideo": {
     title: "Start a video generation",
     note: "image and reference_images also take a local path or file:// URI in the allowed directories.",
-    handler: startDeferredHandler("video job", "video_get_deferred_video"),
+    behaviour: generateVideoTool,
   },
   "/xai_api.Video/ExtendVideo": {
     title: "Start a video extension",
-    handler: startDeferredHandler("video job", "video_get_deferred_video"),
+    behaviour: extendVideoTool,
   },
   "/xai_api.Video/GetDeferredVideo": {
     title: "Get a deferred video",
     // save_to writes the finished video to a new local file on every call.
     annotations: { readOnlyHint: false, idempotentHint: false },
     writes: ["save_to"],
-    handler: videoDeferredSaveHandler,
-    options: VIDEO_DEFERRED_OPTIONS,
+    behaviour: videoDeferredTool,
   },
   "/xai_api.Models/ListLanguageModels": { title: "List language models" },
   "/xai_api.Models/ListEmbeddingModels": { title: "List embedding models" },
@@ -122,14 +114,13 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     title: "Sample raw text (streamed)",
     note: "Returns the same result as sample_sample_text; with a progress token each chunk's new text arrives as a progress message.",
     annotations: { readOnlyHint: true, idempotentHint: false },
-    handler: sampleStreamHandler,
+    behaviour: sampleStreamTool,
   },
   "/xai_api.Embedder/Embed": { title: "Embed texts or images" },
   "/xai_api.Tokenize/TokenizeText": { title: "Tokenize text" },
   "/xai_api.Files/UploadFile": {
     title: "Upload a file",
-    handler: (method) => filesUploadHandler(method as DescMethodClientStreaming),
-    options: FILES_UPLOAD_OPTIONS,
+    behaviour: filesUploadTool,
   },
   "/xai_api.Files/ListFiles": { title: "List files" },
   "/xai_api.Files/RetrieveFile": { title: "Get file metadata" },
@@ -139,8 +130,7 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
     // save_to writes a local file: not read-only, though xAI's side is only read.
     annotations: { readOnlyHint: false },
     writes: ["save_to", "overwrite"],
-    handler: (method) => filesDownloadHandler(method as DescMethodServerStreaming),
-    options: FILES_DOWNLOAD_OPTIONS,
+    behaviour: filesDownloadTool,
   },
   "/xai_api.Files/CreatePublicUrl": { title: "Create a public file URL" },
   "/xai_api.Files/RevokePublicUrl": { title: "Revoke a public file URL" },
@@ -149,34 +139,30 @@ export const RPC_TABLE: Readonly<Record<string, RpcChoice>> = {
   "/xai_api.BatchMgmt/GetBatch": { title: "Get a batch" },
   "/xai_api.BatchMgmt/ListBatches": {
     title: "List batches",
-    handler: listBatchesHandler,
-    options: ALL_PAGES_OPTION,
+    behaviour: listBatchesTool,
   },
   "/xai_api.BatchMgmt/CancelBatch": { title: "Cancel a batch" },
   "/xai_api.BatchMgmt/AddBatchRequests": {
     title: "Add requests to a batch",
-    handler: addBatchRequestsHandler,
-    options: INPUT_PATH_OPTION,
+    behaviour: addBatchRequestsTool,
   },
   "/xai_api.BatchMgmt/ListBatchRequestMetadata": {
     title: "List a batch's request states",
-    handler: listBatchRequestMetadataHandler,
-    options: PAGED_FILE_OPTIONS,
+    behaviour: listBatchRequestMetadataTool,
     // output_path writes a local file.
     annotations: { readOnlyHint: false },
     writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/ListBatchResults": {
     title: "List a batch's results",
-    handler: listBatchResultsHandler,
-    options: PAGED_FILE_OPTIONS,
+    behaviour: listBatchResultsTool,
     // output_path writes a local file: not read-only, like the other tools that save files.
     annotations: { readOnlyHint: false },
     writes: ["output_path", "overwrite", "append"],
   },
   "/xai_api.BatchMgmt/GetBatchRequestResult": {
     title: "Get one batch result",
-    handler: getBatchRequestResultHandler,
+    behaviour: getBatchRequestResultTool,
   },
   "/xai_api.Auth/get_api_key_info": { title: "Describe the API key" },
   "/collections.Collections/CreateCollection": { title: "Create a collection" },

@@ -72,16 +72,6 @@ export function selectTools<T extends { readonly tool: SelectableTool } | Select
   });
 }
 
-/** True when a selection is the default one (every tool, writes included). */
-export function selectsEverything(selection: ToolSelection): boolean {
-  return (
-    selection.toolsets === "all" &&
-    selection.excludeTools.length === 0 &&
-    selection.tools.length === 0 &&
-    !selection.readOnly
-  );
-}
-
 /**
  * The names of a selection that name nothing: unknown toolsets, then unknown tools. Empty when all
  * is well; the caller turns it into a start-up error that lists the valid names.

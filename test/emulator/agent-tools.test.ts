@@ -1,7 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../emulator/index.js";
 import {
   Chat,
   type CompletionOutput,
@@ -18,23 +17,19 @@ import {
 import { Collections, DocumentStatus } from "../../gen/xai/api/v1/collections_pb.js";
 import { FinishReason, Sample } from "../../gen/xai/api/v1/sample_pb.js";
 import { type SamplingUsage, ServerSideTool } from "../../gen/xai/api/v1/usage_pb.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 import { type LoopbackMcpServer, startLoopbackMcpServer } from "../support/mcp-http-server.js";
-import { msg, startChatEmulator } from "./chat-support.js";
+import { msg } from "./chat-support.js";
 import { statusOf, untilIndexed, upload } from "./collections-helpers.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
+const fx = useEmulator();
 let mcp: LoopbackMcpServer;
 
 beforeAll(async () => {
-  ({ emu, client } = await startChatEmulator());
-  emu.context.chat.streamChunkDelayMs = 0;
+  fx.emu.context.chat.streamChunkDelayMs = 0;
   mcp = await startLoopbackMcpServer();
 });
 afterAll(async () => {
-  client.close();
-  await emu.close();
   await mcp.close();
 });
 
@@ -45,16 +40,16 @@ function request(question: string, extra: Extra = {}) {
 }
 
 const unary = (question: string, extra: Extra = {}) =>
-  client.unary(Chat.method.getCompletion, request(question, extra));
+  fx.client.unary(Chat.method.getCompletion, request(question, extra));
 
 async function stream(question: string, extra: Extra = {}): Promise<GetChatCompletionChunk[]> {
   const chunks: GetChatCompletionChunk[] = [];
-  for await (const c of client.serverStream(Chat.method.getCompletionChunk, request(question, extra)))
+  for await (const c of fx.client.serverStream(Chat.method.getCompletionChunk, request(question, extra)))
     chunks.push(c);
   return chunks;
 }
 
-/** One answer as the official Python client exposes it. */
+/** One answer as the official Python fx.client exposes it. */
 interface Folded {
   role: MessageRole;
   content: string;
@@ -64,7 +59,7 @@ interface Folded {
 }
 
 /**
- * Folds a stream the way the official Python client does (re-implemented here): each chunk's
+ * Folds a stream the way the official Python fx.client does (re-implemented here): each chunk's
  * output delta sets the role of its output (a chunk without a role would unset it), a delta whose
  * role is not the assistant's is not part of the answer, text concatenates, tool calls append, a
  * set finish reason replaces the previous one. Usage is the last chunk's; citations add up.
@@ -101,7 +96,7 @@ function foldLikeOfficialClient(chunks: readonly GetChatCompletionChunk[]): {
   return { outputs, usage, citations };
 }
 
-/** The answer of one index of a unary response, as the same client reads it. */
+/** The answer of one index of a unary response, as the same fx.client reads it. */
 function unaryAnswer(response: GetChatCompletionResponse, index: number): Folded {
   const mine = response.outputs.filter(
     (o) => o.index === index && o.message?.role === MessageRole.ROLE_ASSISTANT,
@@ -130,7 +125,7 @@ function finalOutput(response: GetChatCompletionResponse): CompletionOutput | un
 const argsOf = (call: ToolCall | undefined): Record<string, unknown> =>
   call?.tool.case === "function" ? JSON.parse(call.tool.value.arguments) : {};
 
-describe("streams as the official client reads them", () => {
+describe("streams as the official fx.client reads them", () => {
   it("puts the assistant role and the index on every output chunk, so a folded stream is the unary answer", async () => {
     const extra = { model: "grok-3-mini", seed: 3 };
     const chunks = await stream("Tell me about streaming.", extra);
@@ -171,7 +166,7 @@ describe("streams as the official client reads them", () => {
       ToolCallType.CODE_EXECUTION_TOOL,
     ]);
     expect(folded.outputs.get(0)?.content).not.toContain("tool_call_id");
-    // The included tool outputs stream as ROLE_TOOL deltas, which such a client leaves aside.
+    // The included tool outputs stream as ROLE_TOOL deltas, which such a fx.client leaves aside.
     const toolDeltas = chunks.filter((c) => c.outputs[0]?.delta?.role === MessageRole.ROLE_TOOL);
     expect(toolDeltas.map((c) => c.outputs[0]?.delta?.content).join("")).toContain("tool_call_id");
     expect(folded.usage).toEqual(reference.usage);
@@ -206,10 +201,10 @@ describe("streams as the official client reads them", () => {
       maxTokens: 12,
       seed: 1,
     };
-    const whole = await client.unary(Sample.method.sampleText, req);
+    const whole = await fx.client.unary(Sample.method.sampleText, req);
     const texts = new Map<number, string>();
     let last: SamplingUsage | undefined;
-    for await (const c of client.serverStream(Sample.method.sampleTextStreaming, req)) {
+    for await (const c of fx.client.serverStream(Sample.method.sampleTextStreaming, req)) {
       for (const choice of c.choices) texts.set(choice.index, (texts.get(choice.index) ?? "") + choice.text);
       last = c.usage;
     }
@@ -368,7 +363,7 @@ describe("include options, inline citations and verbose streaming", () => {
   });
 });
 
-describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functions", () => {
+describe("rounds: max_turns, parallel_tool_calls, tool_choice and fx.client functions", () => {
   const all = [
     { tool: { case: "webSearch", value: {} } },
     { tool: { case: "xSearch", value: {} } },
@@ -412,7 +407,7 @@ describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functio
     expect(none.usage?.serverSideToolsUsed).toEqual([]);
   });
 
-  it("calls no server-side tool when tool_choice forces a client function", async () => {
+  it("calls no server-side tool when tool_choice forces a fx.client function", async () => {
     const r = await unary("Search the web", {
       tools: [
         { tool: { case: "webSearch", value: {} } },
@@ -425,7 +420,7 @@ describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functio
     expect(finalOutput(r)?.message?.toolCalls.map((c) => c.type)).toEqual([ToolCallType.CLIENT_SIDE_TOOL]);
   });
 
-  it("runs the server-side tools, then hands the client function call back to the caller", async () => {
+  it("runs the server-side tools, then hands the fx.client function call back to the caller", async () => {
     const tools: MessageInitShape<typeof ToolSchema>[] = [
       { tool: { case: "webSearch", value: {} } },
       {
@@ -451,7 +446,7 @@ describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functio
     expect(serverCalls(r).map((c) => c.type)).toEqual([ToolCallType.WEB_SEARCH_TOOL]);
     // With the function's result sent back, the model answers without searching again.
     const call = answer?.message?.toolCalls[0];
-    const next = await client.unary(Chat.method.getCompletion, {
+    const next = await fx.client.unary(Chat.method.getCompletion, {
       model: "grok-4",
       tools,
       messages: [
@@ -468,15 +463,15 @@ describe("rounds: max_turns, parallel_tool_calls, tool_choice and client functio
 describe("collections_search, attachment_search, code_execution and image_generation", () => {
   it("searches the emulator's collections with the Documents.Search engine, citing the chunks", async () => {
     const fileId = await upload(
-      client,
+      fx.client,
       "orbits.txt",
       "Apollo 11 landed on the Moon in July 1969.\n\nBread needs flour, water and yeast.",
     );
-    const { collectionId } = await client.unary(Collections.method.createCollection, {
+    const { collectionId } = await fx.client.unary(Collections.method.createCollection, {
       collectionName: "Space",
     });
-    await client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId });
-    expect((await untilIndexed(client, collectionId, fileId)).status).toBe(DocumentStatus.PROCESSED);
+    await fx.client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId });
+    expect((await untilIndexed(fx.client, collectionId, fileId)).status).toBe(DocumentStatus.PROCESSED);
     const tools = [
       { tool: { case: "collectionsSearch", value: { collectionIds: [collectionId], limit: 1 } } },
     ];
@@ -487,7 +482,7 @@ describe("collections_search, attachment_search, code_execution and image_genera
     const call = serverCalls(r)[0];
     expect(call?.type).toBe(ToolCallType.COLLECTIONS_SEARCH_TOOL);
     expect(argsOf(call)).toMatchObject({ collection_ids: [collectionId], limit: 1 });
-    const search = await client.unary(
+    const search = await fx.client.unary(
       (await import("../../gen/xai/api/v1/documents_pb.js")).Documents.method.search,
       {
         query: "When did Apollo land on the Moon?",
@@ -524,11 +519,11 @@ describe("collections_search, attachment_search, code_execution and image_genera
 
   it("searches the files attached to the conversation", async () => {
     const fileId = await upload(
-      client,
+      fx.client,
       "notes.txt",
       "The launch code is blue.\n\nThe cafeteria opens at nine.",
     );
-    const r = await client.unary(Chat.method.getCompletion, {
+    const r = await fx.client.unary(Chat.method.getCompletion, {
       model: "grok-4",
       tools: [{ tool: { case: "attachmentSearch", value: {} } }],
       include: [IncludeOption.ATTACHMENT_SEARCH_CALL_OUTPUT],
@@ -571,7 +566,7 @@ describe("collections_search, attachment_search, code_execution and image_genera
     const r = await unary("Draw a landscape", { tools: [{ tool: { case: "imageGeneration", value: {} } }] });
     expect(serverCalls(r)[0]?.type).toBe(ToolCallType.IMAGE_GENERATION_TOOL);
     expect(r.outputFiles).toHaveLength(1);
-    const file = emu.context.files.get(r.outputFiles[0]?.fileId ?? "");
+    const file = fx.emu.context.files.get(r.outputFiles[0]?.fileId ?? "");
     expect(
       Buffer.from(file?.bytes ?? [])
         .subarray(1, 4)

@@ -7,20 +7,15 @@ import {
   type BatchResult,
 } from "../../gen/xai/api/v1/batch_pb.js";
 import { MessageRole } from "../../gen/xai/api/v1/chat_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import type { XaiClient } from "../../src/grpc/xai-client.js";
+import { emulatorClient } from "../support/emulator-fixture.js";
 
 /** Shared by the batch tests: requests, a client, and loops over pages and progress. */
 
 export type BatchRequestInit = MessageInitShape<typeof BatchRequestSchema>;
 
 /** A client of `emu` with the right keys. */
-export function clientOf(emu: RunningEmulator): XaiClient {
-  return new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-}
+export const clientOf: (emu: RunningEmulator) => XaiClient = emulatorClient;
 
 /** A chat request for the batch; `id` undefined lets the server choose the id. */
 export function chatRequest(id: string | undefined, text: string, model = "grok-4"): BatchRequestInit {

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { BatchMgmt } from "../../gen/xai/api/v1/batch_pb.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
-import { allResults, chatRequest, clientOf, counts, waitForBatch } from "./batch-helpers.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { allResults, chatRequest, counts, waitForBatch } from "./batch-helpers.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator({ batchPaceMs: 0 });
-  client = clientOf(emu);
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator({ batchPaceMs: 0 });
 
 describe("a 10,000-request batch", () => {
   it("is added in chunks, processed, and read back exactly once while it runs", async () => {
@@ -30,20 +18,20 @@ describe("a 10,000-request batch", () => {
         i % 1000 === 999 ? "grok-0" : "grok-4",
       );
     });
-    const batch = await client.unary(BatchMgmt.method.createBatch, { name: "ten thousand" });
+    const batch = await fx.client.unary(BatchMgmt.method.createBatch, { name: "ten thousand" });
 
     const started = Date.now();
     for (let i = 0; i < total; i += chunk) {
-      await client.unary(BatchMgmt.method.addBatchRequests, {
+      await fx.client.unary(BatchMgmt.method.addBatchRequests, {
         batchId: batch.batchId,
         batchRequests: every.slice(i, i + chunk),
       });
     }
     const addedMs = Date.now() - started;
     // Reading starts while the worker is still busy and follows its tail to the end.
-    const reading = allResults(client, batch.batchId, 1000);
+    const reading = allResults(fx.client, batch.batchId, 1000);
 
-    const done = await waitForBatch(client, batch.batchId, undefined, 18_000);
+    const done = await waitForBatch(fx.client, batch.batchId, undefined, 18_000);
     const processedMs = Date.now() - started;
     expect(counts(done)).toEqual({
       requests: total,
@@ -62,7 +50,7 @@ describe("a 10,000-request batch", () => {
 
     // Once done, paging all 10,000 with limit 1000 takes exactly 10 pages and little time.
     const readStart = Date.now();
-    const again = await allResults(client, batch.batchId, 1000);
+    const again = await allResults(fx.client, batch.batchId, 1000);
     const readMs = Date.now() - readStart;
     expect(again.pages).toBe(10);
     expect(again.results.map((r) => r.batchRequestId)).toEqual(ids);

@@ -1,8 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { batchPrice } from "../../emulator/batch/cost.js";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
 import { batchService } from "../../emulator/services/batch.js";
 import { Auth } from "../../gen/xai/api/v1/auth_pb.js";
 import {
@@ -14,21 +13,10 @@ import {
 import { GetCompletionsRequestSchema, MessageRole } from "../../gen/xai/api/v1/chat_pb.js";
 import { GenerateImageRequestSchema, ImageFormat } from "../../gen/xai/api/v1/image_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
-import { allResults, chatRequest, clientOf, counts, statusOf, waitForBatch } from "./batch-helpers.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { allResults, chatRequest, counts, statusOf, waitForBatch } from "./batch-helpers.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator({ batchPaceMs: 0 });
-  client = clientOf(emu);
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator({ batchPaceMs: 0 });
 
 /** Milliseconds of a timestamp that must be present. */
 function ms(ts: Timestamp | undefined): number {
@@ -37,7 +25,7 @@ function ms(ts: Timestamp | undefined): number {
 }
 
 const createBatch = (name: string, inputFileId?: string) =>
-  client.unary(BatchMgmt.method.createBatch, { name, ...(inputFileId ? { inputFileId } : {}) });
+  fx.client.unary(BatchMgmt.method.createBatch, { name, ...(inputFileId ? { inputFileId } : {}) });
 
 describe("CreateBatch and GetBatch", () => {
   it("creates an empty batch with times, key id and zero counts", async () => {
@@ -57,11 +45,11 @@ describe("CreateBatch and GetBatch", () => {
     expect(batch.costBreakdown?.endpointCosts).toEqual([]);
 
     // The key's id, not the key: the same id Auth reports for it.
-    const info = await client.unary(Auth.method.get_api_key_info, {});
+    const info = await fx.client.unary(Auth.method.get_api_key_info, {});
     expect(batch.createApiKeyId).toBe(info.apiKeyId);
-    expect(batch.createApiKeyId).not.toContain(emu.context.config.apiKey);
+    expect(batch.createApiKeyId).not.toContain(fx.emu.context.config.apiKey);
 
-    const again = await client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
+    const again = await fx.client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(again.name).toBe("first batch");
     expect(again.createTime).toEqual(batch.createTime);
   });
@@ -70,9 +58,9 @@ describe("CreateBatch and GetBatch", () => {
     const noName = await statusOf(createBatch("  "));
     expect(noName.code).toBe(Status.INVALID_ARGUMENT);
     expect(noName.details).toContain("name is required");
-    const unknown = await statusOf(client.unary(BatchMgmt.method.getBatch, { batchId: "batch-nope" }));
+    const unknown = await statusOf(fx.client.unary(BatchMgmt.method.getBatch, { batchId: "batch-nope" }));
     expect(unknown).toEqual({ code: Status.NOT_FOUND, details: "batch batch-nope does not exist" });
-    const empty = await statusOf(client.unary(BatchMgmt.method.getBatch, { batchId: "" }));
+    const empty = await statusOf(fx.client.unary(BatchMgmt.method.getBatch, { batchId: "" }));
     expect(empty.code).toBe(Status.INVALID_ARGUMENT);
   });
 });
@@ -80,7 +68,7 @@ describe("CreateBatch and GetBatch", () => {
 describe("AddBatchRequests and processing", () => {
   it("processes every request, with exact counts, results, metadata and costs", async () => {
     const batch = await createBatch("mixed");
-    await client.unary(BatchMgmt.method.addBatchRequests, {
+    await fx.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: [
         chatRequest("q1", "What is the capital of France?"),
@@ -90,10 +78,10 @@ describe("AddBatchRequests and processing", () => {
         chatRequest("q3", "Say something emulated.", "grok-3-mini"),
       ],
     });
-    const done = await waitForBatch(client, batch.batchId);
+    const done = await waitForBatch(fx.client, batch.batchId);
     expect(counts(done)).toEqual({ requests: 5, pending: 0, success: 4, error: 1, cancelled: 0 });
 
-    const { results } = await allResults(client, batch.batchId, 100);
+    const { results } = await allResults(fx.client, batch.batchId, 100);
     expect(results).toHaveLength(5);
     const ids = results.map((r) => r.batchRequestId);
     // Processed in the order added, so results come in that order too.
@@ -115,7 +103,7 @@ describe("AddBatchRequests and processing", () => {
     expect(completion.outputs[0]?.message?.content).toBeTruthy();
 
     // Billed at the batch price: half of what the same request costs on its own.
-    const direct = await emu.context.chat.complete(
+    const direct = await fx.emu.context.chat.complete(
       create(GetCompletionsRequestSchema, {
         model: "grok-4",
         messages: [
@@ -141,7 +129,7 @@ describe("AddBatchRequests and processing", () => {
     expect(cost?.endpointCosts[0]?.costUsdTicks).toBe(sum);
     expect(cost?.calculationTime).toBeDefined();
 
-    const meta = await client.unary(BatchMgmt.method.listBatchRequestMetadata, { batchId: batch.batchId });
+    const meta = await fx.client.unary(BatchMgmt.method.listBatchRequestMetadata, { batchId: batch.batchId });
     expect(meta.paginationToken).toBeFalsy();
     expect(meta.batchRequestMetadata.map((m) => [m.batchRequestId, m.model, m.state])).toEqual([
       ["q1", "grok-4", State.SUCCEEDED],
@@ -155,13 +143,13 @@ describe("AddBatchRequests and processing", () => {
       expect(m.createTime).toBeDefined();
       expect(m.finishTime).toBeDefined();
     }
-    const failed = await client.unary(BatchMgmt.method.listBatchRequestMetadata, {
+    const failed = await fx.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
       batchId: batch.batchId,
       status: [State.FAILED],
     });
     expect(failed.batchRequestMetadata.map((m) => m.batchRequestId)).toEqual(["bad-model"]);
 
-    const one = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+    const one = await fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
       batchId: batch.batchId,
       batchRequestId: "q2",
     });
@@ -170,7 +158,10 @@ describe("AddBatchRequests and processing", () => {
     expect(one.result?.batchRequestId).toBe("q2");
     expect(one.result?.result.case).toBe("response");
     const missing = await statusOf(
-      client.unary(BatchMgmt.method.getBatchRequestResult, { batchId: batch.batchId, batchRequestId: "q9" }),
+      fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
+        batchId: batch.batchId,
+        batchRequestId: "q9",
+      }),
     );
     expect(missing.code).toBe(Status.NOT_FOUND);
     expect(missing.details).toContain("q9");
@@ -190,14 +181,14 @@ describe("AddBatchRequests and processing", () => {
         },
       },
     };
-    await client.unary(BatchMgmt.method.addBatchRequests, {
+    await fx.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: [chatRequest("chat", "Describe a lighthouse."), image],
     });
-    const done = await waitForBatch(client, batch.batchId);
+    const done = await waitForBatch(fx.client, batch.batchId);
     expect(counts(done)).toEqual({ requests: 2, pending: 0, success: 2, error: 0, cancelled: 0 });
 
-    const one = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+    const one = await fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
       batchId: batch.batchId,
       batchRequestId: "img",
     });
@@ -207,7 +198,9 @@ describe("AddBatchRequests and processing", () => {
     const images = r.value.response.value;
     expect(images.images).toHaveLength(2);
     expect(images.images[0]?.image.case).toBe("url");
-    const direct = await emu.context.images.generate(create(GenerateImageRequestSchema, image.request.value));
+    const direct = await fx.emu.context.images.generate(
+      create(GenerateImageRequestSchema, image.request.value),
+    );
     expect(direct.usage?.costInUsdTicks).toBeGreaterThan(0n);
     expect(images.usage?.costInUsdTicks).toBe(batchPrice(direct.usage?.costInUsdTicks ?? 0n));
 
@@ -218,7 +211,7 @@ describe("AddBatchRequests and processing", () => {
     ]);
     const imageCost = done.costBreakdown?.endpointCosts[1]?.costUsdTicks;
     expect(imageCost).toBe(images.usage?.costInUsdTicks);
-    const meta = await client.unary(BatchMgmt.method.listBatchRequestMetadata, { batchId: batch.batchId });
+    const meta = await fx.client.unary(BatchMgmt.method.listBatchRequestMetadata, { batchId: batch.batchId });
     expect(meta.batchRequestMetadata.map((m) => [m.endpoint, m.model])).toEqual([
       ["/v1/chat/completions", "grok-4"],
       ["/v1/images/generations", "grok-imagine-image"],
@@ -228,11 +221,11 @@ describe("AddBatchRequests and processing", () => {
   it("refuses an empty list, a request with nothing set, and unknown batches", async () => {
     const batch = await createBatch("validation");
     const empty = await statusOf(
-      client.unary(BatchMgmt.method.addBatchRequests, { batchId: batch.batchId, batchRequests: [] }),
+      fx.client.unary(BatchMgmt.method.addBatchRequests, { batchId: batch.batchId, batchRequests: [] }),
     );
     expect(empty.code).toBe(Status.INVALID_ARGUMENT);
     const unset = await statusOf(
-      client.unary(BatchMgmt.method.addBatchRequests, {
+      fx.client.unary(BatchMgmt.method.addBatchRequests, {
         batchId: batch.batchId,
         batchRequests: [chatRequest("ok", "fine"), { batchRequestId: "nothing" }],
       }),
@@ -240,20 +233,20 @@ describe("AddBatchRequests and processing", () => {
     expect(unset.code).toBe(Status.INVALID_ARGUMENT);
     expect(unset.details).toContain("batch_requests[1]");
     const unknown = await statusOf(
-      client.unary(BatchMgmt.method.addBatchRequests, {
+      fx.client.unary(BatchMgmt.method.addBatchRequests, {
         batchId: "batch-missing",
         batchRequests: [chatRequest("x", "hi")],
       }),
     );
     expect(unknown.code).toBe(Status.NOT_FOUND);
     // Nothing was added by the refused calls.
-    const after = await client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
+    const after = await fx.client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(counts(after).requests).toBe(0);
   });
 
   it("runs video generation and extension requests", async () => {
     const batch = await createBatch("with videos");
-    await client.unary(BatchMgmt.method.addBatchRequests, {
+    await fx.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: [
         {
@@ -265,8 +258,8 @@ describe("AddBatchRequests and processing", () => {
         },
       ],
     });
-    await waitForBatch(client, batch.batchId);
-    const clip = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+    await waitForBatch(fx.client, batch.batchId);
+    const clip = await fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
       batchId: batch.batchId,
       batchRequestId: "clip",
     });
@@ -278,7 +271,7 @@ describe("AddBatchRequests and processing", () => {
     expect((await fetch(url)).headers.get("content-type")).toBe("video/mp4");
 
     // The clip the batch made can be extended by the same batch.
-    await client.unary(BatchMgmt.method.addBatchRequests, {
+    await fx.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: [
         {
@@ -295,9 +288,9 @@ describe("AddBatchRequests and processing", () => {
         },
       ],
     });
-    const done = await waitForBatch(client, batch.batchId);
+    const done = await waitForBatch(fx.client, batch.batchId);
     expect(counts(done)).toEqual({ requests: 2, pending: 0, success: 2, error: 0, cancelled: 0 });
-    const longer = await client.unary(BatchMgmt.method.getBatchRequestResult, {
+    const longer = await fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
       batchId: batch.batchId,
       batchRequestId: "longer",
     });
@@ -312,9 +305,9 @@ describe("AddBatchRequests and processing", () => {
   });
 
   it("refuses a call over the 20 MiB message limit", async () => {
-    // The project's client cannot even send such a message (it caps at 20 MiB, like xAI's), so the
-    // handler is called directly, as a client with a higher send limit would reach it.
-    const { impl } = batchService(emu.context);
+    // The project's fx.client cannot even send such a message (it caps at 20 MiB, like xAI's), so the
+    // handler is called directly, as a fx.client with a higher send limit would reach it.
+    const { impl } = batchService(fx.emu.context);
     const call = { method: "", signal: new AbortController().signal, apiKey: "k", headers: {} };
     const run = (name: string, arg: unknown) =>
       (impl[name] as (a: unknown, c: unknown) => unknown)(arg, call);
@@ -334,7 +327,7 @@ describe("AddBatchRequests and processing", () => {
   it("refuses a chunk atomically when any id exists already or repeats within it", async () => {
     const batch = await createBatch("dedupe");
     const add = (reqs: ReturnType<typeof chatRequest>[]) =>
-      client.unary(BatchMgmt.method.addBatchRequests, { batchId: batch.batchId, batchRequests: reqs });
+      fx.client.unary(BatchMgmt.method.addBatchRequests, { batchId: batch.batchId, batchRequests: reqs });
     await add([chatRequest("a", "one"), chatRequest("b", "two")]);
 
     const existing = await statusOf(add([chatRequest("c", "three"), chatRequest("a", "one again")]));
@@ -348,20 +341,23 @@ describe("AddBatchRequests and processing", () => {
     expect(repeated.code).toBe(Status.ALREADY_EXISTS);
     expect(repeated.details).toContain('"d"');
 
-    const mid = await client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
+    const mid = await fx.client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(counts(mid).requests).toBe(2);
     for (const id of ["c", "d", "e"]) {
       const r = await statusOf(
-        client.unary(BatchMgmt.method.getBatchRequestResult, { batchId: batch.batchId, batchRequestId: id }),
+        fx.client.unary(BatchMgmt.method.getBatchRequestResult, {
+          batchId: batch.batchId,
+          batchRequestId: id,
+        }),
       );
       expect(r.code).toBe(Status.NOT_FOUND);
     }
 
     // The retry of the corrected chunk goes through once.
     await add([chatRequest("c", "three"), chatRequest("d", "x")]);
-    const done = await waitForBatch(client, batch.batchId);
+    const done = await waitForBatch(fx.client, batch.batchId);
     expect(counts(done)).toEqual({ requests: 4, pending: 0, success: 4, error: 0, cancelled: 0 });
-    const { results } = await allResults(client, batch.batchId, 3);
+    const { results } = await allResults(fx.client, batch.batchId, 3);
     expect(results.map((r) => r.batchRequestId)).toEqual(["a", "b", "c", "d"]);
   });
 });
@@ -374,7 +370,7 @@ describe("ListBatches", () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.unary(BatchMgmt.method.listBatches, {
+      const page = await fx.client.unary(BatchMgmt.method.listBatches, {
         limit: 2,
         ...(token ? { paginationToken: token } : {}),
       });
@@ -388,13 +384,13 @@ describe("ListBatches", () => {
     expect(seen.slice(0, 3)).toEqual([...mine].reverse());
     expect(pages).toBe(Math.ceil(seen.length / 2));
 
-    const all = await client.unary(BatchMgmt.method.listBatches, {});
+    const all = await fx.client.unary(BatchMgmt.method.listBatches, {});
     expect(all.batches.map((b) => b.batchId)).toEqual(seen);
     expect(all.paginationToken).toBeFalsy();
 
-    const bad = await statusOf(client.unary(BatchMgmt.method.listBatches, { paginationToken: "garbage" }));
+    const bad = await statusOf(fx.client.unary(BatchMgmt.method.listBatches, { paginationToken: "garbage" }));
     expect(bad.code).toBe(Status.INVALID_ARGUMENT);
-    const negative = await statusOf(client.unary(BatchMgmt.method.listBatches, { limit: -1 }));
+    const negative = await statusOf(fx.client.unary(BatchMgmt.method.listBatches, { limit: -1 }));
     expect(negative.code).toBe(Status.INVALID_ARGUMENT);
   });
 });
@@ -408,21 +404,21 @@ describe("input_file_id", () => {
     });
 
   it("seeds a batch from a JSONL file of BatchRequests", async () => {
-    const file = emu.context.files.add(
+    const file = fx.emu.context.files.add(
       "requests.jsonl",
       jsonl(line("f1", "first"), "", line("f2", "second"), line("f3", "third", "nope-model"), ""),
     );
     const batch = await createBatch("from file", file.id);
     expect(batch.inputFileId).toBe(file.id);
     expect(counts(batch).requests).toBe(3);
-    const done = await waitForBatch(client, batch.batchId);
+    const done = await waitForBatch(fx.client, batch.batchId);
     expect(counts(done)).toEqual({ requests: 3, pending: 0, success: 2, error: 1, cancelled: 0 });
-    const { results } = await allResults(client, batch.batchId, 10);
+    const { results } = await allResults(fx.client, batch.batchId, 10);
     expect(results.map((r) => r.batchRequestId)).toEqual(["f1", "f2", "f3"]);
   });
 
   it("names the line of the first bad one and creates nothing", async () => {
-    const before = (await client.unary(BatchMgmt.method.listBatches, { limit: 1000 })).batches.length;
+    const before = (await fx.client.unary(BatchMgmt.method.listBatches, { limit: 1000 })).batches.length;
     const cases: [Uint8Array, string][] = [
       [jsonl(line("g1", "ok"), "{not json", line("g3", "ok")), "line 2: not valid JSON"],
       [
@@ -436,7 +432,7 @@ describe("input_file_id", () => {
       ],
     ];
     for (const [bytes, message] of cases) {
-      const file = emu.context.files.add("bad.jsonl", bytes);
+      const file = fx.emu.context.files.add("bad.jsonl", bytes);
       const r = await statusOf(createBatch("bad file", file.id));
       expect(r.code).toBe(Status.INVALID_ARGUMENT);
       expect(r.details).toContain(message);
@@ -444,35 +440,24 @@ describe("input_file_id", () => {
     }
     const unknown = await statusOf(createBatch("no file", "file-does-not-exist"));
     expect(unknown.code).toBe(Status.NOT_FOUND);
-    const after = (await client.unary(BatchMgmt.method.listBatches, { limit: 1000 })).batches.length;
+    const after = (await fx.client.unary(BatchMgmt.method.listBatches, { limit: 1000 })).batches.length;
     expect(after).toBe(before);
   });
 });
 
 describe("with a slower pace", () => {
-  let slow: RunningEmulator;
-  let slowClient: XaiClient;
-
-  beforeAll(async () => {
-    slow = await startEmulator({ batchPaceMs: 15 });
-    slowClient = clientOf(slow);
-  });
-
-  afterAll(async () => {
-    slowClient?.close();
-    await slow?.close();
-  });
+  const slow = useEmulator({ batchPaceMs: 15 });
 
   it("cancels midway: pending become cancelled, results stay, processing stops", async () => {
-    const batch = await slowClient.unary(BatchMgmt.method.createBatch, { name: "to cancel" });
+    const batch = await slow.client.unary(BatchMgmt.method.createBatch, { name: "to cancel" });
     const requests = Array.from({ length: 60 }, (_, i) => chatRequest(`c${i}`, `request ${i}`));
-    await slowClient.unary(BatchMgmt.method.addBatchRequests, {
+    await slow.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: requests,
     });
-    await waitForBatch(slowClient, batch.batchId, (b) => (b.state?.numSuccess ?? 0n) >= 3n);
+    await waitForBatch(slow.client, batch.batchId, (b) => (b.state?.numSuccess ?? 0n) >= 3n);
 
-    const cancelled = await slowClient.unary(BatchMgmt.method.cancelBatch, { batchId: batch.batchId });
+    const cancelled = await slow.client.unary(BatchMgmt.method.cancelBatch, { batchId: batch.batchId });
     const c = counts(cancelled);
     expect(c.requests).toBe(60);
     expect(c.pending).toBe(0);
@@ -482,63 +467,63 @@ describe("with a slower pace", () => {
     expect(cancelled.cancelTime).toBeDefined();
 
     await new Promise((r) => setTimeout(r, 100));
-    const later = await slowClient.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
+    const later = await slow.client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(counts(later)).toEqual(c);
 
-    const { results } = await allResults(slowClient, batch.batchId, 1000);
+    const { results } = await allResults(slow.client, batch.batchId, 1000);
     expect(results.map((r) => r.batchRequestId)).toEqual(
       requests.slice(0, c.success).map((r) => r.batchRequestId),
     );
-    const meta = await slowClient.unary(BatchMgmt.method.listBatchRequestMetadata, {
+    const meta = await slow.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
       batchId: batch.batchId,
       status: [State.CANCELLED],
       limit: 1000,
     });
     expect(meta.batchRequestMetadata).toHaveLength(c.cancelled);
     expect(meta.batchRequestMetadata.every((m) => m.finishTime !== undefined)).toBe(true);
-    const pendingResult = await slowClient.unary(BatchMgmt.method.getBatchRequestResult, {
+    const pendingResult = await slow.client.unary(BatchMgmt.method.getBatchRequestResult, {
       batchId: batch.batchId,
       batchRequestId: "c59",
     });
     expect(pendingResult.result?.result.case).toBeUndefined();
 
     const closed = await statusOf(
-      slowClient.unary(BatchMgmt.method.addBatchRequests, {
+      slow.client.unary(BatchMgmt.method.addBatchRequests, {
         batchId: batch.batchId,
         batchRequests: [chatRequest("late", "too late")],
       }),
     );
     expect(closed.code).toBe(Status.FAILED_PRECONDITION);
-    const twice = await slowClient.unary(BatchMgmt.method.cancelBatch, { batchId: batch.batchId });
+    const twice = await slow.client.unary(BatchMgmt.method.cancelBatch, { batchId: batch.batchId });
     expect(twice.cancelTime).toEqual(cancelled.cancelTime);
     expect(counts(twice)).toEqual(c);
   });
 
   it("pages results while processing runs: every id exactly once", async () => {
-    const batch = await slowClient.unary(BatchMgmt.method.createBatch, { name: "tail" });
+    const batch = await slow.client.unary(BatchMgmt.method.createBatch, { name: "tail" });
     const n = 120;
-    await slowClient.unary(BatchMgmt.method.addBatchRequests, {
+    await slow.client.unary(BatchMgmt.method.addBatchRequests, {
       batchId: batch.batchId,
       batchRequests: Array.from({ length: n }, (_, i) => chatRequest(`t${i}`, `tail ${i}`)),
     });
     // Pages start while most requests are still pending: short pages carry a token to come back with.
-    const first = await slowClient.unary(BatchMgmt.method.listBatchResults, {
+    const first = await slow.client.unary(BatchMgmt.method.listBatchResults, {
       batchId: batch.batchId,
       limit: 7,
     });
     expect(first.paginationToken).toBeTruthy();
-    const { results, pages } = await allResults(slowClient, batch.batchId, 7);
+    const { results, pages } = await allResults(slow.client, batch.batchId, 7);
     const ids = results.map((r) => r.batchRequestId);
     expect(ids).toEqual(Array.from({ length: n }, (_, i) => `t${i}`));
     expect(pages).toBeGreaterThan(Math.ceil(n / 7));
-    const done = await slowClient.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
+    const done = await slow.client.unary(BatchMgmt.method.getBatch, { batchId: batch.batchId });
     expect(counts(done)).toEqual({ requests: n, pending: 0, success: n, error: 0, cancelled: 0 });
 
     // Metadata pages, filtered and not.
     const metaIds: string[] = [];
     let token: string | undefined;
     do {
-      const page = await slowClient.unary(BatchMgmt.method.listBatchRequestMetadata, {
+      const page = await slow.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
         batchId: batch.batchId,
         limit: 50,
         ...(token ? { paginationToken: token } : {}),
@@ -547,27 +532,27 @@ describe("with a slower pace", () => {
       token = page.paginationToken || undefined;
     } while (token);
     expect(metaIds).toEqual(ids);
-    const pending = await slowClient.unary(BatchMgmt.method.listBatchRequestMetadata, {
+    const pending = await slow.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
       batchId: batch.batchId,
       status: [State.PENDING],
     });
     expect(pending.batchRequestMetadata).toEqual([]);
     expect(pending.paginationToken).toBeFalsy();
     // A token only works for the list that issued it.
-    const metaPage = await slowClient.unary(BatchMgmt.method.listBatchRequestMetadata, {
+    const metaPage = await slow.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
       batchId: batch.batchId,
       limit: 1,
     });
     expect(metaPage.paginationToken).toBeTruthy();
     const wrongToken = await statusOf(
-      slowClient.unary(BatchMgmt.method.listBatchResults, {
+      slow.client.unary(BatchMgmt.method.listBatchResults, {
         batchId: batch.batchId,
         paginationToken: metaPage.paginationToken ?? "",
       }),
     );
     expect(wrongToken.code).toBe(Status.INVALID_ARGUMENT);
     const unknownState = await statusOf(
-      slowClient.unary(BatchMgmt.method.listBatchRequestMetadata, {
+      slow.client.unary(BatchMgmt.method.listBatchRequestMetadata, {
         batchId: batch.batchId,
         status: [State.UNKNOWN],
       }),

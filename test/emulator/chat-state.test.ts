@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { Chat, MessageRole } from "../../gen/xai/api/v1/chat_pb.js";
 import { DeferredStatus } from "../../gen/xai/api/v1/deferred_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
-import { msg, startChatEmulator } from "./chat-support.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { msg } from "./chat-support.js";
 
 const TTL_MS = 60_000;
-let emu: RunningEmulator;
-let client: XaiClient;
 
-beforeAll(async () => {
-  ({ emu, client } = await startChatEmulator({ deferredPendingPolls: 2, deferredTtlMs: TTL_MS }));
-});
-afterAll(async () => {
-  client.close();
-  await emu.close();
-});
+const fx = useEmulator({ deferredPendingPolls: 2, deferredTtlMs: TTL_MS });
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -32,9 +23,9 @@ const ask = (text: string, extra: Record<string, unknown> = {}) => ({
 
 describe("deferred completions", () => {
   it("answers PENDING for the configured polls, then DONE with the answer, then EXPIRED after the TTL", async () => {
-    const { requestId } = await client.unary(Chat.method.startDeferredCompletion, ask("deferred please"));
+    const { requestId } = await fx.client.unary(Chat.method.startDeferredCompletion, ask("deferred please"));
     expect(requestId).toMatch(/^deferred-[0-9a-f]{8}$/);
-    const poll = () => client.unary(Chat.method.getDeferredCompletion, { requestId });
+    const poll = () => fx.client.unary(Chat.method.getDeferredCompletion, { requestId });
     expect((await poll()).status).toBe(DeferredStatus.PENDING);
     const second = await poll();
     expect(second.status).toBe(DeferredStatus.PENDING);
@@ -42,12 +33,12 @@ describe("deferred completions", () => {
     const done = await poll();
     expect(done.status).toBe(DeferredStatus.DONE);
     expect(done.response?.id).toBe(requestId);
-    const direct = await client.unary(Chat.method.getCompletion, ask("deferred please"));
+    const direct = await fx.client.unary(Chat.method.getCompletion, ask("deferred please"));
     expect(done.response?.outputs).toEqual(direct.outputs);
     expect(done.response?.usage).toEqual(direct.usage);
     // Still there on the next poll, until the time-to-live runs out on the emulator's clock.
     expect((await poll()).status).toBe(DeferredStatus.DONE);
-    emu.context.advance(TTL_MS);
+    fx.emu.context.advance(TTL_MS);
     const expired = await poll();
     expect(expired.status).toBe(DeferredStatus.EXPIRED);
     expect(expired.response).toBeUndefined();
@@ -55,15 +46,15 @@ describe("deferred completions", () => {
 
   it("validates at start and knows no unknown ids", async () => {
     const bad = await failure(
-      client.unary(Chat.method.startDeferredCompletion, ask("x", { model: "grok-9" })),
+      fx.client.unary(Chat.method.startDeferredCompletion, ask("x", { model: "grok-9" })),
     );
     expect(bad?.code).toBe(Status.NOT_FOUND);
     const empty = await failure(
-      client.unary(Chat.method.startDeferredCompletion, { model: "grok-4", messages: [] }),
+      fx.client.unary(Chat.method.startDeferredCompletion, { model: "grok-4", messages: [] }),
     );
     expect(empty?.code).toBe(Status.INVALID_ARGUMENT);
     const unknown = await failure(
-      client.unary(Chat.method.getDeferredCompletion, { requestId: "deferred-nope" }),
+      fx.client.unary(Chat.method.getDeferredCompletion, { requestId: "deferred-nope" }),
     );
     expect(unknown?.code).toBe(Status.NOT_FOUND);
     expect(unknown?.details).toContain("deferred-nope");
@@ -72,32 +63,32 @@ describe("deferred completions", () => {
 
 describe("stored completions", () => {
   it("stores with store_messages, fetches and deletes by id", async () => {
-    const r = await client.unary(Chat.method.getCompletion, ask("remember this", { storeMessages: true }));
+    const r = await fx.client.unary(Chat.method.getCompletion, ask("remember this", { storeMessages: true }));
     expect(r.settings?.storeMessages).toBe(true);
-    const fetched = await client.unary(Chat.method.getStoredCompletion, { responseId: r.id });
+    const fetched = await fx.client.unary(Chat.method.getStoredCompletion, { responseId: r.id });
     expect(fetched).toEqual(r);
-    const deleted = await client.unary(Chat.method.deleteStoredCompletion, { responseId: r.id });
+    const deleted = await fx.client.unary(Chat.method.deleteStoredCompletion, { responseId: r.id });
     expect(deleted.responseId).toBe(r.id);
-    const gone = await failure(client.unary(Chat.method.getStoredCompletion, { responseId: r.id }));
+    const gone = await failure(fx.client.unary(Chat.method.getStoredCompletion, { responseId: r.id }));
     expect(gone?.code).toBe(Status.NOT_FOUND);
-    const again = await failure(client.unary(Chat.method.deleteStoredCompletion, { responseId: r.id }));
+    const again = await failure(fx.client.unary(Chat.method.deleteStoredCompletion, { responseId: r.id }));
     expect(again?.code).toBe(Status.NOT_FOUND);
   });
 
   it("does not store without store_messages", async () => {
-    const r = await client.unary(Chat.method.getCompletion, ask("forget this"));
-    const missing = await failure(client.unary(Chat.method.getStoredCompletion, { responseId: r.id }));
+    const r = await fx.client.unary(Chat.method.getCompletion, ask("forget this"));
+    const missing = await failure(fx.client.unary(Chat.method.getStoredCompletion, { responseId: r.id }));
     expect(missing?.code).toBe(Status.NOT_FOUND);
   });
 
   it("continues a stored conversation with previous_response_id", async () => {
-    const { tokenizer } = emu.context;
-    const first = await client.unary(
+    const { tokenizer } = fx.emu.context;
+    const first = await fx.client.unary(
       Chat.method.getCompletion,
       ask("My name is Ada.", { storeMessages: true }),
     );
     const firstAnswer = first.outputs[0]?.message?.content ?? "";
-    const second = await client.unary(
+    const second = await fx.client.unary(
       Chat.method.getCompletion,
       ask("What is my name?", { previousResponseId: first.id, storeMessages: true }),
     );
@@ -110,7 +101,7 @@ describe("stored completions", () => {
       tokenizer.count("My name is Ada.") + tokenizer.count(firstAnswer) + tokenizer.count("What is my name?"),
     );
     // The chain goes on: the second response carries the whole conversation.
-    const third = await client.unary(
+    const third = await fx.client.unary(
       Chat.method.getCompletion,
       ask("And again?", { previousResponseId: second.id }),
     );
@@ -128,8 +119,8 @@ describe("CompactContext", () => {
   ];
 
   it("drops the older messages into one opaque blob that later requests can use", async () => {
-    const { tokenizer } = emu.context;
-    const r = await client.unary(Chat.method.compactContext, { model: "grok-4", input: conversation });
+    const { tokenizer } = fx.emu.context;
+    const r = await fx.client.unary(Chat.method.compactContext, { model: "grok-4", input: conversation });
     expect(r.id).toMatch(/^compact-[0-9a-f]{8}$/);
     expect(r.droppedMessageCount).toBe(3);
     expect(r.encryptedContent).toMatch(/^[A-Za-z0-9+/]+=*$/);
@@ -139,7 +130,7 @@ describe("CompactContext", () => {
     expect(r.usage?.promptTokens).toBe(promptText.reduce((n, t) => n + tokenizer.count(t), 0));
     expect(r.usage?.completionTokens).toBeGreaterThan(0);
 
-    const follow = await client.unary(Chat.method.getCompletion, {
+    const follow = await fx.client.unary(Chat.method.getCompletion, {
       model: "grok-4-fast",
       messages: [
         { role: MessageRole.ROLE_USER, encryptedContent: r.encryptedContent },
@@ -164,15 +155,15 @@ describe("CompactContext", () => {
   });
 
   it("validates its input like a completion", async () => {
-    const empty = await failure(client.unary(Chat.method.compactContext, { model: "grok-4", input: [] }));
+    const empty = await failure(fx.client.unary(Chat.method.compactContext, { model: "grok-4", input: [] }));
     expect(empty?.code).toBe(Status.INVALID_ARGUMENT);
     expect(empty?.details).toMatch(/input must not be empty/);
     const unknown = await failure(
-      client.unary(Chat.method.compactContext, { model: "grok-9", input: conversation }),
+      fx.client.unary(Chat.method.compactContext, { model: "grok-9", input: conversation }),
     );
     expect(unknown?.code).toBe(Status.NOT_FOUND);
     const noRole = await failure(
-      client.unary(Chat.method.compactContext, {
+      fx.client.unary(Chat.method.compactContext, {
         model: "grok-4",
         input: [{ content: [{ content: { case: "text", value: "x" } }] }],
       }),

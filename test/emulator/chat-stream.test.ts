@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { Chat, type GetChatCompletionChunk, MessageRole, ToolMode } from "../../gen/xai/api/v1/chat_pb.js";
 import { FinishReason } from "../../gen/xai/api/v1/sample_pb.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
-import { accumulate, msg, outputView, startChatEmulator } from "./chat-support.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { accumulate, msg, outputView } from "./chat-support.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  ({ emu, client } = await startChatEmulator());
-});
-afterAll(async () => {
-  client.close();
-  await emu.close();
-});
+const fx = useEmulator();
 
 const CHUNK_PATH = "/xai_api.Chat/GetCompletionChunk";
 
@@ -31,13 +21,14 @@ function request(extra: Record<string, unknown> = {}) {
 
 async function collect(extra: Record<string, unknown> = {}): Promise<GetChatCompletionChunk[]> {
   const chunks: GetChatCompletionChunk[] = [];
-  for await (const c of client.serverStream(Chat.method.getCompletionChunk, request(extra))) chunks.push(c);
+  for await (const c of fx.client.serverStream(Chat.method.getCompletionChunk, request(extra)))
+    chunks.push(c);
   return chunks;
 }
 
 describe("GetCompletionChunk", () => {
   it("streams the unary answer in several chunks that accumulate to it exactly (n = 1)", async () => {
-    const unary = await client.unary(Chat.method.getCompletion, request());
+    const unary = await fx.client.unary(Chat.method.getCompletion, request());
     const chunks = await collect();
     expect(chunks.length).toBeGreaterThan(5);
     const { outputs, usage, citations } = accumulate(chunks);
@@ -65,7 +56,7 @@ describe("GetCompletionChunk", () => {
   });
 
   it("interleaves the outputs of n = 2, each accumulating to its unary output", async () => {
-    const unary = await client.unary(
+    const unary = await fx.client.unary(
       Chat.method.getCompletion,
       request({ n: 2, model: "grok-4-fast", maxTokens: 40 }),
     );
@@ -86,7 +77,7 @@ describe("GetCompletionChunk", () => {
 
   it("streams each chunk's log probabilities, which join up to the unary ones", async () => {
     const extra = { model: "grok-4-fast", logprobs: true, topLogprobs: 2 };
-    const unary = await client.unary(Chat.method.getCompletion, request(extra));
+    const unary = await fx.client.unary(Chat.method.getCompletion, request(extra));
     const chunks = await collect(extra);
     const streamed = chunks.flatMap((c) => c.outputs[0]?.logprobs?.content ?? []);
     expect(streamed).toEqual(unary.outputs[0]?.logprobs?.content);
@@ -117,7 +108,7 @@ describe("GetCompletionChunk", () => {
       tools,
       toolChoice: { toolChoice: { case: "mode", value: ToolMode.REQUIRED } },
     };
-    const unary = await client.unary(Chat.method.getCompletion, request(extra));
+    const unary = await fx.client.unary(Chat.method.getCompletion, request(extra));
     const chunks = await collect(extra);
     const withCalls = chunks.filter((c) => (c.outputs[0]?.delta?.toolCalls.length ?? 0) > 0);
     expect(withCalls).toHaveLength(1);
@@ -129,7 +120,7 @@ describe("GetCompletionChunk", () => {
 
   it("puts citations on the last chunk only", async () => {
     const extra = { model: "grok-4-fast", tools: [{ tool: { case: "webSearch", value: {} } }] };
-    const unary = await client.unary(Chat.method.getCompletion, request(extra));
+    const unary = await fx.client.unary(Chat.method.getCompletion, request(extra));
     expect(unary.citations.length).toBe(3);
     expect(unary.usage?.numSourcesUsed).toBe(3);
     const chunks = await collect(extra);
@@ -138,14 +129,14 @@ describe("GetCompletionChunk", () => {
     expect(accumulate(chunks).usage).toEqual(unary.usage);
   });
 
-  it("stops when the client cancels mid-stream, and the emulator logs the cancel", async () => {
-    emu.context.chat.streamChunkDelayMs = 25;
+  it("stops when the fx.client cancels mid-stream, and the emulator logs the cancel", async () => {
+    fx.emu.context.chat.streamChunkDelayMs = 25;
     try {
       const controller = new AbortController();
-      const ended = emu.context.log.nextEnd(CHUNK_PATH);
+      const ended = fx.emu.context.log.nextEnd(CHUNK_PATH);
       let received = 0;
       const error = await (async () => {
-        for await (const _ of client.serverStream(Chat.method.getCompletionChunk, request(), {
+        for await (const _ of fx.client.serverStream(Chat.method.getCompletionChunk, request(), {
           signal: controller.signal,
         })) {
           received += 1;
@@ -160,7 +151,7 @@ describe("GetCompletionChunk", () => {
       expect(received).toBe(2);
       expect(error).toMatchObject({ status: "CANCELLED" });
     } finally {
-      emu.context.chat.streamChunkDelayMs = 2;
+      fx.emu.context.chat.streamChunkDelayMs = 2;
     }
   });
 });

@@ -1,5 +1,4 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
 import type {
   CompletionOutput,
   GetChatCompletionChunk,
@@ -9,24 +8,10 @@ import type {
 } from "../../gen/xai/api/v1/chat_pb.js";
 import { FinishReason } from "../../gen/xai/api/v1/sample_pb.js";
 import type { SamplingUsage } from "../../gen/xai/api/v1/usage_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
 
 /** A text message with the given role. */
 export function msg(role: MessageRole, text: string): MessageInitShape<typeof MessageSchema> {
   return { role, content: [{ content: { case: "text", value: text } }] };
-}
-
-/** An emulator and a client connected to it. */
-export async function startChatEmulator(
-  options: Parameters<typeof startEmulator>[0] = {},
-): Promise<{ emu: RunningEmulator; client: XaiClient }> {
-  const emu = await startEmulator(options);
-  const client = new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-  return { emu, client };
 }
 
 /** One output rebuilt from stream chunks. */

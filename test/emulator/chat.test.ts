@@ -1,7 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
   Chat,
   FormatType,
@@ -15,25 +14,16 @@ import {
 import { FinishReason } from "../../gen/xai/api/v1/sample_pb.js";
 import { ServiceTier } from "../../gen/xai/api/v1/usage_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
-import { msg, startChatEmulator, validate } from "./chat-support.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { msg, validate } from "./chat-support.js";
 
 type Request = MessageInitShape<typeof GetCompletionsRequestSchema>;
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  ({ emu, client } = await startChatEmulator());
-});
-afterAll(async () => {
-  client.close();
-  await emu.close();
-});
+const fx = useEmulator();
 
 const QUESTION = "What is the capital of France?";
 const complete = (request: Record<string, unknown>) =>
-  client.unary(Chat.method.getCompletion, {
+  fx.client.unary(Chat.method.getCompletion, {
     model: "grok-4-fast",
     messages: [msg(MessageRole.ROLE_USER, QUESTION)],
     ...request,
@@ -87,9 +77,9 @@ const timeTool = {
 
 describe("GetCompletion", () => {
   it("answers with the canonical model, fingerprint, settings and usage consistent with the tokenizer", async () => {
-    const before = emu.context.now().getTime();
+    const before = fx.emu.context.now().getTime();
     const r = await complete({ model: "grok-4-fast-latest", temperature: 0.5, topP: 0.25, user: "u-1" });
-    const { tokenizer, catalog } = emu.context;
+    const { tokenizer, catalog } = fx.emu.context;
     const model = catalog.language("grok-4-fast");
     expect(r.id).toMatch(/^resp-[0-9a-f]{8}$/);
     expect(r.model).toBe("grok-4-fast");
@@ -97,7 +87,7 @@ describe("GetCompletion", () => {
     expect(r.systemFingerprint).toContain("emulator");
     const created = r.created ? timestampDate(r.created).getTime() : 0;
     expect(created).toBeGreaterThanOrEqual(before - 1000);
-    expect(created).toBeLessThanOrEqual(emu.context.now().getTime() + 1000);
+    expect(created).toBeLessThanOrEqual(fx.emu.context.now().getTime() + 1000);
     expect(r.outputs).toHaveLength(1);
     const out = r.outputs[0];
     expect(out?.index).toBe(0);
@@ -138,7 +128,7 @@ describe("GetCompletion", () => {
     expect(r.outputs.map((o) => o.index)).toEqual([0, 1, 2, 3]);
     const texts = r.outputs.map((o) => o.message?.content ?? "");
     expect(new Set(texts).size).toBe(4);
-    const sum = texts.reduce((n, t) => n + emu.context.tokenizer.count(t), 0);
+    const sum = texts.reduce((n, t) => n + fx.emu.context.tokenizer.count(t), 0);
     expect(r.usage?.completionTokens).toBe(sum);
   });
 
@@ -147,7 +137,7 @@ describe("GetCompletion", () => {
     const r = await complete({ maxTokens: 7 });
     const content = r.outputs[0]?.message?.content ?? "";
     expect(r.outputs[0]?.finishReason).toBe(FinishReason.REASON_MAX_LEN);
-    expect(emu.context.tokenizer.count(content)).toBe(7);
+    expect(fx.emu.context.tokenizer.count(content)).toBe(7);
     expect(r.usage?.completionTokens).toBe(7);
     expect(full.startsWith(content)).toBe(true);
     expect(r.settings?.maxTokens).toBe(7);
@@ -164,11 +154,11 @@ describe("GetCompletion", () => {
     expect(content).toBe(full.slice(0, full.indexOf("emulator")));
     expect(content.length).toBeGreaterThan(0);
     expect(r.outputs[0]?.finishReason).toBe(FinishReason.REASON_STOP);
-    expect(r.usage?.completionTokens).toBe(emu.context.tokenizer.count(content));
+    expect(r.usage?.completionTokens).toBe(fx.emu.context.tokenizer.count(content));
   });
 
   it("fills reasoning for reasoning models, longer with more effort, counted in usage", async () => {
-    const { tokenizer } = emu.context;
+    const { tokenizer } = fx.emu.context;
     const low = await complete({ model: "grok-3-mini", reasoningEffort: ReasoningEffort.EFFORT_LOW });
     const high = await complete({ model: "grok-3-mini", reasoningEffort: ReasoningEffort.EFFORT_HIGH });
     const lowText = low.outputs[0]?.message?.reasoningContent ?? "";
@@ -181,7 +171,7 @@ describe("GetCompletion", () => {
       (u?.promptTokens ?? 0) + (u?.completionTokens ?? 0) + (u?.reasoningTokens ?? 0),
     );
     expect(high.settings?.reasoningEffort).toBe(ReasoningEffort.EFFORT_HIGH);
-    const model = emu.context.catalog.language("grok-3-mini");
+    const model = fx.emu.context.catalog.language("grok-3-mini");
     expect(u?.costInUsdTicks).toBe(
       BigInt(u?.promptTextTokens ?? 0) * model.promptTextTokenPrice +
         BigInt((u?.completionTokens ?? 0) + (u?.reasoningTokens ?? 0)) * model.completionTextTokenPrice,
@@ -195,7 +185,7 @@ describe("GetCompletion", () => {
     const r = await complete({ logprobs: true, topLogprobs: 3 });
     const content = r.outputs[0]?.message?.content ?? "";
     const entries = r.outputs[0]?.logprobs?.content ?? [];
-    expect(entries.map((e) => e.token)).toEqual(emu.context.tokenizer.pieces(content));
+    expect(entries.map((e) => e.token)).toEqual(fx.emu.context.tokenizer.pieces(content));
     for (const e of entries) {
       expect(e.logprob).toBeLessThan(0);
       expect(Buffer.from(e.bytes).toString()).toBe(e.token);
@@ -238,7 +228,7 @@ describe("function tools", () => {
     const args = JSON.parse(fn?.arguments ?? "null");
     expect(validate(WEATHER_SCHEMA, args)).toEqual([]);
     expect(Object.keys(args).sort()).toEqual(["days", "hourly", "location", "ratio", "tags", "unit"]);
-    const { tokenizer } = emu.context;
+    const { tokenizer } = fx.emu.context;
     expect(r.usage?.completionTokens).toBe(
       tokenizer.count("get_weather") + tokenizer.count(fn?.arguments ?? ""),
     );
@@ -315,7 +305,7 @@ describe("function tools", () => {
     expect(out?.message?.content).toContain("get_weather returned");
     expect(out?.message?.content).toContain('{"forecast":"sunny, 24 C"}');
     // The replayed tool call counts as prompt text.
-    const { tokenizer } = emu.context;
+    const { tokenizer } = fx.emu.context;
     const args = call?.tool.case === "function" ? call.tool.value.arguments : "";
     expect(r.usage?.promptTokens).toBe(
       tokenizer.count(QUESTION) +

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
   Collections,
   CollectionsSortBy,
@@ -12,7 +11,7 @@ import {
 import { Files } from "../../gen/xai/api/v1/files_pb.js";
 import { Ordering } from "../../gen/xai/api/v1/shared_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import type { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 import { clientOf, statusOf, untilIndexed, upload } from "./collections-helpers.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -23,30 +22,20 @@ function ms(ts: Timestamp | undefined): number {
 }
 
 describe("Collections service", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
-
   const create = (name: string, extra: Record<string, unknown> = {}) =>
-    client.unary(Collections.method.createCollection, { collectionName: name, ...extra });
+    fx.client.unary(Collections.method.createCollection, { collectionName: name, ...extra });
   const meta = (collectionId: string) =>
-    client.unary(Collections.method.getCollectionMetadata, { collectionId });
+    fx.client.unary(Collections.method.getCollectionMetadata, { collectionId });
   const add = (collectionId: string, fileId: string, fields: Record<string, string> = {}) =>
-    client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId, fields });
+    fx.client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId, fields });
   const getDoc = (collectionId: string, fileId: string) =>
-    client.unary(Collections.method.getDocumentMetadata, { collectionId, fileId });
+    fx.client.unary(Collections.method.getDocumentMetadata, { collectionId, fileId });
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    client = clientOf(emu);
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
-  });
+  const fx = useEmulator();
 
   describe("auth", () => {
     it("refuses the API key on Collections with UNAUTHENTICATED", async () => {
-      const wrong = clientOf(emu, emu.context.config.apiKey);
+      const wrong = clientOf(fx.emu, fx.emu.context.config.apiKey);
       try {
         const s = await statusOf(wrong.unary(Collections.method.listCollections, {}));
         expect(s.code).toBe(Status.UNAUTHENTICATED);
@@ -123,8 +112,8 @@ describe("Collections service", () => {
       const c = await create("Lifecycle");
       const textA = "Apollo 11 landed on the Moon in July 1969.";
       const textB = "The Voyager probes left the solar system.";
-      const a = await upload(client, "apollo.txt", textA);
-      const b = await upload(client, "voyager.md", textB);
+      const a = await upload(fx.client, "apollo.txt", textA);
+      const b = await upload(fx.client, "voyager.md", textB);
 
       // Unknown collection, unknown file.
       expect((await statusOf(add("collection-nope", a))).code).toBe(Status.NOT_FOUND);
@@ -158,12 +147,12 @@ describe("Collections service", () => {
       expect(fm?.hash).toBe(sha256(textA));
       expect(fm?.uploadStatus).toBe("uploaded");
       expect(fm?.processingStatus).toBe("processed");
-      const file = await client.unary(Files.method.retrieveFile, { fileId: a });
+      const file = await fx.client.unary(Files.method.retrieveFile, { fileId: a });
       expect(ms(fm?.createdAt)).toBe(ms(file.createdAt));
 
       // Replacing the content re-processes it and changes size, hash and type.
       const newText = "Apollo 13 did not land; the crew came home safely in April 1970.";
-      const updated = await client.unary(Collections.method.updateDocument, {
+      const updated = await fx.client.unary(Collections.method.updateDocument, {
         collectionId: c.collectionId,
         fileId: a,
         name: "apollo-13.md",
@@ -173,23 +162,23 @@ describe("Collections service", () => {
       expect(updated.fileMetadata?.name).toBe("apollo-13.md");
       expect(updated.fileMetadata?.contentType).toBe("text/markdown");
       expect(updated.fileMetadata?.hash).toBe(sha256(newText));
-      expect((await untilIndexed(client, c.collectionId, a)).status).toBe(DocumentStatus.PROCESSED);
+      expect((await untilIndexed(fx.client, c.collectionId, a)).status).toBe(DocumentStatus.PROCESSED);
       m = await meta(c.collectionId);
       expect(m.totalFileSize).toBe(BigInt(newText.length + textB.length));
 
       // Re-indexing goes back to processing, then processed.
-      await client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: b });
+      await fx.client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: b });
       expect((await getDoc(c.collectionId, b)).status).toBe(DocumentStatus.PROCESSING);
       expect((await getDoc(c.collectionId, b)).status).toBe(DocumentStatus.PROCESSED);
 
       // Batch get skips unknown ids and keeps the order asked for.
-      const batch = await client.unary(Collections.method.batchGetDocuments, {
+      const batch = await fx.client.unary(Collections.method.batchGetDocuments, {
         collectionId: c.collectionId,
         fileIds: [b, "file-nope", a],
       });
       expect(batch.documents.map((d) => d.fileMetadata?.fileId)).toEqual([b, a]);
 
-      await client.unary(Collections.method.removeDocumentFromCollection, {
+      await fx.client.unary(Collections.method.removeDocumentFromCollection, {
         collectionId: c.collectionId,
         fileId: a,
       });
@@ -200,37 +189,40 @@ describe("Collections service", () => {
       expect(
         (
           await statusOf(
-            client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: a }),
+            fx.client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: a }),
           )
         ).code,
       ).toBe(Status.NOT_FOUND);
 
-      await client.unary(Collections.method.deleteCollection, { collectionId: c.collectionId });
+      await fx.client.unary(Collections.method.deleteCollection, { collectionId: c.collectionId });
       expect((await statusOf(meta(c.collectionId))).code).toBe(Status.NOT_FOUND);
       expect((await statusOf(getDoc(c.collectionId, b))).code).toBe(Status.NOT_FOUND);
       expect(
-        (await statusOf(client.unary(Collections.method.deleteCollection, { collectionId: c.collectionId })))
-          .code,
+        (
+          await statusOf(
+            fx.client.unary(Collections.method.deleteCollection, { collectionId: c.collectionId }),
+          )
+        ).code,
       ).toBe(Status.NOT_FOUND);
     });
 
     it("finishes processing after a second of emulator time even when nobody polls", async () => {
       const c = await create("Clock");
-      const f = await upload(client, "clock.txt", "tick tock");
+      const f = await upload(fx.client, "clock.txt", "tick tock");
       await add(c.collectionId, f);
-      emu.context.advance(1_000);
+      fx.emu.context.advance(1_000);
       expect((await getDoc(c.collectionId, f)).status).toBe(DocumentStatus.PROCESSED);
     });
 
     it("fails binary content with an error message", async () => {
       const c = await create("Binary");
       const f = await upload(
-        client,
+        fx.client,
         "image.png",
         new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x00]),
       );
       await add(c.collectionId, f);
-      const doc = await untilIndexed(client, c.collectionId, f);
+      const doc = await untilIndexed(fx.client, c.collectionId, f);
       expect(doc.status).toBe(DocumentStatus.FAILED);
       expect(doc.errorMessage).toContain("UTF-8 text");
       expect(doc.fileMetadata?.contentType).toBe("image/png");
@@ -251,25 +243,25 @@ describe("Collections service", () => {
         "eta theta iota 333 ",
         "kappa lambda mu 44 ",
       ].join("");
-      const f = await upload(client, "small.txt", text);
+      const f = await upload(fx.client, "small.txt", text);
       await add(c.collectionId, f);
-      const doc = await untilIndexed(client, c.collectionId, f);
+      const doc = await untilIndexed(fx.client, c.collectionId, f);
       expect(doc.status).toBe(DocumentStatus.PROCESSED);
       expect(doc.chunkCount).toBe(4);
       expect(doc.chunksProcessedCount).toBe(4n);
 
       // New chunk settings apply once the document is re-indexed.
-      await client.unary(Collections.method.updateCollection, {
+      await fx.client.unary(Collections.method.updateCollection, {
         collectionId: c.collectionId,
         chunkConfiguration: {
           config: { case: "bytesConfiguration", value: { maxChunkSizeBytes: 1000, chunkOverlapBytes: 0 } },
         },
       });
       expect((await getDoc(c.collectionId, f)).chunkCount).toBe(4);
-      await client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: f });
-      expect((await untilIndexed(client, c.collectionId, f)).chunkCount).toBe(1);
+      await fx.client.unary(Collections.method.reIndexDocument, { collectionId: c.collectionId, fileId: f });
+      expect((await untilIndexed(fx.client, c.collectionId, f)).chunkCount).toBe(1);
       const empty = await statusOf(
-        client.unary(Collections.method.updateDocument, {
+        fx.client.unary(Collections.method.updateDocument, {
           collectionId: c.collectionId,
           fileId: f,
           data: new Uint8Array(),
@@ -287,8 +279,8 @@ describe("Collections service", () => {
           { key: "isbn", unique: true },
         ],
       });
-      const f1 = await upload(client, "one.txt", "one");
-      const f2 = await upload(client, "two.txt", "two");
+      const f1 = await upload(fx.client, "one.txt", "one");
+      const f2 = await upload(fx.client, "two.txt", "two");
       const missing = await statusOf(add(c.collectionId, f1, { isbn: "1" }));
       expect(missing.code).toBe(Status.INVALID_ARGUMENT);
       expect(missing.details).toContain('"author"');
@@ -300,14 +292,14 @@ describe("Collections service", () => {
       expect((await getDoc(c.collectionId, f2)).fields).toEqual({ author: "Bob", isbn: "2", extra: "kept" });
 
       const clash = await statusOf(
-        client.unary(Collections.method.updateDocument, {
+        fx.client.unary(Collections.method.updateDocument, {
           collectionId: c.collectionId,
           fileId: f2,
           fields: { isbn: "1" },
         }),
       );
       expect(clash.code).toBe(Status.ALREADY_EXISTS);
-      const ok = await client.unary(Collections.method.updateDocument, {
+      const ok = await fx.client.unary(Collections.method.updateDocument, {
         collectionId: c.collectionId,
         fileId: f2,
         fields: { isbn: "3" },
@@ -318,13 +310,13 @@ describe("Collections service", () => {
 
       // Field definitions: cannot require a field documents lack; can add, replace and delete.
       const require = await statusOf(
-        client.unary(Collections.method.updateCollection, {
+        fx.client.unary(Collections.method.updateCollection, {
           collectionId: c.collectionId,
           fieldDefinitionUpdates: [{ fieldDefinition: { key: "year", required: true } }],
         }),
       );
       expect(require.code).toBe(Status.FAILED_PRECONDITION);
-      const updated = await client.unary(Collections.method.updateCollection, {
+      const updated = await fx.client.unary(Collections.method.updateCollection, {
         collectionId: c.collectionId,
         collectionName: "Fields renamed",
         collectionDescription: "books",
@@ -338,10 +330,10 @@ describe("Collections service", () => {
       expect(updated.fieldDefinitions.map((d) => d.key)).toEqual(["isbn", "year"]);
       expect(updated.documentsCount).toBe(2);
       // Without the required author, a document may now come without one.
-      const f3 = await upload(client, "three.txt", "three");
+      const f3 = await upload(fx.client, "three.txt", "three");
       await add(c.collectionId, f3, { isbn: "4" });
       const unknown = await statusOf(
-        client.unary(Collections.method.updateCollection, {
+        fx.client.unary(Collections.method.updateCollection, {
           collectionId: c.collectionId,
           fieldDefinitionUpdates: [
             { fieldDefinition: { key: "nope" }, operation: FieldDefinitionOperation.FIELD_DEFINITION_DELETE },
@@ -363,7 +355,7 @@ describe("Collections service", () => {
       let token: string | undefined;
       let pages = 0;
       do {
-        const page = await client.unary(Collections.method.listCollections, {
+        const page = await fx.client.unary(Collections.method.listCollections, {
           filter: "PG-",
           sortBy: CollectionsSortBy.NAME,
           order: Ordering.ASCENDING,
@@ -393,10 +385,10 @@ describe("Collections service", () => {
     });
 
     it("lists newest first by default and refuses a token from another sort", async () => {
-      const page = await client.unary(Collections.method.listCollections, { filter: "pg-", limit: 2 });
+      const page = await fx.client.unary(Collections.method.listCollections, { filter: "pg-", limit: 2 });
       expect(page.collections.map((c) => c.collectionName)).toEqual(["pg-zulu", "pg-aaa"]);
       const bad = await statusOf(
-        client.unary(Collections.method.listCollections, {
+        fx.client.unary(Collections.method.listCollections, {
           filter: "pg-",
           limit: 2,
           sortBy: CollectionsSortBy.NAME,
@@ -404,7 +396,7 @@ describe("Collections service", () => {
         }),
       );
       expect(bad.code).toBe(Status.INVALID_ARGUMENT);
-      const limit = await statusOf(client.unary(Collections.method.listCollections, { limit: 0 }));
+      const limit = await statusOf(fx.client.unary(Collections.method.listCollections, { limit: 0 }));
       expect(limit.code).toBe(Status.INVALID_ARGUMENT);
     });
 
@@ -412,13 +404,13 @@ describe("Collections service", () => {
       const c = await create("Docs");
       const sizes = [5, 1, 4, 2, 3];
       for (const [i, size] of sizes.entries()) {
-        const f = await upload(client, `doc-${i}.txt`, "x".repeat(size));
+        const f = await upload(fx.client, `doc-${i}.txt`, "x".repeat(size));
         await add(c.collectionId, f, { kind: i % 2 === 0 ? "even" : "odd" });
       }
       const seen: bigint[] = [];
       let token: string | undefined;
       do {
-        const page = await client.unary(Collections.method.listDocuments, {
+        const page = await fx.client.unary(Collections.method.listDocuments, {
           collectionId: c.collectionId,
           sortBy: DocumentsSortBy.SIZE,
           order: Ordering.DESCENDING,
@@ -430,12 +422,12 @@ describe("Collections service", () => {
       } while (token);
       expect(seen).toEqual([5n, 4n, 3n, 2n, 1n]);
 
-      const byName = await client.unary(Collections.method.listDocuments, {
+      const byName = await fx.client.unary(Collections.method.listDocuments, {
         collectionId: c.collectionId,
         name: "DOC-3",
       });
       expect(byName.documents.map((d) => d.fileMetadata?.name)).toEqual(["doc-3.txt"]);
-      const even = await client.unary(Collections.method.listDocuments, {
+      const even = await fx.client.unary(Collections.method.listDocuments, {
         collectionId: c.collectionId,
         filter: 'kind = "even"',
         sortBy: DocumentsSortBy.NAME,
@@ -447,7 +439,7 @@ describe("Collections service", () => {
       ]);
       expect(even.paginationToken ?? "").toBe("");
       const badFilter = await statusOf(
-        client.unary(Collections.method.listDocuments, {
+        fx.client.unary(Collections.method.listDocuments, {
           collectionId: c.collectionId,
           filter: "just words",
         }),
@@ -460,17 +452,17 @@ describe("Collections service", () => {
     it("describes the contents deterministically and says it is emulated", async () => {
       const c = await create("Space");
       const f1 = await upload(
-        client,
+        fx.client,
         "rockets.txt",
         "Rockets and rockets: the rocket engine burns fuel. Rockets fly.",
       );
-      const f2 = await upload(client, "moon.txt", "The Moon orbits the Earth. Rockets reached the Moon.");
+      const f2 = await upload(fx.client, "moon.txt", "The Moon orbits the Earth. Rockets reached the Moon.");
       await add(c.collectionId, f1);
       await add(c.collectionId, f2);
-      const one = await client.unary(Collections.method.generateCollectionDescription, {
+      const one = await fx.client.unary(Collections.method.generateCollectionDescription, {
         collectionId: c.collectionId,
       });
-      const two = await client.unary(Collections.method.generateCollectionDescription, {
+      const two = await fx.client.unary(Collections.method.generateCollectionDescription, {
         collectionId: c.collectionId,
       });
       expect(one.collectionDescription).toBe(two.collectionDescription);

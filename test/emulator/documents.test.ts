@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Collections, DocumentStatus } from "../../gen/xai/api/v1/collections_pb.js";
 import { Documents } from "../../gen/xai/api/v1/documents_pb.js";
 import { Status } from "../../src/grpc/status.js";
 import { XaiClient } from "../../src/grpc/xai-client.js";
-import { clientOf, statusOf, untilIndexed, upload } from "./collections-helpers.js";
+import { useEmulator } from "../support/emulator-fixture.js";
+import { statusOf, untilIndexed, upload } from "./collections-helpers.js";
 
 const APOLLO = [
   "The Saturn V rocket launched Apollo 11 from Florida in July 1969.",
@@ -16,8 +16,6 @@ const GARDEN =
 const BAKING = "Sourdough bread needs a lively starter, flour, water and salt. Bake the loaf in a hot oven.";
 
 describe("Documents.Search", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
   let space: string;
   let home: string;
   let apollo: string;
@@ -25,15 +23,15 @@ describe("Documents.Search", () => {
   let baking: string;
 
   const search = (query: string, collectionIds: string[], extra: Record<string, unknown> = {}) =>
-    client.unary(Documents.method.search, { query, source: { collectionIds }, ...extra });
+    fx.client.unary(Documents.method.search, { query, source: { collectionIds }, ...extra });
   const addAndIndex = async (collectionId: string, fileId: string) => {
-    await client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId });
-    const doc = await untilIndexed(client, collectionId, fileId);
+    await fx.client.unary(Collections.method.addDocumentToCollection, { collectionId, fileId });
+    const doc = await untilIndexed(fx.client, collectionId, fileId);
     expect(doc.status).toBe(DocumentStatus.PROCESSED);
   };
   const createCollection = async (name: string, chunkChars = 100, injectName = false) =>
     (
-      await client.unary(Collections.method.createCollection, {
+      await fx.client.unary(Collections.method.createCollection, {
         collectionName: name,
         chunkConfiguration: {
           config: {
@@ -46,21 +44,16 @@ describe("Documents.Search", () => {
       })
     ).collectionId;
 
+  const fx = useEmulator();
   beforeAll(async () => {
-    emu = await startEmulator();
-    client = clientOf(emu);
     space = await createCollection("Space");
     home = await createCollection("Home");
-    apollo = await upload(client, "apollo.txt", APOLLO);
-    garden = await upload(client, "garden.md", GARDEN);
-    baking = await upload(client, "baking.txt", BAKING);
+    apollo = await upload(fx.client, "apollo.txt", APOLLO);
+    garden = await upload(fx.client, "garden.md", GARDEN);
+    baking = await upload(fx.client, "baking.txt", BAKING);
     await addAndIndex(space, apollo);
     await addAndIndex(home, garden);
     await addAndIndex(home, baking);
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
   });
 
   it("ranks the chunk that holds the query words first, with its file and collection", async () => {
@@ -107,7 +100,7 @@ describe("Documents.Search", () => {
 
   it("honours limit, default 10", async () => {
     const c = await createCollection("Many", 20);
-    const f = await upload(client, "many.txt", "needle haystack ".repeat(60));
+    const f = await upload(fx.client, "many.txt", "needle haystack ".repeat(60));
     await addAndIndex(c, f);
     expect((await search("needle", [c])).matches).toHaveLength(10);
     expect((await search("needle", [c], { limit: 3 })).matches).toHaveLength(3);
@@ -124,7 +117,7 @@ describe("Documents.Search", () => {
 
   it("finds a document by its name when names are injected into chunks", async () => {
     const c = await createCollection("Named", 2000, true);
-    const f = await upload(client, "zeppelin-manual.txt", "How to steer an airship.");
+    const f = await upload(fx.client, "zeppelin-manual.txt", "How to steer an airship.");
     await addAndIndex(c, f);
     const res = await search("zeppelin manual", [c]);
     expect(res.matches[0]?.fileId).toBe(f);
@@ -133,12 +126,12 @@ describe("Documents.Search", () => {
 
   it("does not return documents still processing or removed", async () => {
     const c = await createCollection("Pending");
-    const f = await upload(client, "pending.txt", "a quasar is very bright");
-    await client.unary(Collections.method.addDocumentToCollection, { collectionId: c, fileId: f });
+    const f = await upload(fx.client, "pending.txt", "a quasar is very bright");
+    await fx.client.unary(Collections.method.addDocumentToCollection, { collectionId: c, fileId: f });
     expect((await search("quasar", [c])).matches).toEqual([]);
-    await untilIndexed(client, c, f);
+    await untilIndexed(fx.client, c, f);
     expect((await search("quasar", [c])).matches.map((m) => m.fileId)).toEqual([f]);
-    await client.unary(Collections.method.removeDocumentFromCollection, { collectionId: c, fileId: f });
+    await fx.client.unary(Collections.method.removeDocumentFromCollection, { collectionId: c, fileId: f });
     expect((await search("quasar", [c])).matches).toEqual([]);
   });
 
@@ -156,8 +149,8 @@ describe("Documents.Search", () => {
 
   it("takes the API key, not the management key", async () => {
     const wrong = new XaiClient({
-      api: { host: emu.url, key: emu.context.config.managementKey },
-      management: { host: emu.url, key: emu.context.config.managementKey },
+      api: { host: fx.emu.url, key: fx.emu.context.config.managementKey },
+      management: { host: fx.emu.url, key: fx.emu.context.config.managementKey },
       timeoutMs: 10_000,
     });
     try {

@@ -1,26 +1,10 @@
 import { status as Status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { EMBEDDING_DIMENSION } from "../../emulator/text/embedding.js";
 import { Embedder, EmbedEncodingFormat, type EmbedResponse } from "../../gen/xai/api/v1/embed_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator();
 
 const text = (s: string) => ({ input: { case: "string" as const, value: s } });
 const image = (url: string) => ({
@@ -40,7 +24,7 @@ const failure = (p: Promise<unknown>) =>
 
 describe("Embedder.Embed", () => {
   it("returns one unit vector per input, in order, with usage and the canonical model", async () => {
-    const res = await client.unary(Embedder.method.embed, {
+    const res = await fx.client.unary(Embedder.method.embed, {
       model: "grok-embedding-small-latest",
       input: [text("a cat sat on the mat"), image("https://example.com/cat.png"), text("stock prices fell")],
       encodingFormat: EmbedEncodingFormat.FORMAT_FLOAT,
@@ -63,15 +47,15 @@ describe("Embedder.Embed", () => {
       model: "grok-embedding-small",
       input: [text("the cat sat on the mat"), text("a cat sat on a mat"), text("quarterly revenue report")],
     };
-    const a = await client.unary(Embedder.method.embed, req);
-    const b = await client.unary(Embedder.method.embed, req);
+    const a = await fx.client.unary(Embedder.method.embed, req);
+    const b = await fx.client.unary(Embedder.method.embed, req);
     expect(vectorOf(b, 0)).toEqual(vectorOf(a, 0));
     expect(dot(vectorOf(a, 0), vectorOf(a, 1))).toBeGreaterThan(0.4);
     expect(Math.abs(dot(vectorOf(a, 0), vectorOf(a, 2)))).toBeLessThan(0.3);
   });
 
   it("defaults an unset encoding_format to floats", async () => {
-    const res = await client.unary(Embedder.method.embed, {
+    const res = await fx.client.unary(Embedder.method.embed, {
       model: "grok-embedding-small",
       input: [text("hi")],
     });
@@ -80,8 +64,8 @@ describe("Embedder.Embed", () => {
 
   it("encodes FORMAT_BASE64 as little-endian float32 bytes of the same vector", async () => {
     const input = [text("base64 please")];
-    const floats = await client.unary(Embedder.method.embed, { model: "grok-embedding-small", input });
-    const b64 = await client.unary(Embedder.method.embed, {
+    const floats = await fx.client.unary(Embedder.method.embed, { model: "grok-embedding-small", input });
+    const b64 = await fx.client.unary(Embedder.method.embed, {
       model: "grok-embedding-small",
       input,
       encodingFormat: EmbedEncodingFormat.FORMAT_BASE64,
@@ -95,25 +79,28 @@ describe("Embedder.Embed", () => {
   });
 
   it("embeds an uploaded image file by its contents and refuses an unknown file id", async () => {
-    const file = emu.context.files.add("cat.png", new Uint8Array([1, 2, 3, 4]));
+    const file = fx.emu.context.files.add("cat.png", new Uint8Array([1, 2, 3, 4]));
     const byFile = (id: string) => ({
       input: { case: "imageUrl" as const, value: { source: { case: "fileId" as const, value: id } } },
     });
-    const res = await client.unary(Embedder.method.embed, {
+    const res = await fx.client.unary(Embedder.method.embed, {
       model: "grok-embedding-small",
       input: [byFile(file.id)],
     });
     expect(res.usage?.numImageEmbeddings).toBe(1);
     expect(norm(vectorOf(res, 0))).toBeCloseTo(1, 5);
     const err = await failure(
-      client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [byFile("file-missing")] }),
+      fx.client.unary(Embedder.method.embed, {
+        model: "grok-embedding-small",
+        input: [byFile("file-missing")],
+      }),
     );
     expect(err.code).toBe(Status.NOT_FOUND);
   });
 
   it("answers NOT_FOUND for an unknown or non-embedding model", async () => {
     for (const model of ["grok-embedding-huge", "grok-4"]) {
-      const err = await failure(client.unary(Embedder.method.embed, { model, input: [text("x")] }));
+      const err = await failure(fx.client.unary(Embedder.method.embed, { model, input: [text("x")] }));
       expect(err.code).toBe(Status.NOT_FOUND);
       expect(err.details).toContain(`"${model}"`);
     }
@@ -121,22 +108,25 @@ describe("Embedder.Embed", () => {
 
   it("answers INVALID_ARGUMENT for empty input, empty items and a bad format", async () => {
     const empty = await failure(
-      client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [] }),
+      fx.client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [] }),
     );
     expect(empty.code).toBe(Status.INVALID_ARGUMENT);
     expect(empty.details).toContain("input is empty");
     const blank = await failure(
-      client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [text("ok"), text("")] }),
+      fx.client.unary(Embedder.method.embed, {
+        model: "grok-embedding-small",
+        input: [text("ok"), text("")],
+      }),
     );
     expect(blank.code).toBe(Status.INVALID_ARGUMENT);
     expect(blank.details).toContain("input[1].string is empty");
     const unset = await failure(
-      client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [{}] }),
+      fx.client.unary(Embedder.method.embed, { model: "grok-embedding-small", input: [{}] }),
     );
     expect(unset.code).toBe(Status.INVALID_ARGUMENT);
     expect(unset.details).toContain("input[0] is empty");
     const format = await failure(
-      client.unary(Embedder.method.embed, {
+      fx.client.unary(Embedder.method.embed, {
         model: "grok-embedding-small",
         input: [text("x")],
         encodingFormat: 7 as EmbedEncodingFormat,
@@ -144,7 +134,7 @@ describe("Embedder.Embed", () => {
     );
     expect(format.code).toBe(Status.INVALID_ARGUMENT);
     expect(format.details).toContain("encoding_format");
-    const noModel = await failure(client.unary(Embedder.method.embed, { input: [text("x")] }));
+    const noModel = await failure(fx.client.unary(Embedder.method.embed, { input: [text("x")] }));
     expect(noModel.code).toBe(Status.INVALID_ARGUMENT);
   });
 });

@@ -1,6 +1,5 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   DownloadFormat,
   type File as FileMessage,
@@ -9,7 +8,7 @@ import {
   Ordering,
 } from "../../gen/xai/api/v1/files_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
 type Chunk = {
   chunk:
@@ -45,35 +44,17 @@ async function statusOf(p: Promise<unknown>): Promise<{ code: number; details: s
   throw new Error("expected the call to fail");
 }
 
-function clientFor(emu: RunningEmulator): XaiClient {
-  return new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-}
-
 describe("Files service", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
-
-  const upload = (chunks: Chunk[]) => client.clientStream(Files.method.uploadFile, chunks);
+  const upload = (chunks: Chunk[]) => fx.client.clientStream(Files.method.uploadFile, chunks);
   const download = async (fileId: string, format?: DownloadFormat) => {
     const parts: Uint8Array[] = [];
-    for await (const c of client.serverStream(Files.method.retrieveFileContent, { fileId, format })) {
+    for await (const c of fx.client.serverStream(Files.method.retrieveFileContent, { fileId, format })) {
       parts.push(c.data);
     }
     return { parts, bytes: new Uint8Array(Buffer.concat(parts)) };
   };
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    client = clientFor(emu);
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
-  });
+  const fx = useEmulator();
 
   it("uploads in several chunks and downloads the exact bytes back in 1 MiB chunks", async () => {
     const a = pattern(1_000_000, 1);
@@ -90,7 +71,7 @@ describe("Files service", () => {
     expect(parts.map((p) => p.byteLength)).toEqual([1_048_576, 1_048_576, 103_193]);
     expect(Buffer.from(bytes).equals(Buffer.concat([a, b, c]))).toBe(true);
 
-    const again = await client.unary(Files.method.retrieveFile, { fileId: file.id });
+    const again = await fx.client.unary(Files.method.retrieveFile, { fileId: file.id });
     expect(again.size).toBe(2_200_345n);
     expect(again.filename).toBe("report.bin");
   });
@@ -127,20 +108,20 @@ describe("Files service", () => {
 
   it("deletes files; unknown ids are NOT_FOUND everywhere", async () => {
     const file = await upload([init("gone.txt"), data(text("bye"))]);
-    expect(await client.unary(Files.method.deleteFile, { fileId: file.id })).toMatchObject({
+    expect(await fx.client.unary(Files.method.deleteFile, { fileId: file.id })).toMatchObject({
       id: file.id,
       deleted: true,
     });
     for (const p of [
-      client.unary(Files.method.retrieveFile, { fileId: file.id }),
-      client.unary(Files.method.deleteFile, { fileId: file.id }),
-      client.unary(Files.method.createPublicUrl, { fileId: file.id }),
-      client.unary(Files.method.revokePublicUrl, { fileId: "file-nope" }),
+      fx.client.unary(Files.method.retrieveFile, { fileId: file.id }),
+      fx.client.unary(Files.method.deleteFile, { fileId: file.id }),
+      fx.client.unary(Files.method.createPublicUrl, { fileId: file.id }),
+      fx.client.unary(Files.method.revokePublicUrl, { fileId: "file-nope" }),
       download(file.id),
     ]) {
       expect((await statusOf(p)).code).toBe(Status.NOT_FOUND);
     }
-    expect((await statusOf(client.unary(Files.method.retrieveFile, { fileId: "" }))).code).toBe(
+    expect((await statusOf(fx.client.unary(Files.method.retrieveFile, { fileId: "" }))).code).toBe(
       Status.INVALID_ARGUMENT,
     );
   });
@@ -148,7 +129,7 @@ describe("Files service", () => {
   it("creates a public URL that serves the file, and revokes it", async () => {
     const body = text('{"hello":"world"}');
     const file = await upload([init("public.json"), data(body)]);
-    const created = await client.unary(Files.method.createPublicUrl, { fileId: file.id });
+    const created = await fx.client.unary(Files.method.createPublicUrl, { fileId: file.id });
     expect(created.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     expect(created.expiresAt).toBeUndefined();
     const res = await fetch(created.publicUrl);
@@ -156,21 +137,21 @@ describe("Files service", () => {
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(body))).toBe(true);
 
-    const described = await client.unary(Files.method.retrieveFile, { fileId: file.id });
+    const described = await fx.client.unary(Files.method.retrieveFile, { fileId: file.id });
     expect(described.publicUrl).toBe(created.publicUrl);
 
-    const revoked = await client.unary(Files.method.revokePublicUrl, { fileId: file.id });
+    const revoked = await fx.client.unary(Files.method.revokePublicUrl, { fileId: file.id });
     expect(revoked).toMatchObject({ fileId: file.id, revoked: true, publicUrl: created.publicUrl });
     expect((await fetch(created.publicUrl)).status).toBe(404);
-    const after = await client.unary(Files.method.retrieveFile, { fileId: file.id });
+    const after = await fx.client.unary(Files.method.retrieveFile, { fileId: file.id });
     expect(after.publicUrl).toBeUndefined();
 
-    const twice = await client.unary(Files.method.revokePublicUrl, { fileId: file.id });
+    const twice = await fx.client.unary(Files.method.revokePublicUrl, { fileId: file.id });
     expect(twice.revoked).toBe(false);
     expect(twice.publicUrl).toBeUndefined();
 
     const bad = await statusOf(
-      client.unary(Files.method.createPublicUrl, { fileId: file.id, expiresAfter: 10n }),
+      fx.client.unary(Files.method.createPublicUrl, { fileId: file.id, expiresAfter: 10n }),
     );
     expect(bad.code).toBe(Status.INVALID_ARGUMENT);
   });
@@ -191,29 +172,33 @@ describe("Files service", () => {
     const file = await upload([init("short.txt", 3600n), data(text("soon gone"))]);
     expect(ms(file.expiresAt) - ms(file.createdAt)).toBe(3_600_000);
     const keeper = await upload([init("keeper.txt"), data(text("stays"))]);
-    const url = await client.unary(Files.method.createPublicUrl, { fileId: keeper.id, expiresAfter: 7200n });
+    const url = await fx.client.unary(Files.method.createPublicUrl, {
+      fileId: keeper.id,
+      expiresAfter: 7200n,
+    });
     expect(ms(url.expiresAt)).toBeGreaterThan(Date.now() + 7_100_000);
     // A URL cannot outlive its file.
-    const capped = await client.unary(Files.method.createPublicUrl, { fileId: file.id, expiresAfter: 7200n });
+    const capped = await fx.client.unary(Files.method.createPublicUrl, {
+      fileId: file.id,
+      expiresAfter: 7200n,
+    });
     expect(capped.expiresAt).toEqual(file.expiresAt);
 
-    emu.context.advance(3_600_001);
-    expect((await statusOf(client.unary(Files.method.retrieveFile, { fileId: file.id }))).code).toBe(
+    fx.emu.context.advance(3_600_001);
+    expect((await statusOf(fx.client.unary(Files.method.retrieveFile, { fileId: file.id }))).code).toBe(
       Status.NOT_FOUND,
     );
     expect((await fetch(capped.publicUrl)).status).toBe(404);
     expect((await fetch(url.publicUrl)).status).toBe(200);
 
-    emu.context.advance(3_600_000);
-    const after = await client.unary(Files.method.retrieveFile, { fileId: keeper.id });
+    fx.emu.context.advance(3_600_000);
+    const after = await fx.client.unary(Files.method.retrieveFile, { fileId: keeper.id });
     expect(after.publicUrl).toBeUndefined();
     expect((await fetch(url.publicUrl)).status).toBe(404);
   });
 });
 
 describe("Files listing", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
   const uploaded: FileMessage[] = [];
   const names = [
     "delta.txt",
@@ -226,24 +211,19 @@ describe("Files listing", () => {
   ];
   const sizes = [40, 10, 70, 10, 25, 5, 60];
 
+  const fx = useEmulator();
   beforeAll(async () => {
-    emu = await startEmulator();
-    client = clientFor(emu);
     for (const [i, name] of names.entries()) {
       const bytes = pattern(sizes[i] ?? 1, i);
-      uploaded.push(await client.clientStream(Files.method.uploadFile, [init(name), data(bytes)]));
+      uploaded.push(await fx.client.clientStream(Files.method.uploadFile, [init(name), data(bytes)]));
     }
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
   });
 
   async function listAll(sortBy: FilesSortBy, order: Ordering, limit: number, filter?: string) {
     const pages: string[][] = [];
     let token: string | undefined;
     do {
-      const page = await client.unary(Files.method.listFiles, {
+      const page = await fx.client.unary(Files.method.listFiles, {
         limit,
         order,
         sortBy,
@@ -277,11 +257,11 @@ describe("Files listing", () => {
   });
 
   it("returns one page and no token when everything fits; limit 0 means 100", async () => {
-    const page = await client.unary(Files.method.listFiles, {});
+    const page = await fx.client.unary(Files.method.listFiles, {});
     expect(page.data.map((f) => f.id)).toEqual(ids([0, 1, 2, 3, 4, 5, 6]));
     expect(page.paginationToken ?? "").toBe("");
     expect(page.data[0]).toMatchObject({ filename: "delta.txt", size: 40n });
-    const exact = await client.unary(Files.method.listFiles, { limit: 7 });
+    const exact = await fx.client.unary(Files.method.listFiles, { limit: 7 });
     expect(exact.data).toHaveLength(7);
     expect(exact.paginationToken ?? "").toBe("");
   });
@@ -297,10 +277,10 @@ describe("Files listing", () => {
   });
 
   it("keeps a listing consistent when files are deleted between pages", async () => {
-    const first = await client.unary(Files.method.listFiles, { limit: 3 });
-    const extra = await client.clientStream(Files.method.uploadFile, [init("golf.txt"), data(text("g"))]);
-    await client.unary(Files.method.deleteFile, { fileId: uploaded[3]?.id ?? "" });
-    const second = await client.unary(Files.method.listFiles, {
+    const first = await fx.client.unary(Files.method.listFiles, { limit: 3 });
+    const extra = await fx.client.clientStream(Files.method.uploadFile, [init("golf.txt"), data(text("g"))]);
+    await fx.client.unary(Files.method.deleteFile, { fileId: uploaded[3]?.id ?? "" });
+    const second = await fx.client.unary(Files.method.listFiles, {
       limit: 10,
       paginationToken: first.paginationToken,
     });
@@ -310,15 +290,17 @@ describe("Files listing", () => {
 
   it("refuses bad limits and tokens", async () => {
     for (const limit of [-1, 101]) {
-      const bad = await statusOf(client.unary(Files.method.listFiles, { limit }));
+      const bad = await statusOf(fx.client.unary(Files.method.listFiles, { limit }));
       expect(bad.code).toBe(Status.INVALID_ARGUMENT);
       expect(bad.details).toContain("limit");
     }
-    const forged = await statusOf(client.unary(Files.method.listFiles, { paginationToken: "not-a-token" }));
+    const forged = await statusOf(
+      fx.client.unary(Files.method.listFiles, { paginationToken: "not-a-token" }),
+    );
     expect(forged.code).toBe(Status.INVALID_ARGUMENT);
-    const page = await client.unary(Files.method.listFiles, { limit: 1 });
+    const page = await fx.client.unary(Files.method.listFiles, { limit: 1 });
     const other = await statusOf(
-      client.unary(Files.method.listFiles, {
+      fx.client.unary(Files.method.listFiles, {
         limit: 1,
         sortBy: FilesSortBy.SIZE,
         paginationToken: page.paginationToken,
@@ -330,26 +312,17 @@ describe("Files listing", () => {
 });
 
 describe("Files size cap", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
-  beforeAll(async () => {
-    emu = await startEmulator({ maxFileBytes: 1000 });
-    client = clientFor(emu);
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
-  });
+  const fx = useEmulator({ maxFileBytes: 1000 });
 
   it("accepts a file of exactly the cap and refuses one byte more with RESOURCE_EXHAUSTED", async () => {
-    const ok = await client.clientStream(Files.method.uploadFile, [
+    const ok = await fx.client.clientStream(Files.method.uploadFile, [
       init("max.bin"),
       data(pattern(600, 1)),
       data(pattern(400, 2)),
     ]);
     expect(ok.size).toBe(1000n);
     const tooBig = await statusOf(
-      client.clientStream(Files.method.uploadFile, [
+      fx.client.clientStream(Files.method.uploadFile, [
         init("big.bin"),
         data(pattern(600, 1)),
         data(pattern(401, 2)),
@@ -365,9 +338,9 @@ describe("Files size cap", () => {
       yield init("endless.bin");
       for (;;) yield data(pattern(512, 0));
     }
-    const result = await statusOf(client.clientStream(Files.method.uploadFile, endless()));
+    const result = await statusOf(fx.client.clientStream(Files.method.uploadFile, endless()));
     expect(result.code).toBe(Status.RESOURCE_EXHAUSTED);
-    const listed = await client.unary(Files.method.listFiles, {});
+    const listed = await fx.client.unary(Files.method.listFiles, {});
     expect(listed.data.map((f) => f.filename)).toEqual(["max.bin"]);
   });
 });

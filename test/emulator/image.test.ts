@@ -1,7 +1,6 @@
 import { crc32, inflateSync } from "node:zlib";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Files } from "../../gen/xai/api/v1/files_pb.js";
 import {
   type GenerateImageRequestSchema,
@@ -11,7 +10,7 @@ import {
   ImageResolution,
 } from "../../gen/xai/api/v1/image_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
 type Request = MessageInitShape<typeof GenerateImageRequestSchema>;
 
@@ -101,11 +100,8 @@ async function statusOf(p: Promise<unknown>): Promise<{ code: number; details: s
 }
 
 describe("Image service", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
-
   const generate = (request: Request) =>
-    client.unary(Image.method.generateImage, {
+    fx.client.unary(Image.method.generateImage, {
       model: "grok-imagine-image",
       format: ImageFormat.IMG_FORMAT_BASE64,
       ...request,
@@ -118,18 +114,7 @@ describe("Image service", () => {
     throw new Error("no image");
   };
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    client = new XaiClient({
-      api: { host: emu.url, key: emu.context.config.apiKey },
-      management: { host: emu.url, key: emu.context.config.managementKey },
-      timeoutMs: 10_000,
-    });
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
-  });
+  const fx = useEmulator();
 
   it("returns a valid square 1K PNG as a data URL by default, with usage and honest metadata", async () => {
     const res = await generate({ prompt: "a lighthouse at dusk" });
@@ -142,7 +127,7 @@ describe("Image service", () => {
     expect(png).toMatchObject({ width: 1024, height: 1024, colorType: 3 });
     expect(png.text.Software).toContain("emulator");
     expect(png.text.Comment).toContain("a lighthouse at dusk");
-    expect(res.usage?.promptTextTokens).toBe(emu.context.tokenizer.count("a lighthouse at dusk"));
+    expect(res.usage?.promptTextTokens).toBe(fx.emu.context.tokenizer.count("a lighthouse at dusk"));
     expect(res.usage?.promptImageTokens).toBe(0);
     expect(res.usage?.totalTokens).toBe(res.usage?.promptTokens);
     // $0.07 per image, in ticks of 10^-10 USD.
@@ -280,7 +265,7 @@ describe("Image service", () => {
 
     it("gives the same edit whether the input comes as a data URL, a served URL or a file id", async () => {
       const viaData = await generate({ prompt: "add snow", images: [byUrl(dataUrl())] });
-      const file = await client.clientStream(Files.method.uploadFile, [
+      const file = await fx.client.clientStream(Files.method.uploadFile, [
         { chunk: { case: "init", value: { name: "valley.png" } } },
         { chunk: { case: "data", value: input } },
       ]);
@@ -309,7 +294,7 @@ describe("Image service", () => {
         [{ prompt: "x", image: byUrl("ftp://example.com/a.png") }, Status.INVALID_ARGUMENT, "http(s)"],
         [{ prompt: "x", image: {} }, Status.INVALID_ARGUMENT, "image_url or file_id"],
         [
-          { prompt: "x", image: byUrl(`${emu.context.media.baseUrl}/media/zzzz/gone.png`) },
+          { prompt: "x", image: byUrl(`${fx.emu.context.media.baseUrl}/media/zzzz/gone.png`) },
           Status.NOT_FOUND,
           "not served",
         ],
@@ -337,7 +322,7 @@ describe("Image service", () => {
     expect(outputs.map((o) => o?.filename)).toEqual(["stars-1.png", "stars-2.png"]);
     for (const [i, out] of outputs.entries()) {
       if (!out?.publicUrl) throw new Error("expected a public URL");
-      const stored = await client.unary(Files.method.retrieveFile, { fileId: out.fileId });
+      const stored = await fx.client.unary(Files.method.retrieveFile, { fileId: out.fileId });
       expect(stored.filename).toBe(out.filename);
       expect(stored.expiresAt).toEqual(out.expiresAt);
       expect(out.publicUrlExpiresAt).toEqual(out.expiresAt);

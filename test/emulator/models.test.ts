@@ -1,26 +1,10 @@
 import { status as Status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { costInUsdTicks, isReasoningModel } from "../../emulator/catalog.js";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
 import { Modality, Models } from "../../gen/xai/api/v1/models_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator();
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -32,7 +16,7 @@ const failure = (p: Promise<unknown>) =>
 
 describe("Models.ListLanguageModels", () => {
   it("lists the four chat models with emulator fingerprints", async () => {
-    const res = await client.unary(Models.method.listLanguageModels, {});
+    const res = await fx.client.unary(Models.method.listLanguageModels, {});
     expect(res.models.map((m) => m.name)).toEqual([
       "grok-4",
       "grok-4-fast",
@@ -48,7 +32,7 @@ describe("Models.ListLanguageModels", () => {
   });
 
   it("describes grok-4 with aliases, modalities, prices and release date", async () => {
-    const res = await client.unary(Models.method.listLanguageModels, {});
+    const res = await fx.client.unary(Models.method.listLanguageModels, {});
     const grok4 = res.models[0];
     expect(grok4?.aliases).toEqual(["grok-4-0709", "grok-4-latest"]);
     expect(grok4?.version).toBe("1.0.0");
@@ -65,26 +49,28 @@ describe("Models.ListLanguageModels", () => {
 
 describe("Models.GetLanguageModel", () => {
   it("resolves an alias to its model", async () => {
-    const m = await client.unary(Models.method.getLanguageModel, { name: "grok-4-latest" });
+    const m = await fx.client.unary(Models.method.getLanguageModel, { name: "grok-4-latest" });
     expect(m.name).toBe("grok-4");
-    const mini = await client.unary(Models.method.getLanguageModel, { name: "grok-3-mini-beta" });
+    const mini = await fx.client.unary(Models.method.getLanguageModel, { name: "grok-3-mini-beta" });
     expect(mini.name).toBe("grok-3-mini");
     expect(mini.inputModalities).toEqual([Modality.TEXT]);
   });
 
   it("answers NOT_FOUND naming an unknown model", async () => {
-    const err = await failure(client.unary(Models.method.getLanguageModel, { name: "grok-9" }));
+    const err = await failure(fx.client.unary(Models.method.getLanguageModel, { name: "grok-9" }));
     expect(err.code).toBe(Status.NOT_FOUND);
     expect(err.details).toBe('The model "grok-9" does not exist or your API key does not have access to it.');
   });
 
   it("does not find an embedding model among language models", async () => {
-    const err = await failure(client.unary(Models.method.getLanguageModel, { name: "grok-embedding-small" }));
+    const err = await failure(
+      fx.client.unary(Models.method.getLanguageModel, { name: "grok-embedding-small" }),
+    );
     expect(err.code).toBe(Status.NOT_FOUND);
   });
 
   it("rejects an empty name with INVALID_ARGUMENT", async () => {
-    const err = await failure(client.unary(Models.method.getLanguageModel, { name: "" }));
+    const err = await failure(fx.client.unary(Models.method.getLanguageModel, { name: "" }));
     expect(err.code).toBe(Status.INVALID_ARGUMENT);
     expect(err.details).toContain("name is required");
   });
@@ -92,28 +78,30 @@ describe("Models.GetLanguageModel", () => {
 
 describe("Models: embedding and image models", () => {
   it("lists and gets the embedding model", async () => {
-    const list = await client.unary(Models.method.listEmbeddingModels, {});
+    const list = await fx.client.unary(Models.method.listEmbeddingModels, {});
     expect(list.models.map((m) => m.name)).toEqual(["grok-embedding-small"]);
-    const m = await client.unary(Models.method.getEmbeddingModel, { name: "grok-embedding-small-latest" });
+    const m = await fx.client.unary(Models.method.getEmbeddingModel, { name: "grok-embedding-small-latest" });
     expect(m.name).toBe("grok-embedding-small");
     expect(m.outputModalities).toEqual([Modality.EMBEDDING]);
     expect(m.systemFingerprint).toBe("fp_emulator_embedsmall");
-    const err = await failure(client.unary(Models.method.getEmbeddingModel, { name: "grok-4" }));
+    const err = await failure(fx.client.unary(Models.method.getEmbeddingModel, { name: "grok-4" }));
     expect(err.code).toBe(Status.NOT_FOUND);
   });
 
   it("lists image and video models together and gets each by name", async () => {
-    const list = await client.unary(Models.method.listImageGenerationModels, {});
+    const list = await fx.client.unary(Models.method.listImageGenerationModels, {});
     expect(list.models.map((m) => m.name)).toEqual(["grok-imagine-image", "grok-imagine-video"]);
-    const image = await client.unary(Models.method.getImageGenerationModel, { name: "grok-imagine-image" });
+    const image = await fx.client.unary(Models.method.getImageGenerationModel, {
+      name: "grok-imagine-image",
+    });
     expect(image.imagePrice).toBe(7n);
     expect(image.outputModalities).toEqual([Modality.IMAGE]);
-    const video = await client.unary(Models.method.getImageGenerationModel, {
+    const video = await fx.client.unary(Models.method.getImageGenerationModel, {
       name: "grok-imagine-video-latest",
     });
     expect(video.name).toBe("grok-imagine-video");
     expect(video.systemFingerprint).toBe("fp_emulator_imagine_video");
-    const err = await failure(client.unary(Models.method.getImageGenerationModel, { name: "dall-e-3" }));
+    const err = await failure(fx.client.unary(Models.method.getImageGenerationModel, { name: "dall-e-3" }));
     expect(err.code).toBe(Status.NOT_FOUND);
     expect(err.details).toContain('"dall-e-3"');
   });
@@ -127,19 +115,19 @@ describe("catalog helpers", () => {
     expect(isReasoningModel("grok-4-fast")).toBe(false);
     expect(isReasoningModel("grok-code-fast-1")).toBe(false);
     expect(isReasoningModel("nope")).toBe(false);
-    expect(emu.context.catalog.isReasoning("grok-3-mini-latest")).toBe(true);
+    expect(fx.emu.context.catalog.isReasoning("grok-3-mini-latest")).toBe(true);
   });
 
   it("prices usage in USD ticks, one tick per token per price unit", () => {
-    const grok4 = emu.context.catalog.language("grok-4");
+    const grok4 = fx.emu.context.catalog.language("grok-4");
     // 1000 prompt tokens at $3/M = $0.003 = 3e7 ticks; 100 completion tokens at $15/M = 1.5e7 ticks.
     expect(costInUsdTicks(grok4, { promptText: 1000, completion: 100 })).toBe(45_000_000n);
     expect(costInUsdTicks(grok4, { cachedPromptText: 1000 })).toBe(7_500_000n);
   });
 
   it("hands out fresh messages that callers may change", () => {
-    const a = emu.context.catalog.language("grok-4");
+    const a = fx.emu.context.catalog.language("grok-4");
     a.name = "changed";
-    expect(emu.context.catalog.language("grok-4").name).toBe("grok-4");
+    expect(fx.emu.context.catalog.language("grok-4").name).toBe("grok-4");
   });
 });

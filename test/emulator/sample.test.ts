@@ -1,40 +1,24 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { status as Status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
   FinishReason,
   Sample,
   type SampleTextRequestSchema,
   type SampleTextResponse,
 } from "../../gen/xai/api/v1/sample_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
 type Request = MessageInitShape<typeof SampleTextRequestSchema>;
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator();
 
 const PROMPT = "Once upon a time, in a valley of rivers,";
-const count = (s: string) => emu.context.tokenizer.count(s);
-const sample = (req: Request) => client.unary(Sample.method.sampleText, req);
+const count = (s: string) => fx.emu.context.tokenizer.count(s);
+const sample = (req: Request) => fx.client.unary(Sample.method.sampleText, req);
 const stream = async (req: Request) => {
   const chunks: SampleTextResponse[] = [];
-  for await (const c of client.serverStream(Sample.method.sampleTextStreaming, req)) chunks.push(c);
+  for await (const c of fx.client.serverStream(Sample.method.sampleTextStreaming, req)) chunks.push(c);
   return chunks;
 };
 const failure = (p: Promise<unknown>) =>

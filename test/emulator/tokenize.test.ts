@@ -1,26 +1,10 @@
 import { status as Status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { createTokenizer, VOCAB_SIZE } from "../../emulator/tokenizer.js";
 import { Tokenize } from "../../gen/xai/api/v1/tokenize_pb.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
-let emu: RunningEmulator;
-let client: XaiClient;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-  client = new XaiClient({
-    api: { host: emu.url, key: emu.context.config.apiKey },
-    management: { host: emu.url, key: emu.context.config.managementKey },
-    timeoutMs: 10_000,
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await emu?.close();
-});
+const fx = useEmulator();
 
 const SAMPLES = [
   "Hello, world!  How are   you?\n\nFine.",
@@ -89,7 +73,7 @@ describe("tokenizer", () => {
 
 describe("Tokenize.TokenizeText", () => {
   it("returns the tokenizer's tokens and the canonical model name", async () => {
-    const res = await client.unary(Tokenize.method.tokenizeText, {
+    const res = await fx.client.unary(Tokenize.method.tokenizeText, {
       text: "Hello, world!",
       model: "grok-4-latest",
     });
@@ -104,19 +88,19 @@ describe("Tokenize.TokenizeText", () => {
 
   it("counts what the emulator's usage counts", async () => {
     const text = "The quick brown fox jumps over the lazy dog.";
-    const res = await client.unary(Tokenize.method.tokenizeText, { text, model: "grok-3-mini" });
-    expect(res.tokens.length).toBe(emu.context.tokenizer.count(text));
+    const res = await fx.client.unary(Tokenize.method.tokenizeText, { text, model: "grok-3-mini" });
+    expect(res.tokens.length).toBe(fx.emu.context.tokenizer.count(text));
     expect(res.tokens.length).toBe(15);
   });
 
   it("returns no tokens for empty text", async () => {
-    const res = await client.unary(Tokenize.method.tokenizeText, { text: "", model: "grok-4" });
+    const res = await fx.client.unary(Tokenize.method.tokenizeText, { text: "", model: "grok-4" });
     expect(res.tokens).toEqual([]);
   });
 
   it("answers NOT_FOUND for an unknown or non-language model", async () => {
     for (const model of ["grok-9", "grok-embedding-small"]) {
-      const err = (await client
+      const err = (await fx.client
         .unary(Tokenize.method.tokenizeText, { text: "hi", model })
         .catch((e: unknown) => e)) as { code: number; details: string };
       expect(err.code).toBe(Status.NOT_FOUND);
@@ -125,7 +109,7 @@ describe("Tokenize.TokenizeText", () => {
   });
 
   it("answers INVALID_ARGUMENT without a model", async () => {
-    const err = (await client
+    const err = (await fx.client
       .unary(Tokenize.method.tokenizeText, { text: "hi" })
       .catch((e: unknown) => e)) as {
       code: number;

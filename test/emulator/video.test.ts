@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import { DeferredStatus } from "../../gen/xai/api/v1/deferred_pb.js";
 import { Files } from "../../gen/xai/api/v1/files_pb.js";
 import { Image, ImageAspectRatio, ImageFormat } from "../../gen/xai/api/v1/image_pb.js";
@@ -17,7 +16,7 @@ import {
   VideoResolution,
 } from "../../gen/xai/api/v1/video_pb.js";
 import { Status } from "../../src/grpc/status.js";
-import { XaiClient } from "../../src/grpc/xai-client.js";
+import { useEmulator } from "../support/emulator-fixture.js";
 
 type GenerateInit = MessageInitShape<typeof GenerateVideoRequestSchema>;
 type ExtendInit = MessageInitShape<typeof ExtendVideoRequestSchema>;
@@ -115,14 +114,11 @@ async function statusOf(p: Promise<unknown>): Promise<{ code: number; details: s
 }
 
 describe("Video service", () => {
-  let emu: RunningEmulator;
-  let client: XaiClient;
-
   const generate = (request: GenerateInit) =>
-    client.unary(Video.method.generateVideo, { model: "grok-imagine-video", ...request });
+    fx.client.unary(Video.method.generateVideo, { model: "grok-imagine-video", ...request });
   const extend = (request: ExtendInit) =>
-    client.unary(Video.method.extendVideo, { model: "grok-imagine-video", ...request });
-  const poll = (requestId: string) => client.unary(Video.method.getDeferredVideo, { requestId });
+    fx.client.unary(Video.method.extendVideo, { model: "grok-imagine-video", ...request });
+  const poll = (requestId: string) => fx.client.unary(Video.method.getDeferredVideo, { requestId });
   /** Polls until the job leaves PENDING; returns every answer. */
   async function pollAll(requestId: string): Promise<GetDeferredVideoResponse[]> {
     const answers: GetDeferredVideoResponse[] = [];
@@ -140,18 +136,7 @@ describe("Video service", () => {
     return { response, bytes: new Uint8Array(await (await fetch(response.video.url)).arrayBuffer()) };
   }
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-    client = new XaiClient({
-      api: { host: emu.url, key: emu.context.config.apiKey },
-      management: { host: emu.url, key: emu.context.config.managementKey },
-      timeoutMs: 20_000,
-    });
-  });
-  afterAll(async () => {
-    client.close();
-    await emu.close();
-  });
+  const fx = useEmulator({}, 20_000);
 
   it("answers PENDING with rising progress, then DONE with a served, valid MP4", async () => {
     const { requestId } = await generate({ prompt: "waves on a beach at sunset" });
@@ -172,7 +157,9 @@ describe("Video service", () => {
     expect(response?.video?.duration).toBe(6);
     expect(response?.video?.respectModeration).toBe(true);
     expect(response?.usage?.costInUsdTicks).toBe(5_000_000_000n); // $0.50
-    expect(response?.usage?.promptTextTokens).toBe(emu.context.tokenizer.count("waves on a beach at sunset"));
+    expect(response?.usage?.promptTextTokens).toBe(
+      fx.emu.context.tokenizer.count("waves on a beach at sunset"),
+    );
 
     const url = response?.video?.url ?? "";
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/);
@@ -283,7 +270,7 @@ describe("Video service", () => {
   it("expires a job after the time-to-live (emulator clock)", async () => {
     const { requestId } = await generate({ prompt: "fog", duration: 1 });
     expect((await poll(requestId)).status).toBe(DeferredStatus.PENDING);
-    emu.context.advance(emu.context.config.deferredTtlMs);
+    fx.emu.context.advance(fx.emu.context.config.deferredTtlMs);
     const answer = await poll(requestId);
     expect(answer.status).toBe(DeferredStatus.EXPIRED);
     expect(answer.response).toBeUndefined();
@@ -312,7 +299,7 @@ describe("Video service", () => {
     expect(extended.response.video?.duration).toBe(7);
     expect(readMp4(extended.bytes)).toMatchObject({ durationSeconds: 7, width: 480, height: 480 });
 
-    const file = await client.clientStream(Files.method.uploadFile, [
+    const file = await fx.client.clientStream(Files.method.uploadFile, [
       { chunk: { case: "init", value: { name: "train.mp4" } } },
       { chunk: { case: "data", value: source.bytes } },
     ]);
@@ -352,7 +339,7 @@ describe("Video service", () => {
       expect(result.details).toContain(text);
     }
     // Content that is not an MP4 is refused.
-    const png = await client.unary(Image.method.generateImage, {
+    const png = await fx.client.unary(Image.method.generateImage, {
       prompt: "not a video",
       model: "grok-imagine-image",
       format: ImageFormat.IMG_FORMAT_URL,
@@ -370,7 +357,7 @@ describe("Video service", () => {
   });
 
   it("animates a starting image: portrait image, portrait video", async () => {
-    const image = await client.unary(Image.method.generateImage, {
+    const image = await fx.client.unary(Image.method.generateImage, {
       prompt: "a tall tower",
       model: "grok-imagine-image",
       format: ImageFormat.IMG_FORMAT_BASE64,
@@ -402,12 +389,12 @@ describe("Video service", () => {
     );
     const out = response.video?.fileOutput;
     expect(out?.filename).toBe("rain.mp4");
-    const stored = await client.unary(Files.method.retrieveFile, { fileId: out?.fileId ?? "" });
+    const stored = await fx.client.unary(Files.method.retrieveFile, { fileId: out?.fileId ?? "" });
     expect(stored.size).toBe(BigInt(bytes.byteLength));
     const shared = new Uint8Array(await (await fetch(out?.publicUrl ?? "")).arrayBuffer());
     expect(Buffer.from(shared).equals(Buffer.from(bytes))).toBe(true);
 
-    const file = await client.clientStream(Files.method.uploadFile, [
+    const file = await fx.client.clientStream(Files.method.uploadFile, [
       { chunk: { case: "init", value: { name: "start.mp4" } } },
       { chunk: { case: "data", value: bytes } },
     ]);
@@ -415,7 +402,7 @@ describe("Video service", () => {
       prompt: "edit",
       video: { source: { case: "fileId", value: file.id } },
     });
-    await client.unary(Files.method.deleteFile, { fileId: file.id });
+    await fx.client.unary(Files.method.deleteFile, { fileId: file.id });
     const last = (await pollAll(requestId)).at(-1);
     expect(last?.status).toBe(DeferredStatus.FAILED);
     expect(last?.response?.error).toMatchObject({
@@ -425,7 +412,7 @@ describe("Video service", () => {
   });
 
   it("renders at once through the engine, as Batch uses it", async () => {
-    const response = await emu.context.videos.render(
+    const response = await fx.emu.context.videos.render(
       create(GenerateVideoRequestSchema, {
         prompt: "a comet",
         model: "grok-imagine-video-latest",

@@ -54,12 +54,18 @@ export interface ServerEnv {
   readonly [name: string]: string | undefined;
 }
 
+/** Deferred polls of the servers under test: every 20 ms, so that waits take no real seconds. */
+export const TEST_POLL_INTERVAL_MS = 20;
+
 /**
  * The environment of a spawned server: only what is given, plus debug logging so that whatever the
- * server could ever log is in the stderr the tests inspect.
+ * server could ever log is in the stderr the tests inspect, and a short deferred poll interval.
  */
 export function serverEnv(env: ServerEnv): Record<string, string> {
-  const out: Record<string, string> = { XAI_MCP_LOG_LEVEL: "debug" };
+  const out: Record<string, string> = {
+    XAI_MCP_LOG_LEVEL: "debug",
+    XAI_MCP_POLL_INTERVAL_MS: String(TEST_POLL_INTERVAL_MS),
+  };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }

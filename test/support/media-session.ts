@@ -52,14 +52,17 @@ export async function startMediaSession(options: MediaSessionOptions = {}): Prom
     stderr += chunk.toString("utf8");
   });
   let roots = options.roots ?? [];
+  /** Told each time the server asks for the roots. */
+  let onRootsListed: () => void = () => {};
   const client = new Client(
     { name: "xai-grpc-mcp-media-tests", version: "0.0.0" },
     { capabilities: options.roots ? { roots: { listChanged: true } } : {} },
   );
   if (options.roots) {
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({
-      roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href, name: dir })),
-    }));
+    client.setRequestHandler(ListRootsRequestSchema, async () => {
+      setImmediate(onRootsListed);
+      return { roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href, name: dir })) };
+    });
   }
   await client.connect(transport);
   const pid = transport.pid;
@@ -71,7 +74,12 @@ export async function startMediaSession(options: MediaSessionOptions = {}): Prom
     stderr: () => stderr,
     setRoots: async (dirs) => {
       roots = [...dirs];
+      // Resolves once the server has asked for the new list (its next call waits for the answer).
+      const listed = new Promise<void>((resolve) => {
+        onRootsListed = resolve;
+      });
       await client.sendRootsListChanged();
+      await listed;
     },
     close: async () => {
       await client.close();

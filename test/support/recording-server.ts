@@ -34,6 +34,7 @@ import { Models } from "../../gen/xai/api/v1/models_pb.js";
 import { Sample } from "../../gen/xai/api/v1/sample_pb.js";
 import { Tokenize } from "../../gen/xai/api/v1/tokenize_pb.js";
 import { Video } from "../../gen/xai/api/v1/video_pb.js";
+import { methodPath } from "../../src/grpc/routing.js";
 
 /** The 12 services of the xAI API, straight from the generated descriptors. */
 export const ALL_SERVICES: readonly DescService[] = [
@@ -52,7 +53,7 @@ export const ALL_SERVICES: readonly DescService[] = [
 ];
 
 /** `/xai_api.Chat/GetCompletion`. */
-export const pathOf = (method: DescMethod): string => `/${method.parent.typeName}/${method.name}`;
+export const pathOf: (method: DescMethod) => string = methodPath;
 
 /** Every unary method of the API by gRPC path. */
 export const UNARY_METHODS: ReadonlyMap<string, DescMethod> = new Map(

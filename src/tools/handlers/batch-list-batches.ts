@@ -1,22 +1,19 @@
-import { type DescMethod, toJson } from "@bufbuild/protobuf";
-import type { ListBatchesRequest } from "../../../gen/xai/api/v1/batch_pb.js";
-import { batchSchemas } from "../../batch/batch-service.js";
+import { fromJson, type JsonObject, toJson } from "@bufbuild/protobuf";
+import { BatchMgmt, BatchSchema, ListBatchesResponseSchema } from "../../../gen/xai/api/v1/batch_pb.js";
 import type { FetchPage } from "../../batch/paging.js";
 import { renderBatchList } from "../render/batch.js";
 import { responseJson } from "../result.js";
-import type { ToolHandler } from "../tool.js";
-import { pagingOptions } from "./batch-options.js";
+import { defineTool } from "../tool.js";
+import { ALL_PAGES_OPTIONS } from "./batch-options.js";
 import { inlineList } from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
 
 /** `BatchMgmt.ListBatches`: one page, or every page while the answer stays small. */
-export function listBatchesHandler(method: DescMethod): ToolHandler {
-  const schemas = batchSchemas(method);
-  const m = schemas.service.method.listBatches;
-  const batch = schemas.service.method.getBatch.output;
-  return async (request, options, ctx) => {
-    const req = request as ListBatchesRequest;
+export const listBatchesTool = defineTool(BatchMgmt.method.listBatches, {
+  options: ALL_PAGES_OPTIONS,
+  run: async (request, options, ctx) => {
+    const m = BatchMgmt.method.listBatches;
     const fetch: FetchPage = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
@@ -24,21 +21,25 @@ export function listBatchesHandler(method: DescMethod): ToolHandler {
         { signal: ctx.signal },
       );
       return {
-        items: r.batches.map((b) => toJson(batch, b, { useProtoFieldName: true }) as Json),
+        items: r.batches.map((b) => toJson(BatchSchema, b, { useProtoFieldName: true }) as Json),
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
     };
     return inlineList(
       {
-        tool: "batch_list_batches",
+        method: m,
         itemsField: "batches",
         noun: "batches",
         fetch,
         hintArgs: {},
-        render: (response) => renderBatchList(response),
+        // An inline list is protobuf JSON (pages joined); read back through the mapping.
+        render: (response) =>
+          renderBatchList(
+            fromJson(ListBatchesResponseSchema, response as JsonObject, { ignoreUnknownFields: true }),
+          ),
       },
-      { token: req.paginationToken, limit: req.limit, allPages: pagingOptions(options).allPages },
+      { token: request.paginationToken, limit: request.limit, allPages: options.all_pages === true },
     );
-  };
-}
+  },
+});

@@ -1,12 +1,11 @@
-import { type DescMethod, toJson } from "@bufbuild/protobuf";
-import type { ListBatchRequestMetadataRequest } from "../../../gen/xai/api/v1/batch_pb.js";
-import { batchSchemas } from "../../batch/batch-service.js";
+import { toJson } from "@bufbuild/protobuf";
+import { BatchMgmt, BatchRequestMetadataSchema } from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError } from "../../batch/paging.js";
 import { callHint } from "../render/batch.js";
 import { renderMetadataPage } from "../render/batch-results.js";
 import { responseJson } from "../result.js";
-import type { ToolHandler } from "../tool.js";
-import { pagingOptions } from "./batch-options.js";
+import { defineTool } from "../tool.js";
+import { PAGED_FILE_OPTIONS } from "./batch-options.js";
 import {
   type FileRun,
   idKey,
@@ -17,7 +16,6 @@ import {
 } from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
-const TOOL = "batch_list_batch_request_metadata";
 
 /** Page size when writing to a file and the call set no limit. */
 const FILE_PAGE = 1000;
@@ -26,12 +24,14 @@ const FILE_PAGE = 1000;
  * `BatchMgmt.ListBatchRequestMetadata`: one page or all of them, inline while small, or written to
  * a JSONL file (one `BatchRequestMetadata` per line) with the count of requests in each state.
  */
-export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler {
-  const schemas = batchSchemas(method);
-  const m = schemas.service.method.listBatchRequestMetadata;
-  return async (request, options, ctx) => {
-    const req = request as ListBatchRequestMetadataRequest;
-    const { allPages, outputPath, overwrite, append } = pagingOptions(options);
+export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatchRequestMetadata, {
+  options: PAGED_FILE_OPTIONS,
+  run: async (req, options, ctx) => {
+    const m = BatchMgmt.method.listBatchRequestMetadata;
+    const allPages = options.all_pages === true;
+    const outputPath = options.output_path;
+    const overwrite = options.overwrite === true;
+    const append = options.append === true;
     const fetch: FetchPage = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
@@ -40,7 +40,7 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
       );
       return {
         items: r.batchRequestMetadata.map(
-          (x) => toJson(schemas.metadata, x, { useProtoFieldName: true }) as Json,
+          (x) => toJson(BatchRequestMetadataSchema, x, { useProtoFieldName: true }) as Json,
         ),
         token: r.paginationToken,
         response: responseJson(m.output, r),
@@ -50,7 +50,7 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
     const status = (toJson(m.input, req, { useProtoFieldName: true }) as Json).status;
     if (status) hintArgs.status = status;
     const list: PagedList = {
-      tool: TOOL,
+      method: m,
       itemsField: "batch_request_metadata",
       noun: "requests",
       fetch,
@@ -90,7 +90,7 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
     lines.push(
       run.nextToken === undefined
         ? "That is every request of the list."
-        : `More remain; append them with ${callHint(TOOL, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path, append: true })}`,
+        : `More remain; append them with ${callHint(m, { ...hintArgs, pagination_token: run.nextToken, all_pages: true, output_path: run.path, append: true })}`,
     );
     return {
       content: [{ type: "text", text: lines.join("\n") }],
@@ -105,5 +105,5 @@ export function listBatchRequestMetadataHandler(method: DescMethod): ToolHandler
         ...(run.nextToken !== undefined ? { pagination_token: run.nextToken } : {}),
       },
     };
-  };
-}
+  },
+});

@@ -1,15 +1,15 @@
-import { type DescMethod, toJson } from "@bufbuild/protobuf";
+import { toJson } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ListBatchResultsRequest } from "../../../gen/xai/api/v1/batch_pb.js";
-import { batchSchemas } from "../../batch/batch-service.js";
+import { type Batch, BatchMgmt, BatchResultSchema, BatchSchema } from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError, shrinkOnOversize } from "../../batch/paging.js";
 import { ResultSummary } from "../../batch/result-summary.js";
 import { withStatusName } from "../../batch/status-names.js";
 import { batchCounts, callHint, countsLine } from "../render/batch.js";
 import { renderResultsPage } from "../render/batch-results.js";
 import { responseJson } from "../result.js";
-import type { ToolContext, ToolHandler } from "../tool.js";
-import { pagingOptions } from "./batch-options.js";
+import { defineTool, type ToolContext } from "../tool.js";
+import { toolNameOf } from "../tool-names.js";
+import { PAGED_FILE_OPTIONS } from "./batch-options.js";
 import {
   type FileRun,
   idKey,
@@ -20,7 +20,6 @@ import {
 } from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
-const TOOL = "batch_list_batch_results";
 
 /** Page size when writing to a file and the call set no limit: the most a page holds. */
 const FILE_PAGE = 1000;
@@ -30,12 +29,14 @@ const FILE_PAGE = 1000;
  * file (one `BatchResult` in protobuf JSON per line) with a summary of what succeeded and failed.
  * Failures show their status by name, in the text and in `structuredContent` (`error.status`).
  */
-export function listBatchResultsHandler(method: DescMethod): ToolHandler {
-  const schemas = batchSchemas(method);
-  const m = schemas.service.method.listBatchResults;
-  return async (request, options, ctx) => {
-    const req = request as ListBatchResultsRequest;
-    const { allPages, outputPath, overwrite, append } = pagingOptions(options);
+export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults, {
+  options: PAGED_FILE_OPTIONS,
+  run: async (req, options, ctx) => {
+    const m = BatchMgmt.method.listBatchResults;
+    const allPages = options.all_pages === true;
+    const outputPath = options.output_path;
+    const overwrite = options.overwrite === true;
+    const append = options.append === true;
     // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
     const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
@@ -44,13 +45,13 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
         { signal: ctx.signal },
       );
       return {
-        items: r.results.map((x) => toJson(schemas.result, x, { useProtoFieldName: true }) as Json),
+        items: r.results.map((x) => toJson(BatchResultSchema, x, { useProtoFieldName: true }) as Json),
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
     });
     const list: PagedList = {
-      tool: TOOL,
+      method: m,
       itemsField: "results",
       noun: "results",
       fetch,
@@ -85,16 +86,15 @@ export function listBatchResultsHandler(method: DescMethod): ToolHandler {
     }
     const after = await getBatch(req.batchId, ctx);
     return fileSummary(req.batchId, run, summary, after);
-  };
+  },
+});
 
-  async function getBatch(batchId: string, ctx: ToolContext): Promise<Json> {
-    const g = schemas.service.method.getBatch;
-    return responseJson(g.output, await ctx.client.unary(g, { batchId }, { signal: ctx.signal }));
-  }
+async function getBatch(batchId: string, ctx: ToolContext): Promise<Batch> {
+  return ctx.client.unary(BatchMgmt.method.getBatch, { batchId }, { signal: ctx.signal });
 }
 
 /** The summary of a run to a file: what was written, how it adds up against the batch, what next. */
-function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batch: Json): CallToolResult {
+function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batch: Batch): CallToolResult {
   const c = batchCounts(batch);
   const finished = c.succeeded + c.failed;
   const lines = [
@@ -119,7 +119,7 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
       `Complete: every remaining result was ${run.appended ? "appended" : "written, from the token on"}; nothing is pending.`,
     );
   } else if (run.nextToken !== undefined) {
-    const more = callHint(TOOL, {
+    const more = callHint(BatchMgmt.method.listBatchResults, {
       batch_id: batchId,
       pagination_token: run.nextToken,
       all_pages: true,
@@ -128,7 +128,7 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
     });
     const why =
       run.stop === "caught-up" || c.pending > 0
-        ? `${c.pending} requests are still pending; once more have finished (check batch_get_batch), append the rest with`
+        ? `${c.pending} requests are still pending; once more have finished (check ${toolNameOf(BatchMgmt.method.getBatch)}), append the rest with`
         : "More results remain; append them with";
     lines.push(`${why} ${more}`);
   }
@@ -146,7 +146,7 @@ function fileSummary(batchId: string, run: FileRun, summary: ResultSummary, batc
       complete,
       ...(consistent !== undefined ? { matches_batch_state: consistent } : {}),
       elapsed_ms: run.elapsedMs,
-      batch,
+      batch: responseJson(BatchSchema, batch),
     },
   };
 }

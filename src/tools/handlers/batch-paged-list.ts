@@ -1,4 +1,5 @@
 import { basename, dirname, join } from "node:path";
+import type { DescMethod } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { outputTarget } from "../../batch/batch-files.js";
 import { existingKeys, JsonlWriter } from "../../batch/jsonl-writer.js";
@@ -16,12 +17,14 @@ import { isXaiGrpcError } from "../../grpc/grpc-error.js";
 import { callHint } from "../render/batch.js";
 import type { ToolContext } from "../tool.js";
 import { errorResult } from "../tool-error.js";
+import { toolNameOf } from "../tool-names.js";
 
 type Json = Record<string, unknown>;
 
 /** How one list tool pages: its name, the field its items are in, how to fetch and show a page. */
 export interface PagedList {
-  readonly tool: string;
+  /** The list's RPC: its tool is the one "more" hints name. */
+  readonly method: DescMethod;
   /** The response field holding the items, e.g. `results`. */
   readonly itemsField: string;
   /** What the items are called in text, plural (`results`). */
@@ -65,7 +68,11 @@ export async function inlineList(list: PagedList, paging: PagingRequest): Promis
         pages: col.pages,
       };
   const notes: string[] = [];
-  const file = callHint(list.tool, { ...list.hintArgs, all_pages: true, output_path: `${list.noun}.jsonl` });
+  const file = callHint(list.method, {
+    ...list.hintArgs,
+    all_pages: true,
+    output_path: `${list.noun}.jsonl`,
+  });
   if (col.shrunk) {
     notes.push(
       `The page held ${col.shrunk.from} ${list.noun}, more than fits in one answer (~${INLINE_BUDGET_BYTES / 1024} KiB): only the first ${col.shrunk.to} are here, and the token continues right after them. For everything at once: ${file}`,
@@ -190,13 +197,13 @@ export async function listToFile(
  * what is already in the file, and the exact call that appends the rest.
  */
 export function pagingFailureResult(list: PagedList, e: PagingError, outputPath: string): CallToolResult {
-  const base = errorResult(e.cause, list.tool);
+  const base = errorResult(e.cause, toolNameOf(list.method));
   const cause = base.content[0]?.type === "text" ? base.content[0].text : e.message;
   const { pages, written, resumeToken } = e.progress;
   const resume =
     resumeToken === undefined
       ? `Call again with the same arguments to start the file over.`
-      : `Nothing is lost: append the rest with ${callHint(list.tool, { ...list.hintArgs, pagination_token: resumeToken, all_pages: true, output_path: outputPath, append: true })}`;
+      : `Nothing is lost: append the rest with ${callHint(list.method, { ...list.hintArgs, pagination_token: resumeToken, all_pages: true, output_path: outputPath, append: true })}`;
   const error = isXaiGrpcError(e.cause)
     ? { status: e.cause.status, code: e.cause.code, message: e.cause.details }
     : { message: e.message };

@@ -1,12 +1,10 @@
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { DeferredStatus } from "../../../gen/xai/api/v1/deferred_pb.js";
+import { POLL_INTERVAL_MS } from "../poll-interval.js";
 import type { ToolContext } from "../tool.js";
 
 /** Longest wait one call may ask for, in seconds: beyond it, better to call again. */
 export const MAX_WAIT_SECONDS = 600;
-
-/** xAI asks deferred clients to poll about once a second. */
-export const POLL_INTERVAL_MS = 1000;
 
 /** How to read one kind of deferred job's poll responses. */
 export interface DeferredJob<O extends DescMessage> {
@@ -45,7 +43,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Polls a deferred job: once when `waitSeconds` is 0, otherwise about once a second until its
+ * Polls a deferred job: once when `waitSeconds` is 0, otherwise every `ctx.pollIntervalMs` (about
+ * once a second by default) until its
  * status is final (DONE, EXPIRED, FAILED, or one this server does not know) or `waitSeconds` have
  * passed. Each PENDING poll during a wait is reported as progress (the job's percentage when it
  * has one). Cancelling the MCP request stops the wait and cancels the poll in flight. Rejects with
@@ -57,8 +56,8 @@ export async function pollDeferred<I extends DescMessage, O extends DescMessage>
   job: DeferredJob<O>,
   ctx: ToolContext,
   waitSeconds: number,
-  intervalMs = POLL_INTERVAL_MS,
 ): Promise<DeferredOutcome<O>> {
+  const intervalMs = ctx.pollIntervalMs ?? POLL_INTERVAL_MS;
   const started = Date.now();
   const deadline = started + Math.min(Math.max(waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
   let polls = 0;

@@ -1,8 +1,12 @@
 import { basename, dirname } from "node:path";
-import type { DescMethodServerStreaming, DescMethodUnary } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { File, FileContentChunk, RetrieveFileContentRequest } from "../../../gen/xai/api/v1/files_pb.js";
+import {
+  DownloadFormat,
+  type FileContentChunk,
+  Files,
+  type RetrieveFileContentRequest,
+} from "../../../gen/xai/api/v1/files_pb.js";
 import { type AllowedRoots, requireRoots } from "../../files/allowed-roots.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { SafeDirectory, writeStream } from "../../files/safe-write.js";
@@ -10,25 +14,23 @@ import { formatBytes } from "../../media/byte-size.js";
 import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
 import { sniffImageType } from "../../media/image-type.js";
 import { asText, guessMediaType } from "../../media/media-type.js";
-import { fileLink } from "../../media/resource-link.js";
-import type { ToolContext, ToolHandler, ToolOptions } from "../tool.js";
+import { fileLink } from "../resource-link.js";
+import { defineTool, type ToolContext } from "../tool.js";
 
 /** Largest content returned inline as text (128 KiB, some 32k tokens); larger needs save_to. */
 export const INLINE_TEXT_MAX_BYTES = 128 * 1024;
 
 /** The tool-level options of `files_retrieve_file_content`. */
-export const FILES_DOWNLOAD_OPTIONS: ToolOptions = {
-  properties: {
-    save_to: {
-      type: "string",
-      description:
-        "File path, or existing directory (the file's own name is used), inside the allowed directories.",
-    },
-    overwrite: { type: "boolean", description: "Replace an existing file at save_to (default false)." },
-  },
-  validators: { save_to: z.string().min(1), overwrite: z.boolean() },
-  note: "Without save_to, text up to 128 KiB (and small images) is returned inline; anything else needs save_to.",
-};
+export const FILES_DOWNLOAD_OPTIONS = z.object({
+  save_to: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "File path, or existing directory (the file's own name is used), inside the allowed directories.",
+    ),
+  overwrite: z.boolean().optional().describe("Replace an existing file at save_to (default false)."),
+});
 
 /** A safe local name for a stored file's name: its last segment, or the id when that is unusable. */
 function localName(filename: string, fileId: string): string {
@@ -47,28 +49,27 @@ async function* dataOf(stream: AsyncIterable<FileContentChunk>): AsyncGenerator<
  * directories (through a temporary file, so a failure leaves nothing half-written), or returns
  * small text content inline, saying how big it was.
  */
-export function filesDownloadHandler(method: DescMethodServerStreaming): ToolHandler {
-  const retrieve = method.parent.methods.find((m) => m.name === "RetrieveFile") as
-    | DescMethodUnary
-    | undefined;
-  return async (request, options, ctx) => {
-    const req = request as RetrieveFileContentRequest;
-    const saveTo = options.save_to as string | undefined;
-    if (saveTo !== undefined) {
-      return saveToFile(method, retrieve, req, saveTo, options.overwrite === true, ctx);
-    }
-    return inline(method, req, ctx);
-  };
+export const filesDownloadTool = defineTool(Files.method.retrieveFileContent, {
+  options: FILES_DOWNLOAD_OPTIONS,
+  optionsNote:
+    "Without save_to, text up to 128 KiB (and small images) is returned inline; anything else needs save_to.",
+  run: async (req, options, ctx) => {
+    const saveTo = options.save_to;
+    if (saveTo !== undefined) return saveToFile(req, saveTo, options.overwrite === true, ctx);
+    return inline(req, ctx);
+  },
+});
+
+async function metadata(fileId: string, ctx: ToolContext) {
+  return await ctx.client.unary(Files.method.retrieveFile, { fileId }, { signal: ctx.signal });
 }
 
-async function metadata(retrieve: DescMethodUnary | undefined, fileId: string, ctx: ToolContext) {
-  if (!retrieve) return undefined;
-  return (await ctx.client.unary(retrieve, { fileId } as never, { signal: ctx.signal })) as File;
+/** The content chunks of a download. */
+function download(req: RetrieveFileContentRequest, ctx: ToolContext): AsyncIterable<FileContentChunk> {
+  return ctx.client.serverStream(Files.method.retrieveFileContent, req, { signal: ctx.signal });
 }
 
 async function saveToFile(
-  method: DescMethodServerStreaming,
-  retrieve: DescMethodUnary | undefined,
   req: RetrieveFileContentRequest,
   saveTo: string,
   overwrite: boolean,
@@ -78,7 +79,7 @@ async function saveToFile(
   const target = await forArgument("save_to", roots.writable(saveTo));
   const intoDirectory = target.existing === "directory" || /[\\/]$/.test(saveTo);
   // The size (for progress) and name (for a directory) come from the file's metadata.
-  const meta = intoDirectory || ctx.wantsProgress ? await metadata(retrieve, req.fileId, ctx) : undefined;
+  const meta = intoDirectory || ctx.wantsProgress ? await metadata(req.fileId, ctx) : undefined;
   // The directory is held open from here on: the file lands in it (still inside the allowed
   // directories when placed, checked again) or nowhere, whatever is swapped on disk meanwhile.
   // A missing parent is created, segment by segment, never through a link.
@@ -95,11 +96,10 @@ async function saveToFile(
     if (existing && !overwrite) {
       throw new PathAccessError(`save_to: ${name} exists already; pass overwrite: true to replace it`);
     }
-    const original = req.format !== 2; // DOWNLOAD_FORMAT_TEXT = 2: its size differs from the file's
+    // Text downloads are converted: their size differs from the file's.
+    const original = req.format !== DownloadFormat.TEXT;
     const total = original && meta ? Number(meta.size) : undefined;
-    const stream = ctx.client.serverStream(method, req as never, {
-      signal: ctx.signal,
-    }) as AsyncIterable<FileContentChunk>;
+    const stream = download(req, ctx);
     const head: Uint8Array[] = [];
     let headBytes = 0;
     const outcome = await forArgument(
@@ -153,20 +153,14 @@ function savedResult(
   };
 }
 
-async function inline(
-  method: DescMethodServerStreaming,
-  req: RetrieveFileContentRequest,
-  ctx: ToolContext,
-): Promise<CallToolResult> {
+async function inline(req: RetrieveFileContentRequest, ctx: ToolContext): Promise<CallToolResult> {
   const imageMax = ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES;
   const limit = Math.max(INLINE_TEXT_MAX_BYTES, imageMax);
   const parts: Uint8Array[] = [];
   let received = 0;
   let truncated = false;
   // Leaving the loop early cancels the download: nothing past the limit is transferred.
-  for await (const chunk of ctx.client.serverStream(method, req as never, {
-    signal: ctx.signal,
-  }) as AsyncIterable<FileContentChunk>) {
+  for await (const chunk of download(req, ctx)) {
     received += chunk.data.byteLength;
     if (received > limit) {
       truncated = true;

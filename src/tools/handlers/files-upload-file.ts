@@ -1,7 +1,7 @@
 import { basename } from "node:path";
-import type { DescMessage, DescMethodClientStreaming, MessageInitShape } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { z } from "zod";
-import type { File, UploadFileChunk } from "../../../gen/xai/api/v1/files_pb.js";
+import { Files, type UploadFileChunkSchema } from "../../../gen/xai/api/v1/files_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
 import { readChunks } from "../../files/local-files.js";
 import { forArgument, toLocalPath } from "../../files/path-validation.js";
@@ -13,27 +13,23 @@ import {
   uploadSizeProblem,
 } from "../../files/upload-rules.js";
 import { formatBytes } from "../../media/byte-size.js";
-import { ArgumentError } from "../arguments.js";
+import { ArgumentError } from "../../schema/arguments.js";
 import { compactJson } from "../render/json.js";
 import { responseJson } from "../result.js";
-import type { ToolContext, ToolHandler, ToolOptions } from "../tool.js";
+import { defineTool, type ToolContext } from "../tool.js";
 
 /** The tool-level options of `files_upload_file`: where the content comes from (exactly one). */
-export const FILES_UPLOAD_OPTIONS: ToolOptions = {
-  properties: {
-    path: { type: "string", description: "Local file (path or file:// URI) inside the allowed directories." },
-    text: { type: "string", description: "Content as UTF-8 text." },
-    content_base64: { type: "string", description: "Content as base64 bytes." },
-  },
-  validators: {
-    path: z.string().min(1),
-    text: z.string(),
-    content_base64: z.string(),
-  },
-  note:
-    'Give the content with exactly one of path, text, content_base64, and the name in init: {"init":{"name":"notes.txt"},"text":"…"}. ' +
-    "With path, init.name defaults to the file's name. Up to 200 MiB, with progress.",
-};
+export const FILES_UPLOAD_OPTIONS = z.object({
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Local file (path or file:// URI) inside the allowed directories."),
+  text: z.string().optional().describe("Content as UTF-8 text."),
+  content_base64: z.string().optional().describe("Content as base64 bytes."),
+});
+
+type UploadOptions = z.output<typeof FILES_UPLOAD_OPTIONS>;
 
 /** A checked upload source: its size and its bytes, pulled chunk by chunk. */
 interface Source {
@@ -44,7 +40,7 @@ interface Source {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-async function sourceOf(options: Record<string, unknown>, ctx: ToolContext): Promise<Source> {
+async function sourceOf(options: UploadOptions, ctx: ToolContext): Promise<Source> {
   const given = (["path", "text", "content_base64"] as const).filter((k) => options[k] !== undefined);
   if (given.length !== 1) {
     throw new ArgumentError([
@@ -54,7 +50,7 @@ async function sourceOf(options: Record<string, unknown>, ctx: ToolContext): Pro
     ]);
   }
   if (options.path !== undefined) {
-    const input = options.path as string;
+    const input = options.path;
     const file = await forArgument("path", requireRoots(ctx.roots).readable(input));
     return {
       size: file.size,
@@ -65,8 +61,8 @@ async function sourceOf(options: Record<string, unknown>, ctx: ToolContext): Pro
   }
   const bytes =
     options.text !== undefined
-      ? Buffer.from(options.text as string, "utf8")
-      : decodeBase64(options.content_base64 as string);
+      ? Buffer.from(options.text, "utf8")
+      : decodeBase64(options.content_base64 ?? "");
   return { size: bytes.byteLength, defaultName: undefined, chunks: () => slices(bytes) };
 }
 
@@ -89,9 +85,12 @@ function* slices(bytes: Buffer): Generator<Uint8Array> {
  * then streams `init` and 3 MiB `data` messages. A local file is read one chunk at a time as gRPC
  * takes them (backpressure), so memory stays flat whatever the size; progress follows the bytes sent.
  */
-export function filesUploadHandler(method: DescMethodClientStreaming): ToolHandler {
-  return async (request, options, ctx) => {
-    const req = request as UploadFileChunk;
+export const filesUploadTool = defineTool(Files.method.uploadFile, {
+  options: FILES_UPLOAD_OPTIONS,
+  optionsNote:
+    'Give the content with exactly one of path, text, content_base64, and the name in init: {"init":{"name":"notes.txt"},"text":"…"}. ' +
+    "With path, init.name defaults to the file's name. Up to 200 MiB, with progress.",
+  run: async (req, options, ctx) => {
     if (req.chunk.case === "data") {
       throw new ArgumentError([
         "data: give the content with path, text or content_base64 (data is the wire's chunk field), and the name in init.name",
@@ -113,7 +112,7 @@ export function filesUploadHandler(method: DescMethodClientStreaming): ToolHandl
 
     const total = source.size;
     let sent = 0;
-    async function* messages(): AsyncGenerator<MessageInitShape<DescMessage>> {
+    async function* messages(): AsyncGenerator<MessageInitShape<typeof UploadFileChunkSchema>> {
       yield { chunk: { case: "init", value: { name, expiresAfter: init?.expiresAfter } } };
       for await (const chunk of source.chunks()) {
         sent += chunk.byteLength;
@@ -124,8 +123,9 @@ export function filesUploadHandler(method: DescMethodClientStreaming): ToolHandl
         await ctx.progress(sent, total, `uploaded ${formatBytes(sent)} of ${formatBytes(total)}`);
       }
     }
-    const file = (await ctx.client.clientStream(method, messages() as never, { signal: ctx.signal })) as File;
-    const json = responseJson(method.output, file as never);
+    const m = Files.method.uploadFile;
+    const file = await ctx.client.clientStream(m, messages(), { signal: ctx.signal });
+    const json = responseJson(m.output, file);
     return {
       content: [
         {
@@ -135,5 +135,5 @@ export function filesUploadHandler(method: DescMethodClientStreaming): ToolHandl
       ],
       structuredContent: json,
     };
-  };
-}
+  },
+});

@@ -1,43 +1,39 @@
-import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { z } from "zod";
-import type { GenerateImageRequest, ImageResponse } from "../../../gen/xai/api/v1/image_pb.js";
+import { Image } from "../../../gen/xai/api/v1/image_pb.js";
 import { requireRoots } from "../../files/allowed-roots.js";
 import { forArgument, PathAccessError } from "../../files/path-validation.js";
 import { SafeDirectory } from "../../files/safe-write.js";
 import { applyImageDefaults } from "../../media/image-defaults.js";
-import { DEFAULT_INLINE_IMAGE_MAX_BYTES, imageResult } from "../../media/image-output.js";
-import type { ToolHandler, ToolOptions } from "../tool.js";
+import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../../media/image-output.js";
+import { imageResult } from "../image-result.js";
+import { defineTool } from "../tool.js";
 
 /** The tool-level options of `image_generate_image`. */
-export const IMAGE_GENERATE_OPTIONS: ToolOptions = {
-  properties: {
-    save_to: {
-      type: "string",
-      description:
-        "Directory inside the allowed directories to write each image to (returned as resource_link).",
-    },
-    inline: {
-      type: "boolean",
-      description:
-        "Show images as image blocks. Default: base64 results yes, URL results no; true fetches URLs.",
-    },
-  },
-  validators: { save_to: z.string().min(1), inline: z.boolean() },
-  note:
-    "format defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or " +
-    "file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved " +
-    "and linked when save_to is set.",
-};
+export const IMAGE_GENERATE_OPTIONS = z.object({
+  save_to: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Directory inside the allowed directories to write each image to (returned as resource_link)."),
+  inline: z
+    .boolean()
+    .optional()
+    .describe("Show images as image blocks. Default: base64 results yes, URL results no; true fetches URLs."),
+});
 
 /**
  * `image_generate_image`: generates, then hands the images back as MCP image blocks (bytes once,
  * referenced from the text and structured content), links, and optionally files under `save_to`.
  */
-export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
-  return async (request, options, ctx) => {
-    const req = request as GenerateImageRequest;
-    applyImageDefaults(req);
-    const saveTo = options.save_to as string | undefined;
+export const imageGenerateTool = defineTool(Image.method.generateImage, {
+  options: IMAGE_GENERATE_OPTIONS,
+  optionsNote:
+    "format defaults to IMG_FORMAT_BASE64 (shown inline). image/images also take a local path or " +
+    "file:// URI in the allowed directories. Images over the inline limit (1 MiB by default) are saved " +
+    "and linked when save_to is set.",
+  run: async (request, options, ctx) => {
+    applyImageDefaults(request);
+    const saveTo = options.save_to;
     if (saveTo !== undefined) {
       // Checked before anything is generated: a refused directory must not cost an image.
       const target = await forArgument("save_to", requireRoots(ctx.roots).writable(saveTo));
@@ -45,15 +41,16 @@ export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
         throw new PathAccessError(`save_to: "${saveTo}" exists and is not a directory`);
       }
     }
-    const response = (await ctx.client.unary(method, req as never, { signal: ctx.signal })) as ImageResponse;
+    const m = Image.method.generateImage;
+    const response = await ctx.client.unary(m, request, { signal: ctx.signal });
     const saveDir =
       saveTo !== undefined
         ? await forArgument("save_to", SafeDirectory.open(requireRoots(ctx.roots), saveTo, { create: true }))
         : undefined;
     try {
-      return await imageResult(method.output, response, {
+      return await imageResult(m.output, response, {
         saveDir,
-        inline: options.inline as boolean | undefined,
+        inline: options.inline,
         inlineMaxBytes: ctx.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES,
         signal: ctx.signal,
         mediaIdleTimeoutMs: ctx.mediaIdleTimeoutMs,
@@ -61,5 +58,5 @@ export function imageGenerateHandler(method: DescMethodUnary): ToolHandler {
     } finally {
       await saveDir?.close();
     }
-  };
-}
+  },
+});

@@ -1,51 +1,38 @@
-import type { DescMethod, DescMethodUnary } from "@bufbuild/protobuf";
-import type {
-  DeleteStoredCompletionRequestSchema,
-  DeleteStoredCompletionResponseSchema,
-  GetChatCompletionResponseSchema,
-  GetCompletionsRequest,
-} from "../../../gen/xai/api/v1/chat_pb.js";
+import { Chat } from "../../../gen/xai/api/v1/chat_pb.js";
 import { deletedResponseText, storedResponseLine } from "../render/stored.js";
 import { messageResult, responseJson } from "../result.js";
-import type { ToolHandler } from "../tool.js";
-
-type CompletionMethod = DescMethodUnary<never, typeof GetChatCompletionResponseSchema>;
+import { defineTool } from "../tool.js";
 
 /**
  * `Chat.GetCompletion`: the answer, plus, when the request set `store_messages`, the id to continue
  * from with `previous_response_id`.
  */
-export function chatCompletionHandler(method: DescMethod): ToolHandler {
-  const m = method as CompletionMethod;
-  return async (request, _options, ctx) => {
-    const response = await ctx.client.unary(m, request as never, { signal: ctx.signal });
-    const stored = (request as GetCompletionsRequest).storeMessages && response.id;
+export const chatCompletionTool = defineTool(Chat.method.getCompletion, {
+  run: async (request, _options, ctx) => {
+    const m = Chat.method.getCompletion;
+    const response = await ctx.client.unary(m, request, { signal: ctx.signal });
+    const stored = request.storeMessages && response.id;
     return messageResult(m.output, response, stored ? storedResponseLine(response.id) : undefined);
-  };
-}
+  },
+});
 
 /** `Chat.GetStoredCompletion`: the stored answer, and the id to continue from. */
-export function storedCompletionHandler(method: DescMethod): ToolHandler {
-  const m = method as CompletionMethod;
-  return async (request, _options, ctx) => {
-    const response = await ctx.client.unary(m, request as never, { signal: ctx.signal });
-    const id = response.id || (request as { responseId: string }).responseId;
-    return messageResult(m.output, response, storedResponseLine(id));
-  };
-}
+export const storedCompletionTool = defineTool(Chat.method.getStoredCompletion, {
+  run: async (request, _options, ctx) => {
+    const m = Chat.method.getStoredCompletion;
+    const response = await ctx.client.unary(m, request, { signal: ctx.signal });
+    return messageResult(m.output, response, storedResponseLine(response.id || request.responseId));
+  },
+});
 
 /** `Chat.DeleteStoredCompletion`: says plainly which response is gone for good. */
-export function deleteStoredHandler(method: DescMethod): ToolHandler {
-  const m = method as DescMethodUnary<
-    typeof DeleteStoredCompletionRequestSchema,
-    typeof DeleteStoredCompletionResponseSchema
-  >;
-  return async (request, _options, ctx) => {
-    const response = await ctx.client.unary(m, request as never, { signal: ctx.signal });
-    const id = response.responseId || (request as { responseId: string }).responseId;
+export const deleteStoredTool = defineTool(Chat.method.deleteStoredCompletion, {
+  run: async (request, _options, ctx) => {
+    const m = Chat.method.deleteStoredCompletion;
+    const response = await ctx.client.unary(m, request, { signal: ctx.signal });
     return {
-      content: [{ type: "text", text: deletedResponseText(id) }],
+      content: [{ type: "text", text: deletedResponseText(response.responseId || request.responseId) }],
       structuredContent: responseJson(m.output, response),
     };
-  };
-}
+  },
+});

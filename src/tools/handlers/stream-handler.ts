@@ -4,20 +4,20 @@ import { isXaiGrpcError, type XaiGrpcError } from "../../grpc/grpc-error.js";
 import type { StreamAccumulator, TextDelta } from "../aggregate/stream-accumulator.js";
 import { renderText } from "../render/index.js";
 import { messageResult, responseJson } from "../result.js";
-import type { ToolContext, ToolHandler } from "../tool.js";
+import { defineTool, type ToolBehaviour, type ToolContext } from "../tool.js";
 import { grpcErrorResult } from "../tool-error.js";
-import { toolNameOf } from "./tool-name.js";
+import { toolNameOf } from "../tool-names.js";
 
 /** How one streaming tool folds its chunks and words its result. */
-export interface StreamTool<C extends DescMessage, R extends DescMessage> {
+export interface StreamTool<I extends DescMessage, C extends DescMessage, R extends DescMessage> {
   /** A fresh accumulator for one call. */
-  readonly accumulator: (request: unknown) => StreamAccumulator<MessageShape<C>, R>;
+  readonly accumulator: (request: MessageShape<I>) => StreamAccumulator<MessageShape<C>, R>;
   /** True when the request asks for several outputs, so progress messages name their output. */
-  readonly manyOutputs?: (request: unknown) => boolean;
+  readonly manyOutputs?: (request: MessageShape<I>) => boolean;
   /** True when progress should also name tool activity (verbose streaming of server-side tools). */
-  readonly activity?: (request: unknown) => boolean;
+  readonly activity?: (request: MessageShape<I>) => boolean;
   /** Lines added after the rendered result (e.g. how to continue a stored conversation). */
-  readonly extraText?: (request: unknown, result: MessageShape<R>) => string | undefined;
+  readonly extraText?: (request: MessageShape<I>, result: MessageShape<R>) => string | undefined;
 }
 
 /**
@@ -45,39 +45,41 @@ export function progressMessages(
 }
 
 /**
- * The handler of a server-streaming RPC: reads the stream, reports each chunk's text as MCP
+ * The behaviour of a server-streaming RPC: reads the stream, reports each chunk's text as MCP
  * progress while it arrives (when the client sent a progress token), and returns the aggregated
  * response, the same as the unary RPC would give. Cancelling the MCP request cancels the gRPC
  * call at once (the client's signal is the call's). If the stream breaks midway, the result is an
  * error that names the status and still carries everything received before the break.
  */
-export function streamHandler<I extends DescMessage, C extends DescMessage, R extends DescMessage>(
+export function streamTool<I extends DescMessage, C extends DescMessage, R extends DescMessage>(
   method: DescMethodServerStreaming<I, C>,
-  tool: StreamTool<C, R>,
-): ToolHandler {
+  tool: StreamTool<I, C, R>,
+): ToolBehaviour {
   const name = toolNameOf(method);
-  return async (request, _options, ctx) => {
-    const acc = tool.accumulator(request);
-    const many = tool.manyOutputs?.(request) ?? false;
-    const activity = tool.activity?.(request) ?? false;
-    let progress = 0;
-    try {
-      for await (const chunk of ctx.client.serverStream(method, request as never, { signal: ctx.signal })) {
-        const deltas = acc.add(chunk);
-        if (ctx.wantsProgress) {
-          for (const message of progressMessages(deltas, many, activity)) {
-            progress += 1;
-            await ctx.progress(progress, undefined, message);
+  return defineTool(method, {
+    run: async (request, _options, ctx) => {
+      const acc = tool.accumulator(request);
+      const many = tool.manyOutputs?.(request) ?? false;
+      const activity = tool.activity?.(request) ?? false;
+      let progress = 0;
+      try {
+        for await (const chunk of ctx.client.serverStream(method, request, { signal: ctx.signal })) {
+          const deltas = acc.add(chunk);
+          if (ctx.wantsProgress) {
+            for (const message of progressMessages(deltas, many, activity)) {
+              progress += 1;
+              await ctx.progress(progress, undefined, message);
+            }
           }
         }
+      } catch (e) {
+        if (isXaiGrpcError(e)) return brokenStreamResult(e, name, acc, ctx);
+        throw e;
       }
-    } catch (e) {
-      if (isXaiGrpcError(e)) return brokenStreamResult(e, name, acc, ctx);
-      throw e;
-    }
-    const result = acc.result();
-    return messageResult(acc.schema, result, tool.extraText?.(request, result));
-  };
+      const result = acc.result();
+      return messageResult(acc.schema, result, tool.extraText?.(request, result));
+    },
+  });
 }
 
 /** The error of a stream that failed: the gRPC error first, then all that arrived before it. */
@@ -96,7 +98,7 @@ function brokenStreamResult<R extends DescMessage>(
     errorText,
     `The stream broke after ${acc.chunks} chunk${acc.chunks === 1 ? "" : "s"}; everything received before the break follows (incomplete: no finish reason or final usage may have arrived).`,
     "",
-    renderText(acc.schema.typeName, partial),
+    renderText(acc.schema, acc.result(), partial),
   ].join("\n");
   return {
     isError: true,

@@ -1,11 +1,13 @@
-import type { DescMethodUnary } from "@bufbuild/protobuf";
+import type { DescMessage, DescMethodUnary } from "@bufbuild/protobuf";
 import { messageResult } from "../result.js";
-import type { ToolHandler } from "../tool.js";
+import { defineTool, type ToolBehaviour } from "../tool.js";
 
-/** The handler of a plain unary RPC: send the request, return the response. */
-export function unaryHandler(method: DescMethodUnary): ToolHandler {
-  return async (request, _options, ctx) => {
-    const response = await ctx.client.unary(method, request as never, { signal: ctx.signal });
-    return messageResult(method.output, response);
-  };
+/** The behaviour of a plain unary RPC: send the request, return the response. */
+export function unaryTool<I extends DescMessage, O extends DescMessage>(
+  method: DescMethodUnary<I, O>,
+): ToolBehaviour {
+  return defineTool(method, {
+    run: async (request, _options, ctx) =>
+      messageResult(method.output, await ctx.client.unary(method, request, { signal: ctx.signal })),
+  });
 }

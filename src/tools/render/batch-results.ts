@@ -1,4 +1,8 @@
+import { fromJson, type JsonObject } from "@bufbuild/protobuf";
+import { BatchMgmt } from "../../../gen/xai/api/v1/batch_pb.js";
+import { GetChatCompletionResponseSchema, MessageRole } from "../../../gen/xai/api/v1/chat_pb.js";
 import { statusName } from "../../grpc/status.js";
+import { toolNameOf } from "../tool-names.js";
 import { pageTokenLine } from "./batch.js";
 import { answerOutput, messageText, outputsByIndex } from "./chat.js";
 
@@ -22,13 +26,20 @@ export function statusText(error: Json): string {
   return `${name}: ${str(error.message) || "(no message)"}`;
 }
 
+/**
+ * A batch result's chat response, typed: results are listed and written as protobuf JSON (a file
+ * holds them so), and read back here through the same mapping.
+ */
+const chatResponse = (json: Json) =>
+  fromJson(GetChatCompletionResponseSchema, json as JsonObject, { ignoreUnknownFields: true });
+
 /** A short description of a successful `BatchResultData`: the answer's start, or what was generated. */
 export function resultPreview(data: Json | undefined): string {
   if (!data) return "no output";
   const completion = data.completion_response as Json | undefined;
   if (completion) {
-    const first = answerOutput(outputsByIndex(completion).get(0) ?? []);
-    return `"${preview(messageText(first?.message as Json | undefined))}"`;
+    const first = answerOutput(outputsByIndex(chatResponse(completion)).get(0) ?? []);
+    return `"${preview(messageText(first?.message))}"`;
   }
   const image = data.image_response as Json | undefined;
   if (image) {
@@ -69,7 +80,7 @@ export function renderResultsPage(response: Json, args: Json = {}): string {
   const failed = results.filter((r) => r.error).length;
   const lines = [`${results.length} results: ${results.length - failed} succeeded, ${failed} failed.`];
   lines.push(...listRows(results, resultLine, (r) => Boolean(r.error)));
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batch_results", args));
+  lines.push(pageTokenLine(response.pagination_token, BatchMgmt.method.listBatchResults, args));
   return lines.join("\n");
 }
 
@@ -91,7 +102,7 @@ export function renderMetadataPage(response: Json, args: Json = {}): string {
     `- ${str(r.batch_request_id)}: ${shortState(r.state)} · ${str(r.model)} · ${str(r.endpoint)}` +
     (r.finish_time ? ` · finished ${str(r.finish_time)}` : "");
   lines.push(...listRows(rows, line, (r) => r.state === "STATE_FAILED"));
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batch_request_metadata", args));
+  lines.push(pageTokenLine(response.pagination_token, BatchMgmt.method.listBatchRequestMetadata, args));
   return lines.join("\n");
 }
 
@@ -122,14 +133,14 @@ export function renderRequestResult(response: Json): string {
     const data = result.response as Json;
     const completion = data.completion_response as Json | undefined;
     if (completion) {
-      const text = arr(completion.outputs)
-        .filter((o) => str((o.message as Json | undefined)?.role) !== "ROLE_TOOL")
-        .map((o) => messageText(o.message as Json | undefined))
+      const text = chatResponse(completion)
+        .outputs.filter((o) => o.message?.role !== MessageRole.ROLE_TOOL)
+        .map((o) => messageText(o.message))
         .filter(Boolean)
         .join("\n\n");
       return `${head} succeeded.\n${text}`;
     }
     return `${head} succeeded: ${resultPreview(data)}`;
   }
-  return `${head} no result yet: still pending, or cancelled (see batch_list_batch_request_metadata for its state).`;
+  return `${head} no result yet: still pending, or cancelled (see ${toolNameOf(BatchMgmt.method.listBatchRequestMetadata)} for its state).`;
 }

@@ -1,16 +1,18 @@
+import { type DescMethod, toJson } from "@bufbuild/protobuf";
+import { type Timestamp, TimestampSchema } from "@bufbuild/protobuf/wkt";
+import { type Batch, BatchMgmt, type ListBatchesResponse } from "../../../gen/xai/api/v1/batch_pb.js";
+import { toolNameOf } from "../tool-names.js";
+
 type Json = Record<string, unknown>;
 
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined ? "" : String(v));
-/** int64 fields arrive as strings in protobuf JSON, and are omitted when zero. */
-const num = (v: unknown): number => (v === undefined || v === null || v === "" ? 0 : Number(v));
 
-/** A tool call an agent can copy: `name {"batch_id":"…"}`. */
-export function callHint(tool: string, args: Json): string {
-  return `${tool} ${JSON.stringify(args)}`;
+/** A call of the tool of `method` an agent can copy: `batch_get_batch {"batch_id":"…"}`. */
+export function callHint(method: DescMethod, args: Json): string {
+  return `${toolNameOf(method)} ${JSON.stringify(args)}`;
 }
 
-/** The request counts of a `BatchState` in JSON. */
+/** The request counts of a `BatchState`. */
 export interface BatchCounts {
   readonly total: number;
   readonly pending: number;
@@ -20,14 +22,14 @@ export interface BatchCounts {
 }
 
 /** The counts of a batch's `state`. */
-export function batchCounts(batch: Json): BatchCounts {
-  const s = (batch.state ?? {}) as Json;
+export function batchCounts(batch: Batch): BatchCounts {
+  const s = batch.state;
   return {
-    total: num(s.num_requests),
-    pending: num(s.num_pending),
-    succeeded: num(s.num_success),
-    failed: num(s.num_error),
-    cancelled: num(s.num_cancelled),
+    total: Number(s?.numRequests ?? 0n),
+    pending: Number(s?.numPending ?? 0n),
+    succeeded: Number(s?.numSuccess ?? 0n),
+    failed: Number(s?.numError ?? 0n),
+    cancelled: Number(s?.numCancelled ?? 0n),
   };
 }
 
@@ -38,8 +40,8 @@ export function percentDone(c: BatchCounts): string {
 }
 
 /** USD ticks (1 USD = 10^10 ticks) as dollars. */
-export function usd(ticks: unknown): string {
-  const dollars = num(ticks) / 1e10;
+export function usd(ticks: bigint): string {
+  const dollars = Number(ticks) / 1e10;
   return `$${dollars.toFixed(dollars !== 0 && dollars < 0.01 ? 6 : 4)}`;
 }
 
@@ -51,27 +53,30 @@ export function countsLine(c: BatchCounts): string {
   );
 }
 
+/** A timestamp as the JSON mapping writes it, or "" when unset. */
+const when = (ts: Timestamp | undefined): string => (ts ? String(toJson(TimestampSchema, ts)) : "");
+
 /** What to call next for a batch in this state. */
-export function batchNextSteps(batch: Json): string[] {
-  const id = str(batch.batch_id);
+export function batchNextSteps(batch: Batch): string[] {
+  const id = batch.batchId;
   const c = batchCounts(batch);
-  const results = callHint("batch_list_batch_results", {
+  const results = callHint(BatchMgmt.method.listBatchResults, {
     batch_id: id,
     all_pages: true,
     output_path: "results.jsonl",
   });
   if (c.total === 0) {
-    if (batch.cancel_time)
+    if (batch.cancelTime)
       return ["Next: nothing to do; the batch was cancelled before any request was added."];
     return [
-      `Next: add requests: ${callHint("batch_add_batch_requests", { batch_id: id, input_path: "requests.jsonl" })}`,
+      `Next: add requests: ${callHint(BatchMgmt.method.addBatchRequests, { batch_id: id, input_path: "requests.jsonl" })}`,
     ];
   }
   if (c.pending > 0) {
     return [
-      `Next: still running; check again in a while with ${callHint("batch_get_batch", { batch_id: id })}.`,
+      `Next: still running; check again in a while with ${callHint(BatchMgmt.method.getBatch, { batch_id: id })}.`,
       `Results finished so far: ${results} (continue later from the pagination_token it returns).`,
-      `To stop it: ${callHint("batch_cancel_batch", { batch_id: id })}.`,
+      `To stop it: ${callHint(BatchMgmt.method.cancelBatch, { batch_id: id })}.`,
     ];
   }
   const outcome =
@@ -85,31 +90,31 @@ export function batchNextSteps(batch: Json): string[] {
  * A batch for the agent: name and id, counts by state with the share done, cost, timing, and the
  * call to make next.
  */
-export function renderBatch(batch: Json): string {
+export function renderBatch(batch: Batch): string {
   const c = batchCounts(batch);
-  const lines = [`Batch ${str(batch.batch_id)} "${str(batch.name)}": ${countsLine(c)}.`];
-  const cost = (batch.cost_breakdown ?? {}) as Json;
-  const endpoints = arr(cost.endpoint_costs)
-    .map((e) => `${str(e.endpoint)} ${usd(e.cost_usd_ticks)} for ${num(e.request_count)}`)
+  const lines = [`Batch ${batch.batchId} "${batch.name}": ${countsLine(c)}.`];
+  const cost = batch.costBreakdown;
+  const endpoints = (cost?.endpointCosts ?? [])
+    .map((e) => `${e.endpoint} ${usd(e.costUsdTicks)} for ${Number(e.requestCount)}`)
     .join(", ");
-  lines.push(`Cost so far: ${usd(cost.total_cost_usd_ticks)}${endpoints ? ` (${endpoints})` : ""}.`);
+  lines.push(`Cost so far: ${usd(cost?.totalCostUsdTicks ?? 0n)}${endpoints ? ` (${endpoints})` : ""}.`);
   const times = [
-    `created ${str(batch.create_time)}`,
-    batch.expire_time && `expires ${str(batch.expire_time)}`,
+    `created ${when(batch.createTime)}`,
+    batch.expireTime && `expires ${when(batch.expireTime)}`,
   ];
-  if (batch.input_file_id) times.push(`input file ${str(batch.input_file_id)}`);
+  if (batch.inputFileId) times.push(`input file ${batch.inputFileId}`);
   lines.push(`${times.filter(Boolean).join(", ")}.`);
-  if (batch.cancel_time) {
-    const by = batch.cancel_by_xai_message ? ` by xAI: ${str(batch.cancel_by_xai_message)}` : "";
-    lines.push(`Cancelled at ${str(batch.cancel_time)}${by}; finished results stay readable.`);
+  if (batch.cancelTime) {
+    const by = batch.cancelByXaiMessage ? ` by xAI: ${batch.cancelByXaiMessage}` : "";
+    lines.push(`Cancelled at ${when(batch.cancelTime)}${by}; finished results stay readable.`);
   }
   lines.push(...batchNextSteps(batch));
   return lines.join("\n");
 }
 
 /** One line per batch of a `ListBatchesResponse`, then how to continue. */
-export function renderBatchList(response: Json): string {
-  const batches = arr(response.batches);
+export function renderBatchList(response: ListBatchesResponse): string {
+  const batches = response.batches;
   const lines = [batches.length === 0 ? "No batches on this page." : `${batches.length} batches:`];
   for (const b of batches) {
     const c = batchCounts(b);
@@ -117,17 +122,17 @@ export function renderBatchList(response: Json): string {
       `${c.total} requests`,
       `${percentDone(c)} done`,
       c.failed > 0 && `${c.failed} failed`,
-      b.cancel_time && "cancelled",
+      b.cancelTime && "cancelled",
     ].filter(Boolean);
-    lines.push(`- ${str(b.batch_id)} "${str(b.name)}": ${flags.join(", ")}; created ${str(b.create_time)}`);
+    lines.push(`- ${b.batchId} "${b.name}": ${flags.join(", ")}; created ${when(b.createTime)}`);
   }
-  lines.push(pageTokenLine(response.pagination_token, "batch_list_batches", {}));
+  lines.push(pageTokenLine(response.paginationToken, BatchMgmt.method.listBatches, {}));
   return lines.join("\n");
 }
 
 /** The last line of a page: the token to pass for more, or that this was the last page. */
-export function pageTokenLine(token: unknown, tool: string, args: Json): string {
+export function pageTokenLine(token: unknown, method: DescMethod, args: Json): string {
   const t = str(token);
   if (t === "") return "This is the last page.";
-  return `More: ${callHint(tool, { ...args, pagination_token: t })}`;
+  return `More: ${callHint(method, { ...args, pagination_token: t })}`;
 }

@@ -1,3 +1,5 @@
+import { fromJson, type JsonObject } from "@bufbuild/protobuf";
+import { GetChatCompletionResponseSchema } from "../../../gen/xai/api/v1/chat_pb.js";
 import { renderChatCompletion } from "./chat.js";
 import { storedResponseLine } from "./stored.js";
 
@@ -55,7 +57,7 @@ export function renderDeferredCompletion(response: Json, c: DeferredTextContext)
       const lines = [
         `DONE: deferred completion ${c.requestId} is ready.`,
         "",
-        renderChatCompletion(completion),
+        renderChatCompletion(fromJson(GetChatCompletionResponseSchema, completion as JsonObject)),
       ];
       if (settings?.store_messages && completion.id) lines.push(storedResponseLine(str(completion.id)));
       return lines.join("\n");

@@ -1,25 +1,24 @@
-import { items, renderList, short } from "./listing.js";
-
-type Json = Record<string, unknown>;
+import type { File, ListFilesResponse } from "../../../gen/xai/api/v1/files_pb.js";
+import { orDash, renderList, timestampText } from "./listing.js";
 
 /** One line about a stored file. */
-export function fileLine(f: Json): string {
+export function fileLine(f: File): string {
   const parts = [
-    `${short(f.id)} "${short(f.filename)}"`,
-    `${short(f.size ?? 0)} bytes`,
-    `created ${short(f.created_at)}`,
-    f.expires_at ? `expires ${short(f.expires_at)}` : "",
-    f.public_url ? `public URL ${short(f.public_url)}` : "",
+    `${orDash(f.id)} "${orDash(f.filename)}"`,
+    `${f.size} bytes`,
+    `created ${timestampText(f.createdAt)}`,
+    f.expiresAt ? `expires ${timestampText(f.expiresAt)}` : "",
+    f.publicUrl ? `public URL ${f.publicUrl}` : "",
   ];
   return parts.filter(Boolean).join(" · ");
 }
 
 /** A page of files. */
-export function renderFileList(response: Json): string {
-  return renderList("file", items(response, "data"), fileLine, response.pagination_token);
+export function renderFileList(response: ListFilesResponse): string {
+  return renderList("file", response.data, fileLine, response.paginationToken);
 }
 
 /** A single file's metadata. */
-export function renderFile(response: Json): string {
-  return `File ${fileLine(response)}`;
+export function renderFile(file: File): string {
+  return `File ${fileLine(file)}`;
 }

@@ -1,27 +1,41 @@
-import { items, renderList, short } from "./listing.js";
+import type {
+  EmbeddingModel,
+  ImageGenerationModel,
+  LanguageModel,
+  ListEmbeddingModelsResponse,
+  ListImageGenerationModelsResponse,
+  ListLanguageModelsResponse,
+} from "../../../gen/xai/api/v1/models_pb.js";
+import { ModalitySchema } from "../../../gen/xai/api/v1/models_pb.js";
+import { enumNames, orDash, renderList } from "./listing.js";
 
-type Json = Record<string, unknown>;
+type AnyModel = LanguageModel | EmbeddingModel | ImageGenerationModel;
 
 /** Prices arrive in 1/100 US cent per million tokens: 30000 = $3.00 per million. */
-const perMillion = (v: unknown) => (v === undefined ? "—" : `$${(Number(v) / 10_000).toFixed(2)}/M`);
+const perMillion = (v: bigint) => `$${(Number(v) / 10_000).toFixed(2)}/M`;
 
-/** One line about a model: name, aliases, modalities, limits and prices. */
-export function modelLine(m: Json): string {
+/** One line about a model: name, aliases, modalities, limits and prices (those it has). */
+export function modelLine(m: AnyModel): string {
+  const prompt = "promptTextTokenPrice" in m ? m.promptTextTokenPrice : 0n;
+  const completion = "completionTextTokenPrice" in m ? m.completionTextTokenPrice : 0n;
   const parts = [
-    `${short(m.name)}`,
-    Array.isArray(m.aliases) && m.aliases.length ? `aliases ${short(m.aliases)}` : "",
-    `in ${short(m.input_modalities)} → out ${short(m.output_modalities)}`,
-    m.max_prompt_length ? `max prompt ${short(m.max_prompt_length)} tokens` : "",
-    m.prompt_text_token_price !== undefined
-      ? `prompt ${perMillion(m.prompt_text_token_price)}, completion ${perMillion(m.completion_text_token_price)}`
+    orDash(m.name),
+    m.aliases.length ? `aliases ${m.aliases.map(orDash).join(", ")}` : "",
+    `in ${enumNames(ModalitySchema, m.inputModalities)} → out ${enumNames(ModalitySchema, m.outputModalities)}`,
+    "maxPromptLength" in m && m.maxPromptLength ? `max prompt ${m.maxPromptLength} tokens` : "",
+    prompt !== 0n
+      ? `prompt ${perMillion(prompt)}, completion ${completion !== 0n ? perMillion(completion) : "—"}`
       : "",
-    m.image_price !== undefined ? `image price ${short(m.image_price)}` : "",
-    `fingerprint ${short(m.system_fingerprint)}`,
+    "imagePrice" in m && m.imagePrice !== 0n ? `image price ${m.imagePrice}` : "",
+    `fingerprint ${orDash(m.systemFingerprint)}`,
   ];
   return parts.filter(Boolean).join(" · ");
 }
 
 /** A list of language, embedding or image models, one line each. */
-export function renderModelList(response: Json): string {
-  return renderList("model", items(response, "models"), modelLine);
+export function renderModelList(
+  response: ListLanguageModelsResponse | ListEmbeddingModelsResponse | ListImageGenerationModelsResponse,
+): string {
+  const models: AnyModel[] = response.models;
+  return renderList("model", models, modelLine);
 }

@@ -1,12 +1,15 @@
+import { Chat } from "../../../gen/xai/api/v1/chat_pb.js";
+import { toolNameOf } from "../tool-names.js";
+
 /**
  * The line under a stored chat response: the id to continue from, and the tools that fetch and
  * delete it. Stored responses are what `previous_response_id` continues, so the agent needs the id.
  */
 export function storedResponseLine(responseId: string): string {
   return (
-    `Stored as ${responseId}. To continue this conversation, call chat_get_completion with ` +
+    `Stored as ${responseId}. To continue this conversation, call ${toolNameOf(Chat.method.getCompletion)} with ` +
     `"previous_response_id": "${responseId}" and only the new messages; fetch it with ` +
-    "chat_get_stored_completion, delete it with chat_delete_stored_completion."
+    `${toolNameOf(Chat.method.getStoredCompletion)}, delete it with ${toolNameOf(Chat.method.deleteStoredCompletion)}.`
   );
 }
 
