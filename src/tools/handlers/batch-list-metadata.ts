@@ -1,5 +1,10 @@
-import { toJson } from "@bufbuild/protobuf";
-import { BatchMgmt, BatchRequestMetadataSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import { create, toJson } from "@bufbuild/protobuf";
+import {
+  BatchMgmt,
+  type BatchRequestMetadata,
+  BatchRequestMetadataSchema,
+  ListBatchRequestMetadataResponseSchema,
+} from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError } from "../../batch/paging.js";
 import { callHint } from "../render/batch.js";
 import { renderMetadataPage } from "../render/batch-results.js";
@@ -32,7 +37,7 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
     const outputPath = options.output_path;
     const overwrite = options.overwrite === true;
     const append = options.append === true;
-    const fetch: FetchPage = async (token, limit) => {
+    const fetch: FetchPage<BatchRequestMetadata> = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
         { batchId: req.batchId, limit: limit ?? 0, paginationToken: token, status: req.status },
@@ -42,6 +47,7 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
         items: r.batchRequestMetadata.map(
           (x) => toJson(BatchRequestMetadataSchema, x, { useProtoFieldName: true }) as Json,
         ),
+        messages: r.batchRequestMetadata,
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
@@ -49,13 +55,17 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
     const hintArgs: Json = { batch_id: req.batchId };
     const status = (toJson(m.input, req, { useProtoFieldName: true }) as Json).status;
     if (status) hintArgs.status = status;
-    const list: PagedList = {
+    const list: PagedList<BatchRequestMetadata> = {
       method: m,
       itemsField: "batch_request_metadata",
       noun: "requests",
       fetch,
       hintArgs,
-      render: renderMetadataPage,
+      render: (batchRequestMetadata, paginationToken, args) =>
+        renderMetadataPage(
+          create(ListBatchRequestMetadataResponseSchema, { batchRequestMetadata, paginationToken }),
+          args,
+        ),
     };
     const paging = { token: req.paginationToken, limit: req.limit, allPages };
     if (outputPath === undefined) return inlineList(list, paging);
