@@ -136,9 +136,10 @@ describe("message size", () => {
 
   it("replaces an answer too large for clients to read with an error result that says so", async () => {
     const server = await start();
-    // Tokenizing 2 MB of words lists some 400,000 tokens: an answer of tens of MB.
+    // Tokenizing 440 KB of words lists some 80,000 tokens: an answer of about 13 MB, past the 8 MiB
+    // a client is sure to read, and small enough to build quickly on a busy machine.
     const answer = await call(server, 65, "tokenize_tokenize_text", {
-      text: "many words ".repeat(200_000),
+      text: "many words ".repeat(40_000),
       model: "grok-4",
     });
     expect(answer.result?.isError).toBe(true);
