@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BatchResultSchema,
   BatchSchema,
   GetBatchRequestResultResponseSchema,
   ListBatchRequestMetadataResponseSchema,
@@ -228,10 +229,11 @@ describe("statuses and summaries", () => {
 
   it("count successes and failures by status, listing the first failures", () => {
     const summary = new ResultSummary(2);
-    summary.add({ batch_request_id: "a", response: {} });
-    summary.add({ batch_request_id: "b", error: { code: 5, message: "no model" } });
-    summary.add({ batch_request_id: "c", error: { code: 5, message: "no model" } });
-    summary.add({ batch_request_id: "d", error: { code: 3, message: "bad" } });
+    const add = (json: JsonObject) => summary.add(fromJson(BatchResultSchema, json));
+    add({ batch_request_id: "a", response: {} });
+    add({ batch_request_id: "b", error: { code: 5, message: "no model" } });
+    add({ batch_request_id: "c", error: { code: 5, message: "no model" } });
+    add({ batch_request_id: "d", error: { code: 3, message: "bad" } });
     expect(summary.toJSON()).toEqual({
       succeeded: 1,
       failed: 3,

@@ -176,15 +176,16 @@ export interface WrittenPages {
  * skipping any whose `key` was seen before: the file then holds each item exactly once even if a
  * server repeated one, or an appending run re-read a page an earlier run wrote.
  */
-export async function writePages(
-  fetch: FetchPage,
+export async function writePages<M>(
+  fetch: FetchPage<M>,
   o: {
     token: string | undefined;
     limit: number | undefined;
     allPages: boolean;
     key: (item: Json) => string;
     seen: Set<string>;
-    write: (items: Json[]) => Promise<void>;
+    /** The new items in JSON, and typed when the page carried them. */
+    write: (items: Json[], messages: M[]) => Promise<void>;
     onPage?: (written: number, pages: number) => Promise<void> | void;
     signal?: AbortSignal;
   },
@@ -194,11 +195,12 @@ export async function writePages(
   let written = 0;
   let duplicates = 0;
   for (;;) {
-    let page: Page;
+    let page: Page<M>;
     try {
       page = await fetch(token, o.limit);
       const fresh: Json[] = [];
-      for (const item of page.items) {
+      const freshMessages: M[] = [];
+      for (const [i, item] of page.items.entries()) {
         const k = o.key(item);
         if (o.seen.has(k)) {
           duplicates += 1;
@@ -206,8 +208,10 @@ export async function writePages(
         }
         o.seen.add(k);
         fresh.push(item);
+        const message = page.messages?.[i];
+        if (message !== undefined) freshMessages.push(message);
       }
-      await o.write(fresh);
+      await o.write(fresh, freshMessages);
       written += fresh.length;
     } catch (e) {
       throw new PagingError(e, { pages, written, resumeToken: token });

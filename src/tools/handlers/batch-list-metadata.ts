@@ -2,6 +2,8 @@ import { create, toJson } from "@bufbuild/protobuf";
 import {
   BatchMgmt,
   type BatchRequestMetadata,
+  type BatchRequestMetadata_State,
+  BatchRequestMetadata_StateSchema,
   BatchRequestMetadataSchema,
   ListBatchRequestMetadataResponseSchema,
 } from "../../../gen/xai/api/v1/batch_pb.js";
@@ -21,6 +23,11 @@ import {
 } from "./batch-paged-list.js";
 
 type Json = Record<string, unknown>;
+
+/** A state as the JSON mapping names it (`STATE_FAILED`), or its number when unknown. */
+function stateJsonName(state: BatchRequestMetadata_State): string | number {
+  return BatchRequestMetadata_StateSchema.value[state]?.name ?? state;
+}
 
 /** Page size when writing to a file and the call set no limit. */
 const FILE_PAGE = 1000;
@@ -53,8 +60,7 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
       };
     };
     const hintArgs: Json = { batch_id: req.batchId };
-    const status = (toJson(m.input, req, { useProtoFieldName: true }) as Json).status;
-    if (status) hintArgs.status = status;
+    if (req.status.length > 0) hintArgs.status = req.status.map(stateJsonName);
     const list: PagedList<BatchRequestMetadata> = {
       method: m,
       itemsField: "batch_request_metadata",
@@ -82,8 +88,8 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
           overwrite,
           append,
           key: idKey("batch_request_id"),
-          onItem: (item) => {
-            const s = String(item.state ?? "STATE_UNKNOWN");
+          onMessage: (r) => {
+            const s = String(stateJsonName(r.state));
             byState.set(s, (byState.get(s) ?? 0) + 1);
           },
         },

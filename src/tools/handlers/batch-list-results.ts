@@ -85,7 +85,7 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
           overwrite,
           append,
           key: idKey("batch_request_id"),
-          onItem: (item) => summary.add(item),
+          onMessage: (result) => summary.add(result),
           total: c.succeeded + c.failed,
         },
       );

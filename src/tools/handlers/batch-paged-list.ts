@@ -116,7 +116,8 @@ export interface FileRun {
  * replacement, is written as a temporary file placed when the run ends; with `append` an existing
  * file is continued (items it already holds are skipped). An existing file is never replaced or
  * added to unless the call says so. A run that fails partway keeps what it wrote, so that the
- * rest can be appended. `onItem` sees every item written, for summaries; progress is per page.
+ * rest can be appended. `onMessage` sees every item written, typed, for summaries; progress is per
+ * page.
  */
 export async function listToFile<M>(
   list: PagedList<M>,
@@ -125,7 +126,7 @@ export async function listToFile<M>(
   ctx: ToolContext,
   o: {
     key: (item: Json) => string;
-    onItem?: (item: Json) => void;
+    onMessage?: (message: M) => void;
     total?: number;
     overwrite?: boolean;
     append?: boolean;
@@ -171,9 +172,9 @@ export async function listToFile<M>(
         key: o.key,
         seen,
         signal: ctx.signal,
-        write: async (items) => {
+        write: async (items, messages) => {
           await writer.write(items);
-          for (const item of items) o.onItem?.(item);
+          for (const message of messages) o.onMessage?.(message);
         },
         onPage: (written, pages) =>
           ctx.progress(written, o.total, `page ${pages}: ${written} ${list.noun} written to ${outputPath}`),
