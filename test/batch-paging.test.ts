@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BatchSchema } from "../gen/xai/api/v1/batch_pb.js";
+import {
+  BatchResultSchema,
+  BatchSchema,
+  GetBatchRequestResultResponseSchema,
+  ListBatchRequestMetadataResponseSchema,
+  ListBatchResultsResponseSchema,
+} from "../gen/xai/api/v1/batch_pb.js";
 import { existingKeys, JsonlWriter } from "../src/batch/jsonl-writer.js";
 import {
   collectInline,
@@ -17,7 +23,11 @@ import {
 import { ResultSummary } from "../src/batch/result-summary.js";
 import { namedStatus, withStatusName } from "../src/batch/status-names.js";
 import { percentDone, renderBatch } from "../src/tools/render/batch.js";
-import { renderRequestResult, renderResultsPage } from "../src/tools/render/batch-results.js";
+import {
+  renderMetadataPage,
+  renderRequestResult,
+  renderResultsPage,
+} from "../src/tools/render/batch-results.js";
 
 type Json = Record<string, unknown>;
 
@@ -219,10 +229,11 @@ describe("statuses and summaries", () => {
 
   it("count successes and failures by status, listing the first failures", () => {
     const summary = new ResultSummary(2);
-    summary.add({ batch_request_id: "a", response: {} });
-    summary.add({ batch_request_id: "b", error: { code: 5, message: "no model" } });
-    summary.add({ batch_request_id: "c", error: { code: 5, message: "no model" } });
-    summary.add({ batch_request_id: "d", error: { code: 3, message: "bad" } });
+    const add = (json: JsonObject) => summary.add(fromJson(BatchResultSchema, json));
+    add({ batch_request_id: "a", response: {} });
+    add({ batch_request_id: "b", error: { code: 5, message: "no model" } });
+    add({ batch_request_id: "c", error: { code: 5, message: "no model" } });
+    add({ batch_request_id: "d", error: { code: 3, message: "bad" } });
     expect(summary.toJSON()).toEqual({
       succeeded: 1,
       failed: 3,
@@ -289,7 +300,7 @@ describe("batch texts", () => {
 
   it("list failures first with their status names", () => {
     const text = renderResultsPage(
-      {
+      fromJson(ListBatchResultsResponseSchema, {
         results: [
           {
             batch_request_id: "a",
@@ -299,7 +310,7 @@ describe("batch texts", () => {
           { batch_request_id: "c", response: { image_response: { images: [{ url: "https://x/i.png" }] } } },
         ],
         pagination_token: "t2",
-      },
+      }),
       { batch_id: "batch-1" },
     );
     expect(text.split("\n")).toEqual([
@@ -309,11 +320,99 @@ describe("batch texts", () => {
       "- c: ok — 1 image(s): https://x/i.png",
       'More: batch_list_batch_results {"batch_id":"batch-1","pagination_token":"t2"}',
     ]);
+    const requestResult = (json: JsonObject) =>
+      renderRequestResult(fromJson(GetBatchRequestResultResponseSchema, json));
     expect(
-      renderRequestResult({
+      requestResult({
         request: { batch_request_id: "b", completion_request: { model: "grok-0" } },
         result: { batch_request_id: "b", error: { code: 5, message: "no model" } },
       }),
     ).toBe("Batch request b, a chat completion (grok-0): failed with NOT_FOUND: no model");
+  });
+
+  it("word every kind of request result from the typed response", () => {
+    const requestResult = (json: JsonObject) =>
+      renderRequestResult(fromJson(GetBatchRequestResultResponseSchema, json));
+    expect(
+      requestResult({
+        request: { batch_request_id: "a", completion_request: { model: "grok-4" } },
+        result: {
+          batch_request_id: "a",
+          response: {
+            completion_response: {
+              outputs: [
+                { message: { role: "ROLE_ASSISTANT", content: "Four." } },
+                { message: { role: "ROLE_TOOL", content: "tool output" } },
+              ],
+            },
+          },
+        },
+      }),
+    ).toBe("Batch request a, a chat completion (grok-4): succeeded.\nFour.");
+    expect(
+      requestResult({
+        request: { batch_request_id: "v", video_request: { model: "grok-imagine-video" } },
+        result: {
+          batch_request_id: "v",
+          response: { video_response: { video: { url: "https://v/1.mp4" } } },
+        },
+      }),
+    ).toBe("Batch request v, a video generation (grok-imagine-video): succeeded: video https://v/1.mp4");
+    expect(
+      requestResult({
+        request: { batch_request_id: "i", image_request: {} },
+        result: {
+          batch_request_id: "i",
+          response: { image_response: { images: [{ base64: "" }, { base64: "iVBOR" }] } },
+        },
+      }),
+    ).toBe("Batch request i, a image generation: succeeded: 2 image(s): empty (moderated), base64 data URL");
+    expect(requestResult({ request: { batch_request_id: "p", video_extension_request: {} } })).toBe(
+      "Batch request p, a video extension: no result yet: still pending, or cancelled (see batch_list_batch_request_metadata for its state).",
+    );
+    expect(requestResult({})).toBe(
+      "Batch request , a request: no result yet: still pending, or cancelled (see batch_list_batch_request_metadata for its state).",
+    );
+  });
+
+  it("count request states by name, failures first", () => {
+    const text = renderMetadataPage(
+      fromJson(ListBatchRequestMetadataResponseSchema, {
+        batch_request_metadata: [
+          {
+            batch_request_id: "a",
+            state: "STATE_SUCCEEDED",
+            model: "grok-4",
+            endpoint: "/v1/chat/completions",
+            finish_time: "2026-01-01T00:00:05Z",
+          },
+          {
+            batch_request_id: "b",
+            state: "STATE_FAILED",
+            model: "grok-4",
+            endpoint: "/v1/chat/completions",
+            finish_time: "2026-01-01T00:00:06Z",
+          },
+          {
+            batch_request_id: "c",
+            state: "STATE_PENDING",
+            model: "grok-4",
+            endpoint: "/v1/chat/completions",
+          },
+          { batch_request_id: "d", model: "grok-4", endpoint: "/v1/chat/completions" },
+          { batch_request_id: "e", state: 9, model: "grok-4", endpoint: "/v1/chat/completions" },
+        ],
+      }),
+      { batch_id: "batch-1" },
+    );
+    expect(text.split("\n")).toEqual([
+      "5 requests (1 SUCCEEDED, 1 FAILED, 1 PENDING, 1 UNKNOWN, 1 9).",
+      "- b: FAILED · grok-4 · /v1/chat/completions · finished 2026-01-01T00:00:06Z",
+      "- a: SUCCEEDED · grok-4 · /v1/chat/completions · finished 2026-01-01T00:00:05Z",
+      "- c: PENDING · grok-4 · /v1/chat/completions",
+      "- d: UNKNOWN · grok-4 · /v1/chat/completions",
+      "- e: 9 · grok-4 · /v1/chat/completions",
+      "This is the last page.",
+    ]);
   });
 });

@@ -1,6 +1,9 @@
+import { fromJson, type JsonObject } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../emulator/index.js";
+import { GetDeferredCompletionResponseSchema } from "../gen/xai/api/v1/chat_pb.js";
+import { GetDeferredVideoResponseSchema } from "../gen/xai/api/v1/video_pb.js";
 import {
   type DeferredTextContext,
   renderDeferredCompletion,
@@ -241,43 +244,88 @@ describe("deferred status texts", () => {
     waitSeconds: 2,
   };
 
+  const video = (json: JsonObject) => renderDeferredVideo(fromJson(GetDeferredVideoResponseSchema, json), c);
+  const completion = (json: JsonObject, ctx: DeferredTextContext = c) =>
+    renderDeferredCompletion(fromJson(GetDeferredCompletionResponseSchema, json), ctx);
+
   it("say why a video failed and what to do", () => {
-    const text = renderDeferredVideo(
-      { status: "FAILED", response: { error: { code: "NOT_FOUND", message: "input file was deleted" } } },
-      c,
-    );
+    const text = video({
+      status: "FAILED",
+      response: { error: { code: "NOT_FOUND", message: "input file was deleted" } },
+    });
     expect(text).toBe(
       "FAILED: the video job req-1 failed: NOT_FOUND: input file was deleted. No result will come; start a new one with video_generate_video.",
     );
   });
 
   it("describe a stored video and storage problems", () => {
-    const text = renderDeferredVideo(
-      {
-        status: "DONE",
-        response: {
-          model: "grok-imagine-video",
-          video: {
-            url: "https://v/1.mp4",
-            duration: 5,
-            file_output: { file_id: "file-9", filename: "clip.mp4", public_url_error: "quota" },
-          },
+    const text = video({
+      status: "DONE",
+      response: {
+        model: "grok-imagine-video",
+        video: {
+          url: "https://v/1.mp4",
+          duration: 5,
+          respect_moderation: true,
+          file_output: { file_id: "file-9", filename: "clip.mp4", public_url_error: "quota" },
         },
       },
-      c,
+    });
+    expect(text.split("\n")).toEqual([
+      "DONE: video req-1 is ready.",
+      "URL: https://v/1.mp4 (temporary: download or store it soon)",
+      "5 s · model grok-imagine-video",
+      "Stored as file file-9 (clip.mp4)",
+      "Public URL not created: quota",
+    ]);
+  });
+
+  it("say when moderation blocked a video, and when the job reported none", () => {
+    expect(video({ status: "DONE", response: { video: { respect_moderation: false } } })).toBe(
+      "DONE: video req-1 is ready.\nModeration blocked this video; no playable URL was returned.",
     );
-    expect(text).toContain("URL: https://v/1.mp4");
-    expect(text).toContain("5 s · model grok-imagine-video");
-    expect(text).toContain("Stored as file file-9 (clip.mp4)");
-    expect(text).toContain("Public URL not created: quota");
+    expect(video({ status: "DONE" })).toBe("DONE: video req-1 is ready.\nThe job reported no video.");
+  });
+
+  it("word a pending job with its progress, and an expired one", () => {
+    expect(video({ status: "PENDING", response: { progress: 40 } })).toBe(
+      'PENDING: the video job req-1 is still running (40% done) after waiting 2 s (3 checks). Call video_get_deferred_video again with {"request_id":"req-1"}; add "wait_seconds" (up to 600) to wait for it in one call.',
+    );
+    // A response with progress 0 is still a response: its percentage is shown.
+    expect(video({ status: "PENDING", response: {} })).toContain("(0% done)");
+    expect(
+      completion({ status: "PENDING" }, { ...c, pollTool: "chat_get_deferred_completion", waitSeconds: 0 }),
+    ).toBe(
+      'PENDING: the deferred completion req-1 is still running. Call chat_get_deferred_completion again with {"request_id":"req-1"}; add "wait_seconds" (up to 600) to wait for it in one call.',
+    );
+    expect(completion({ status: "EXPIRED" }, { ...c, startTool: "chat_start_deferred_completion" })).toBe(
+      "EXPIRED: the result of deferred completion req-1 is no longer available (deferred results are kept for a limited time). Start a new one with chat_start_deferred_completion.",
+    );
+  });
+
+  it("show a finished completion, with its stored id when messages were stored", () => {
+    const text = completion({
+      status: "DONE",
+      response: {
+        id: "resp-1",
+        outputs: [{ message: { role: "ROLE_ASSISTANT", content: "Tides follow the moon." } }],
+        settings: { store_messages: true },
+      },
+    });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "DONE: deferred completion req-1 is ready.",
+      "",
+      "Tides follow the moon.",
+    ]);
+    expect(text).toContain("resp-1");
   });
 
   it("name a status the server does not know", () => {
-    expect(
-      renderDeferredCompletion({ status: "INVALID_DEFERRED_STATUS" }, { ...c, pollTool: "p" }),
-    ).toContain("status INVALID_DEFERRED_STATUS");
-    expect(renderDeferredCompletion({ status: "FAILED" }, { ...c, startTool: "s" })).toContain(
-      "start a new one with s",
+    expect(completion({ status: 9 }, { ...c, pollTool: "p" })).toBe(
+      "The deferred completion req-1 reported status 9, which this server does not know; call p again.",
     );
+    // The unset status (INVALID_DEFERRED_STATUS, left out of the JSON mapping) reads as none.
+    expect(completion({}, { ...c, pollTool: "p" })).toContain("status (none)");
+    expect(completion({ status: "FAILED" }, { ...c, startTool: "s" })).toContain("start a new one with s");
   });
 });

@@ -6,7 +6,9 @@ import { EmbedResponseSchema } from "../gen/xai/api/v1/embed_pb.js";
 import { DeleteFileResponseSchema, ListFilesResponseSchema } from "../gen/xai/api/v1/files_pb.js";
 import { ListLanguageModelsResponseSchema } from "../gen/xai/api/v1/models_pb.js";
 import { TokenizeTextResponseSchema } from "../gen/xai/api/v1/tokenize_pb.js";
+import { SamplingUsageSchema } from "../gen/xai/api/v1/usage_pb.js";
 import { renderText as renderMessage } from "../src/tools/render/index.js";
+import { mediaUsageLine } from "../src/tools/render/media-usage.js";
 
 /** The text of a response given in protobuf JSON, as a tool renders it from the typed message. */
 const renderText = (schema: DescMessage, json: JsonObject) =>
@@ -105,5 +107,17 @@ describe("text blocks written for the agent", () => {
     expect(renderText(DeleteFileResponseSchema, { id: "f", deleted: true })).toBe(
       '{"id":"f","deleted":true}',
     );
+  });
+
+  it("words an image call's usage from the typed message: tokens, image tokens, cost when reported", () => {
+    const usage = (json: JsonObject) => mediaUsageLine(fromJson(SamplingUsageSchema, json));
+    expect(usage({ prompt_tokens: 12, prompt_image_tokens: 256, cost_in_usd_ticks: "700000000" })).toBe(
+      "12 prompt tokens (256 for images) · cost $0.0700",
+    );
+    expect(usage({ prompt_tokens: 1 })).toBe("1 prompt token");
+    // A cost that is set, even to zero, is shown; none at all leaves no line.
+    expect(usage({ cost_in_usd_ticks: "0" })).toBe("cost $0.0000");
+    expect(usage({})).toBeUndefined();
+    expect(mediaUsageLine(undefined)).toBeUndefined();
   });
 });

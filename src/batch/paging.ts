@@ -1,9 +1,11 @@
 type Json = Record<string, unknown>;
 
 /** One page of a list call, reduced to what paging needs. */
-export interface Page {
+export interface Page<M = unknown> {
   /** The page's items in protobuf JSON (proto field names). */
   readonly items: Json[];
+  /** The same items as typed messages, for the text an agent reads (never shortened). */
+  readonly messages?: readonly M[];
   /** The token of the next page; undefined or empty on the last page. */
   readonly token: string | undefined;
   /** The whole response in protobuf JSON, as the server sent it. */
@@ -11,7 +13,10 @@ export interface Page {
 }
 
 /** Fetches the page that `token` points at (undefined: the first), with at most `limit` items. */
-export type FetchPage = (token: string | undefined, limit: number | undefined) => Promise<Page>;
+export type FetchPage<M = unknown> = (
+  token: string | undefined,
+  limit: number | undefined,
+) => Promise<Page<M>>;
 
 /**
  * Bytes of JSON a tool returns inline before it trims: about 8k tokens. Bigger lists belong in a
@@ -34,8 +39,10 @@ export type StopReason =
   | "budget";
 
 /** Items gathered for an inline answer. */
-export interface InlineCollection {
+export interface InlineCollection<M = unknown> {
   readonly items: Json[];
+  /** The items as the typed messages the pages held, when the fetch gave them. */
+  readonly messages: M[];
   /** Continue from here (undefined: nothing more). */
   readonly nextToken: string | undefined;
   readonly pages: number;
@@ -81,12 +88,13 @@ export function elideLongStrings(value: unknown, max = ELIDE_STRING_CHARS): unkn
  * for the returned token (or, if it is the very first page, fetched again with a limit that fits, so
  * the token returned continues right after the last item shown).
  */
-export async function collectInline(
-  fetch: FetchPage,
+export async function collectInline<M>(
+  fetch: FetchPage<M>,
   o: { token: string | undefined; limit: number | undefined; allPages: boolean; budget?: number },
-): Promise<InlineCollection> {
+): Promise<InlineCollection<M>> {
   const budget = o.budget ?? INLINE_BUDGET_BYTES;
   const items: Json[] = [];
+  const messages: M[] = [];
   let bytes = 2;
   let token = nonEmpty(o.token);
   let pages = 0;
@@ -94,9 +102,10 @@ export async function collectInline(
     let page = await fetch(token, o.limit);
     const pageBytes = jsonBytes(page.items);
     if (bytes + pageBytes > budget) {
-      if (items.length > 0) return { items, nextToken: token, pages, stop: "budget", elided: false };
+      if (items.length > 0)
+        return { items, messages, nextToken: token, pages, stop: "budget", elided: false };
       const keep = fittingCount(page.items, budget);
-      let shrunk: InlineCollection["shrunk"];
+      let shrunk: InlineCollection<M>["shrunk"];
       if (keep < page.items.length) {
         shrunk = { from: page.items.length, to: keep };
         page = await fetch(token, keep);
@@ -104,6 +113,7 @@ export async function collectInline(
       const tooBig = jsonBytes(page.items) > budget;
       return {
         items: tooBig ? (elideLongStrings(page.items) as Json[]) : page.items,
+        messages: [...(page.messages ?? [])],
         nextToken: nonEmpty(page.token),
         pages: 1,
         stop: "budget",
@@ -112,18 +122,20 @@ export async function collectInline(
       };
     }
     items.push(...page.items);
+    messages.push(...(page.messages ?? []));
     bytes += pageBytes;
     pages += 1;
     const next = nonEmpty(page.token);
     if (next === undefined) {
       const response = pages === 1 && page.response ? { response: page.response } : {};
-      return { items, nextToken: undefined, pages, stop: "end", elided: false, ...response };
+      return { items, messages, nextToken: undefined, pages, stop: "end", elided: false, ...response };
     }
     if (!o.allPages) {
       const response = page.response ? { response: page.response } : {};
-      return { items, nextToken: next, pages, stop: "one-page", elided: false, ...response };
+      return { items, messages, nextToken: next, pages, stop: "one-page", elided: false, ...response };
     }
-    if (page.items.length === 0) return { items, nextToken: next, pages, stop: "caught-up", elided: false };
+    if (page.items.length === 0)
+      return { items, messages, nextToken: next, pages, stop: "caught-up", elided: false };
     token = next;
   }
 }
@@ -164,15 +176,16 @@ export interface WrittenPages {
  * skipping any whose `key` was seen before: the file then holds each item exactly once even if a
  * server repeated one, or an appending run re-read a page an earlier run wrote.
  */
-export async function writePages(
-  fetch: FetchPage,
+export async function writePages<M>(
+  fetch: FetchPage<M>,
   o: {
     token: string | undefined;
     limit: number | undefined;
     allPages: boolean;
     key: (item: Json) => string;
     seen: Set<string>;
-    write: (items: Json[]) => Promise<void>;
+    /** The new items in JSON, and typed when the page carried them. */
+    write: (items: Json[], messages: M[]) => Promise<void>;
     onPage?: (written: number, pages: number) => Promise<void> | void;
     signal?: AbortSignal;
   },
@@ -182,11 +195,12 @@ export async function writePages(
   let written = 0;
   let duplicates = 0;
   for (;;) {
-    let page: Page;
+    let page: Page<M>;
     try {
       page = await fetch(token, o.limit);
       const fresh: Json[] = [];
-      for (const item of page.items) {
+      const freshMessages: M[] = [];
+      for (const [i, item] of page.items.entries()) {
         const k = o.key(item);
         if (o.seen.has(k)) {
           duplicates += 1;
@@ -194,8 +208,10 @@ export async function writePages(
         }
         o.seen.add(k);
         fresh.push(item);
+        const message = page.messages?.[i];
+        if (message !== undefined) freshMessages.push(message);
       }
-      await o.write(fresh);
+      await o.write(fresh, freshMessages);
       written += fresh.length;
     } catch (e) {
       throw new PagingError(e, { pages, written, resumeToken: token });
@@ -229,11 +245,11 @@ export function isOversizedPage(e: unknown): boolean {
  * one), and keeps the smaller size for the pages after it. Result pages hold whole responses, and a
  * page of large images can exceed the 20 MiB message limit.
  */
-export function shrinkOnOversize(
-  fetch: FetchPage,
+export function shrinkOnOversize<M>(
+  fetch: FetchPage<M>,
   isOversized: (e: unknown) => boolean = isOversizedPage,
   serverDefault = 100,
-): FetchPage {
+): FetchPage<M> {
   let cap: number | undefined;
   return async (token, limit) => {
     let current = cap === undefined ? limit : Math.min(cap, limit || cap);

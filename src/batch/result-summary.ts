@@ -1,6 +1,5 @@
+import type { BatchResult } from "../../gen/xai/api/v1/batch_pb.js";
 import { statusName } from "../grpc/status.js";
-
-type Json = Record<string, unknown>;
 
 /** How many failures a summary lists one by one; the rest are counted by status. */
 export const MAX_FAILURES_LISTED = 20;
@@ -27,7 +26,7 @@ export interface ResultSummaryJson {
 }
 
 /**
- * Counts batch results (in protobuf JSON) as they stream by: succeeded, failed per status name, and
+ * Counts batch results as they stream by: succeeded, failed per status name, and
  * the first failures with their id, status name and message.
  */
 export class ResultSummary {
@@ -39,22 +38,22 @@ export class ResultSummary {
   constructor(private readonly maxListed = MAX_FAILURES_LISTED) {}
 
   /** Counts one result. */
-  add(result: Json): void {
-    const error = result.error as Json | undefined;
-    if (error === undefined || error === null) {
+  add(result: BatchResult): void {
+    if (result.result.case !== "error") {
       this.succeeded += 1;
       return;
     }
+    const error = result.result.value;
     this.failed += 1;
-    const code = Number(error.code ?? 0);
+    const code = error.code;
     const status = statusName(code);
     this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
     if (this.#failures.length < this.maxListed) {
       this.#failures.push({
-        batch_request_id: String(result.batch_request_id ?? ""),
+        batch_request_id: result.batchRequestId,
         status,
         code,
-        message: String(error.message ?? ""),
+        message: error.message,
       });
     }
   }

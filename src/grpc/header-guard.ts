@@ -41,15 +41,21 @@ class GuardedSocket extends Duplex {
   #endHeaders = false;
   #blockBytes = 0;
   /**
-   * What is read but not yet passed on, in pieces that each end with a header block. Node's own
-   * socket reading hands nghttp2's events to JS one by one, with the microtasks run between them,
-   * and grpc-js relies on it (it reads a response's headers through promises before its body
-   * arrives); passed in one piece, a body would overtake them. So each piece goes on in a turn of
-   * the event loop of its own.
+   * What is read but not yet passed on, in pieces. Node's own socket reading hands nghttp2's events
+   * to JS one by one, with the microtasks run between them, and grpc-js relies on it (it reads a
+   * response's headers through promises before its body arrives); passed in one piece, a body
+   * would overtake them. So a piece ends before any frame of a stream whose header block it
+   * already holds, and each piece goes on in a turn of the event loop of its own. Frames of other
+   * streams share a piece: with many calls in flight, one turn passes the headers of all the
+   * responses in a read and the next their bodies, instead of one turn per header block.
    */
   readonly #pieces: Buffer[][] = [];
   #passing = false;
   #wanted = true;
+  /** Streams with a header block in the piece being filled (see {@link #pieces}). */
+  readonly #streamsInPiece = new Set<number>();
+  /** The stream of the frame being read. */
+  #stream = 0;
 
   constructor(socket: Socket) {
     super({ allowHalfOpen: false });
@@ -80,6 +86,8 @@ class GuardedSocket extends Duplex {
    */
   #scan(chunk: Buffer, pieces: Buffer[][]): string | undefined {
     let out = pieces.at(-1) as Buffer[];
+    // A new read starts a new piece.
+    this.#streamsInPiece.clear();
     let i = 0;
     while (i < chunk.length) {
       if (this.#payloadLeft > 0) {
@@ -89,10 +97,7 @@ class GuardedSocket extends Duplex {
         i += n;
         if (this.#holding) this.#held.push(piece);
         else out.push(piece);
-        if (this.#payloadLeft === 0 && this.#release(out)) {
-          out = [];
-          pieces.push(out);
-        }
+        if (this.#payloadLeft === 0) this.#release(out);
         continue;
       }
       const n = Math.min(9 - this.#headerBytes, chunk.length - i);
@@ -104,7 +109,14 @@ class GuardedSocket extends Duplex {
       const header = Buffer.from(this.#frameHeader);
       const length = header.readUIntBE(0, 3);
       const type = header[3];
+      const stream = header.readUInt32BE(5) & 0x7fffffff;
       this.#payloadLeft = length;
+      if (type !== CONTINUATION && this.#streamsInPiece.has(stream)) {
+        this.#streamsInPiece.clear();
+        out = [];
+        pieces.push(out);
+      }
+      this.#stream = stream;
       if (type === HEADERS || type === CONTINUATION) {
         this.#blockBytes += length;
         if (this.#blockBytes > MAX_HEADER_BLOCK_BYTES) {
@@ -116,10 +128,7 @@ class GuardedSocket extends Duplex {
         this.#holding = true;
         this.#endHeaders = ((header[4] ?? 0) & END_HEADERS) !== 0;
         this.#held.push(header);
-        if (length === 0 && this.#release(out)) {
-          out = [];
-          pieces.push(out);
-        }
+        if (length === 0) this.#release(out);
       } else {
         out.push(header);
       }
@@ -127,15 +136,15 @@ class GuardedSocket extends Duplex {
     return undefined;
   }
 
-  /** Adds a held header block to `out` once its last frame is complete; true when it did. */
-  #release(out: Buffer[]): boolean {
-    if (!this.#holding || !this.#endHeaders) return false;
+  /** Adds a held header block to `out` once its last frame is complete. */
+  #release(out: Buffer[]): void {
+    if (!this.#holding || !this.#endHeaders) return;
     out.push(...this.#held);
+    this.#streamsInPiece.add(this.#stream);
     this.#held = [];
     this.#holding = false;
     this.#endHeaders = false;
     this.#blockBytes = 0;
-    return true;
   }
 
   /** Passes the next piece on, and the rest in later turns (the socket waits meanwhile). */
@@ -164,6 +173,17 @@ class GuardedSocket extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#socket.write(chunk, callback);
+  }
+
+  /** What HTTP/2 wrote meanwhile, in one write of the socket (one syscall, one callback). */
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#socket.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.#socket.write((chunks[i] as { chunk: Buffer }).chunk);
+    this.#socket.write((chunks.at(-1) as { chunk: Buffer }).chunk, callback);
+    this.#socket.uncork();
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -1,7 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { lookup as dnsLookup } from "node:dns";
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { formatBytes } from "./byte-size.js";
 import { DEFAULT_MEDIA_IDLE_TIMEOUT_MS } from "./idle-limit.js";
 import { isPublicAddress } from "./public-address.js";
@@ -177,15 +177,12 @@ function refuseRedirect(url: string, next: URL, origin: string): void {
  * A DNS lookup that fails when any address of the name is not public: the connection is made to
  * the very addresses checked (no second lookup to rebind).
  */
-function publicOnlyLookup(
-  hostname: string,
-  options: { all?: boolean; family?: number | "IPv4" | "IPv6" },
-  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-): void {
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, "");
     const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad || addresses.length === 0) {
+    const [first] = addresses;
+    if (bad || first === undefined) {
       const e: NodeJS.ErrnoException = new Error(
         `${hostname} resolves to ${bad?.address ?? "nothing"}, a loopback, link-local or private address; refused`,
       );
@@ -193,10 +190,9 @@ function publicOnlyLookup(
       return callback(e, "");
     }
     if (options.all) return callback(null, addresses);
-    const first = addresses[0] as LookupAddress;
     callback(null, first.address, first.family);
   });
-}
+};
 
 /** One GET, resolving with the response head; a redirect is returned, not followed. */
 function get(
@@ -218,7 +214,7 @@ function get(
         headers: { accept: "*/*" },
         // The origin xAI handed out is trusted (the emulator's media host is on loopback); any
         // other host is connected to only at public addresses.
-        ...(sameOrigin ? {} : { lookup: publicOnlyLookup as never }),
+        ...(sameOrigin ? {} : { lookup: publicOnlyLookup }),
       });
     } catch (e) {
       return reject(new MediaFetchError(`could not fetch ${original}: ${describeCause(e)}`));

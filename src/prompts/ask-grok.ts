@@ -1,3 +1,5 @@
+import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
+import { toolNameOf } from "../tools/tool-names.js";
 import {
   DEFAULT_CHAT_MODEL,
   optional,
@@ -11,7 +13,7 @@ export const askGrok: PromptSpec = {
   name: "ask_grok",
   title: "Ask Grok",
   description: "Ask Grok a question and show its answer.",
-  tool: "chat_get_completion",
+  tool: toolNameOf(Chat.method.getCompletion),
   arguments: [
     { name: "question", description: "What to ask Grok.", required: true },
     {

@@ -1,3 +1,5 @@
+import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
+import { toolNameOf } from "../tools/tool-names.js";
 import {
   DEFAULT_CHAT_MODEL,
   optional,
@@ -48,7 +50,7 @@ export const grokSearch: PromptSpec = {
   name: "grok_search",
   title: "Search with Grok",
   description: "Have Grok search the web and/or X and answer with citations.",
-  tool: "chat_get_completion",
+  tool: toolNameOf(Chat.method.getCompletion),
   arguments: [
     { name: "query", description: "What to find out.", required: true },
     {

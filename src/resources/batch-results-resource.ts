@@ -4,6 +4,7 @@ import { BatchMgmt, BatchResultSchema } from "../../gen/xai/api/v1/batch_pb.js";
 import { collectInline, type FetchPage, shrinkOnOversize } from "../batch/paging.js";
 import { withStatusName } from "../batch/status-names.js";
 import { INLINE_TEXT_MAX_BYTES } from "../tools/handlers/files-retrieve-file-content.js";
+import { toolNameOf } from "../tools/tool-names.js";
 import type { ReadContext } from "./resource-contents.js";
 
 type Json = Record<string, unknown>;
@@ -42,14 +43,14 @@ export async function readBatchResults(
   const text = got.items.map((item) => `${JSON.stringify(item)}\n`).join("");
   const contents: ReadResourceResult["contents"] = [{ uri, mimeType: "application/jsonl", text }];
   if (got.stop !== "end") {
-    const toFile = await ctx.offers("batch_list_batch_results", "output_path");
+    const toFile = await ctx.offers(toolNameOf(m), "output_path");
     const rest = toFile
       ? { batch_id: id, all_pages: true, output_path: "<a .jsonl path inside the allowed directories>" }
       : { batch_id: id, pagination_token: got.nextToken };
     const more =
       got.stop === "caught-up"
         ? "Requests are still running: read again later for their results."
-        : `More results than fit inline: get ${toFile ? "them all in a file" : "the rest"} with batch_list_batch_results ${JSON.stringify(rest)}.`;
+        : `More results than fit inline: get ${toFile ? "them all in a file" : "the rest"} with ${toolNameOf(m)} ${JSON.stringify(rest)}.`;
     contents.push({ uri, mimeType: "text/plain", text: `${got.items.length} results shown. ${more}` });
   }
   return { contents };

@@ -5,6 +5,7 @@ import { DEFAULT_INLINE_IMAGE_MAX_BYTES } from "../media/image-output.js";
 import { sniffImageType } from "../media/image-type.js";
 import { asText, guessMediaType } from "../media/media-type.js";
 import { INLINE_TEXT_MAX_BYTES } from "../tools/handlers/files-retrieve-file-content.js";
+import { toolNameOf } from "../tools/tool-names.js";
 import type { ReadContext } from "./resource-contents.js";
 
 /**
@@ -21,7 +22,7 @@ function saveHint(
 ): ReadResourceResult {
   const args = JSON.stringify({ file_id: id, save_to: "<a path inside the allowed directories>" });
   const what = canSave
-    ? `Save it with the files_retrieve_file_content tool instead: ${args}`
+    ? `Save it with the ${toolNameOf(Files.method.retrieveFileContent)} tool instead: ${args}`
     : "This server runs read-only and saves no files: download it where writes are allowed.";
   return {
     contents: [
@@ -47,7 +48,14 @@ export async function readFile(ctx: ReadContext, uri: string, id: string): Promi
   const limit = Math.max(INLINE_TEXT_MAX_BYTES, imageMax);
   const size = Number(meta.size);
   const hint = async (shown: string, max: number) =>
-    saveHint(uri, id, meta.filename, shown, max, await ctx.offers("files_retrieve_file_content", "save_to"));
+    saveHint(
+      uri,
+      id,
+      meta.filename,
+      shown,
+      max,
+      await ctx.offers(toolNameOf(m.retrieveFileContent), "save_to"),
+    );
   if (size > limit) return hint(formatBytes(size), limit);
   const parts: Uint8Array[] = [];
   let received = 0;

@@ -1,4 +1,7 @@
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
+import { Embedder } from "../../gen/xai/api/v1/embed_pb.js";
+import { Image } from "../../gen/xai/api/v1/image_pb.js";
 import {
   type EmbeddingModel,
   EmbeddingModelSchema,
@@ -8,8 +11,10 @@ import {
   LanguageModelSchema,
   Models,
 } from "../../gen/xai/api/v1/models_pb.js";
+import { Video } from "../../gen/xai/api/v1/video_pb.js";
 import { modelLine } from "../tools/render/models.js";
 import { responseJson } from "../tools/result.js";
+import { toolNameOf } from "../tools/tool-names.js";
 import { jsonWithSummary, type ReadContext } from "./resource-contents.js";
 import { MODELS_URI } from "./resource-uris.js";
 
@@ -32,13 +37,13 @@ export async function readCatalog(
   const opts = { signal: ctx.signal };
   const want = (tool: string) => ctx.toolNames.has(tool);
   const [language, imaging, embedding] = await Promise.all([
-    want("models_list_language_models")
+    want(toolNameOf(m.listLanguageModels))
       ? ctx.client.unary(m.listLanguageModels, {}, opts).then((r) => r.models)
       : [],
-    want("models_list_image_generation_models")
+    want(toolNameOf(m.listImageGenerationModels))
       ? ctx.client.unary(m.listImageGenerationModels, {}, opts).then((r) => r.models)
       : [],
-    want("models_list_embedding_models")
+    want(toolNameOf(m.listEmbeddingModels))
       ? ctx.client.unary(m.listEmbeddingModels, {}, opts).then((r) => r.models)
       : [],
   ]);
@@ -62,10 +67,10 @@ function catalogJson(catalog: ModelCatalog): Record<keyof ModelCatalog, unknown[
 }
 
 const HEADINGS: Record<keyof ModelCatalog, string> = {
-  language: "Language models (chat_get_completion)",
-  image: "Image models (image_generate_image)",
-  video: "Video models (video_generate_video)",
-  embedding: "Embedding models (embedder_embed)",
+  language: `Language models (${toolNameOf(Chat.method.getCompletion)})`,
+  image: `Image models (${toolNameOf(Image.method.generateImage)})`,
+  video: `Video models (${toolNameOf(Video.method.generateVideo)})`,
+  embedding: `Embedding models (${toolNameOf(Embedder.method.embed)})`,
 };
 
 /** `xai://models`: the catalog as JSON, then one markdown line per model. */

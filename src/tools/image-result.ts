@@ -172,7 +172,7 @@ export async function imageResult(
     if (shown.reference !== undefined && entries[i]) entries[i].base64 = shown.reference;
     if (shown.problem) problems++;
   }
-  const text = [imageHead(response), ...lines, ...imageTail(response, json, options)].join("\n");
+  const text = [imageHead(response), ...lines, ...imageTail(response, options)].join("\n");
   return {
     content: [{ type: "text", text }, ...imageBlocks, ...links],
     structuredContent: json,
@@ -186,8 +186,8 @@ function imageHead(response: ImageResponse): string {
 }
 
 /** The usage line, and a hint when URL results were neither shown nor saved. */
-function imageTail(response: ImageResponse, json: Json, options: ImageResultOptions): string[] {
-  const usage = mediaUsageLine(json.usage as Json | undefined);
+function imageTail(response: ImageResponse, options: ImageResultOptions): string[] {
+  const usage = mediaUsageLine(response.usage);
   const out = usage ? [usage] : [];
   if (
     response.images.some((img) => img.image.case === "url") &&

@@ -16,6 +16,6 @@ export const getBatchRequestResultTool = defineTool(BatchMgmt.method.getBatchReq
     const response = await ctx.client.unary(m, request, { signal: ctx.signal });
     const json = responseJson(m.output, response);
     if (json.result) json.result = withStatusName(json.result as Json);
-    return { content: [{ type: "text", text: renderRequestResult(json) }], structuredContent: json };
+    return { content: [{ type: "text", text: renderRequestResult(response) }], structuredContent: json };
   },
 });

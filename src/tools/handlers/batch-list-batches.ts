@@ -1,5 +1,10 @@
-import { fromJson, type JsonObject, toJson } from "@bufbuild/protobuf";
-import { BatchMgmt, BatchSchema, ListBatchesResponseSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import { create, toJson } from "@bufbuild/protobuf";
+import {
+  type Batch,
+  BatchMgmt,
+  BatchSchema,
+  ListBatchesResponseSchema,
+} from "../../../gen/xai/api/v1/batch_pb.js";
 import type { FetchPage } from "../../batch/paging.js";
 import { renderBatchList } from "../render/batch.js";
 import { responseJson } from "../result.js";
@@ -14,7 +19,7 @@ export const listBatchesTool = defineTool(BatchMgmt.method.listBatches, {
   options: ALL_PAGES_OPTIONS,
   run: async (request, options, ctx) => {
     const m = BatchMgmt.method.listBatches;
-    const fetch: FetchPage = async (token, limit) => {
+    const fetch: FetchPage<Batch> = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
         { limit: limit ?? 0, paginationToken: token },
@@ -22,6 +27,7 @@ export const listBatchesTool = defineTool(BatchMgmt.method.listBatches, {
       );
       return {
         items: r.batches.map((b) => toJson(BatchSchema, b, { useProtoFieldName: true }) as Json),
+        messages: r.batches,
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
@@ -33,11 +39,8 @@ export const listBatchesTool = defineTool(BatchMgmt.method.listBatches, {
         noun: "batches",
         fetch,
         hintArgs: {},
-        // An inline list is protobuf JSON (pages joined); read back through the mapping.
-        render: (response) =>
-          renderBatchList(
-            fromJson(ListBatchesResponseSchema, response as JsonObject, { ignoreUnknownFields: true }),
-          ),
+        render: (batches, paginationToken) =>
+          renderBatchList(create(ListBatchesResponseSchema, { batches, paginationToken })),
       },
       { token: request.paginationToken, limit: request.limit, allPages: options.all_pages === true },
     );

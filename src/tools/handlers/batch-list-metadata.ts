@@ -1,5 +1,12 @@
-import { toJson } from "@bufbuild/protobuf";
-import { BatchMgmt, BatchRequestMetadataSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import { create, toJson } from "@bufbuild/protobuf";
+import {
+  BatchMgmt,
+  type BatchRequestMetadata,
+  type BatchRequestMetadata_State,
+  BatchRequestMetadata_StateSchema,
+  BatchRequestMetadataSchema,
+  ListBatchRequestMetadataResponseSchema,
+} from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError } from "../../batch/paging.js";
 import { callHint } from "../render/batch.js";
 import { renderMetadataPage } from "../render/batch-results.js";
@@ -17,6 +24,11 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** A state as the JSON mapping names it (`STATE_FAILED`), or its number when unknown. */
+function stateJsonName(state: BatchRequestMetadata_State): string | number {
+  return BatchRequestMetadata_StateSchema.value[state]?.name ?? state;
+}
+
 /** Page size when writing to a file and the call set no limit. */
 const FILE_PAGE = 1000;
 
@@ -32,7 +44,7 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
     const outputPath = options.output_path;
     const overwrite = options.overwrite === true;
     const append = options.append === true;
-    const fetch: FetchPage = async (token, limit) => {
+    const fetch: FetchPage<BatchRequestMetadata> = async (token, limit) => {
       const r = await ctx.client.unary(
         m,
         { batchId: req.batchId, limit: limit ?? 0, paginationToken: token, status: req.status },
@@ -42,20 +54,24 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
         items: r.batchRequestMetadata.map(
           (x) => toJson(BatchRequestMetadataSchema, x, { useProtoFieldName: true }) as Json,
         ),
+        messages: r.batchRequestMetadata,
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
     };
     const hintArgs: Json = { batch_id: req.batchId };
-    const status = (toJson(m.input, req, { useProtoFieldName: true }) as Json).status;
-    if (status) hintArgs.status = status;
-    const list: PagedList = {
+    if (req.status.length > 0) hintArgs.status = req.status.map(stateJsonName);
+    const list: PagedList<BatchRequestMetadata> = {
       method: m,
       itemsField: "batch_request_metadata",
       noun: "requests",
       fetch,
       hintArgs,
-      render: renderMetadataPage,
+      render: (batchRequestMetadata, paginationToken, args) =>
+        renderMetadataPage(
+          create(ListBatchRequestMetadataResponseSchema, { batchRequestMetadata, paginationToken }),
+          args,
+        ),
     };
     const paging = { token: req.paginationToken, limit: req.limit, allPages };
     if (outputPath === undefined) return inlineList(list, paging);
@@ -72,8 +88,8 @@ export const listBatchRequestMetadataTool = defineTool(BatchMgmt.method.listBatc
           overwrite,
           append,
           key: idKey("batch_request_id"),
-          onItem: (item) => {
-            const s = String(item.state ?? "STATE_UNKNOWN");
+          onMessage: (r) => {
+            const s = String(stateJsonName(r.state));
             byState.set(s, (byState.get(s) ?? 0) + 1);
           },
         },

@@ -1,6 +1,13 @@
-import { toJson } from "@bufbuild/protobuf";
+import { create, toJson } from "@bufbuild/protobuf";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type Batch, BatchMgmt, BatchResultSchema, BatchSchema } from "../../../gen/xai/api/v1/batch_pb.js";
+import {
+  type Batch,
+  BatchMgmt,
+  type BatchResult,
+  BatchResultSchema,
+  BatchSchema,
+  ListBatchResultsResponseSchema,
+} from "../../../gen/xai/api/v1/batch_pb.js";
 import { type FetchPage, PagingError, shrinkOnOversize } from "../../batch/paging.js";
 import { ResultSummary } from "../../batch/result-summary.js";
 import { withStatusName } from "../../batch/status-names.js";
@@ -38,7 +45,7 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
     const overwrite = options.overwrite === true;
     const append = options.append === true;
     // A page of big results (images as data URLs) can exceed the message limit: ask for fewer.
-    const fetch: FetchPage = shrinkOnOversize(async (token, limit) => {
+    const fetch: FetchPage<BatchResult> = shrinkOnOversize(async (token, limit) => {
       const r = await ctx.client.unary(
         m,
         { batchId: req.batchId, limit: limit ?? 0, paginationToken: token },
@@ -46,18 +53,20 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
       );
       return {
         items: r.results.map((x) => toJson(BatchResultSchema, x, { useProtoFieldName: true }) as Json),
+        messages: r.results,
         token: r.paginationToken,
         response: responseJson(m.output, r),
       };
     });
-    const list: PagedList = {
+    const list: PagedList<BatchResult> = {
       method: m,
       itemsField: "results",
       noun: "results",
       fetch,
       hintArgs: { batch_id: req.batchId },
       decorate: withStatusName,
-      render: renderResultsPage,
+      render: (results, paginationToken, args) =>
+        renderResultsPage(create(ListBatchResultsResponseSchema, { results, paginationToken }), args),
     };
     const paging = { token: req.paginationToken, limit: req.limit, allPages };
     if (outputPath === undefined) return inlineList(list, paging);
@@ -76,7 +85,7 @@ export const listBatchResultsTool = defineTool(BatchMgmt.method.listBatchResults
           overwrite,
           append,
           key: idKey("batch_request_id"),
-          onItem: (item) => summary.add(item),
+          onMessage: (result) => summary.add(result),
           total: c.succeeded + c.failed,
         },
       );

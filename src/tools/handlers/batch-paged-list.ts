@@ -21,21 +21,25 @@ import { toolNameOf } from "../tool-names.js";
 
 type Json = Record<string, unknown>;
 
-/** How one list tool pages: its name, the field its items are in, how to fetch and show a page. */
-export interface PagedList {
+/**
+ * How one list tool pages: its name, the field its items are in, how to fetch and show a page.
+ * `M` is the item's message type: pages carry the items typed (for the text) and in JSON (for
+ * structured content and files).
+ */
+export interface PagedList<M> {
   /** The list's RPC: its tool is the one "more" hints name. */
   readonly method: DescMethod;
   /** The response field holding the items, e.g. `results`. */
   readonly itemsField: string;
   /** What the items are called in text, plural (`results`). */
   readonly noun: string;
-  readonly fetch: FetchPage;
+  readonly fetch: FetchPage<M>;
   /** The arguments besides the token that a "more" hint repeats (e.g. the batch id). */
   readonly hintArgs: Json;
   /** Adds what agents need to inline items (status names); the file keeps the plain JSON. */
   readonly decorate?: (item: Json) => Json;
-  /** The text of a page-shaped response. */
-  readonly render: (response: Json, hintArgs: Json) => string;
+  /** The text of the items shown, and the token that continues after them ("" on the last page). */
+  readonly render: (items: M[], token: string, hintArgs: Json) => string;
 }
 
 /** Where to start, how much per page, and whether to follow every page. */
@@ -52,7 +56,7 @@ export interface PagingRequest {
  * whole page is the server's response itself. Notes say when and why fewer items came back than
  * exist, and how to get the rest.
  */
-export async function inlineList(list: PagedList, paging: PagingRequest): Promise<CallToolResult> {
+export async function inlineList<M>(list: PagedList<M>, paging: PagingRequest): Promise<CallToolResult> {
   const col = await collectInline(list.fetch, {
     token: paging.token,
     limit: paging.limit || undefined,
@@ -88,10 +92,7 @@ export async function inlineList(list: PagedList, paging: PagingRequest): Promis
       `These are all the ${list.noun} available now; requests are still pending. Call again later with the token below for the ones that finish meanwhile.`,
     );
   }
-  const text = [
-    list.render({ [list.itemsField]: items, pagination_token: col.nextToken ?? "" }, list.hintArgs),
-    ...notes,
-  ].join("\n");
+  const text = [list.render(col.messages, col.nextToken ?? "", list.hintArgs), ...notes].join("\n");
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
@@ -115,16 +116,17 @@ export interface FileRun {
  * replacement, is written as a temporary file placed when the run ends; with `append` an existing
  * file is continued (items it already holds are skipped). An existing file is never replaced or
  * added to unless the call says so. A run that fails partway keeps what it wrote, so that the
- * rest can be appended. `onItem` sees every item written, for summaries; progress is per page.
+ * rest can be appended. `onMessage` sees every item written, typed, for summaries; progress is per
+ * page.
  */
-export async function listToFile(
-  list: PagedList,
+export async function listToFile<M>(
+  list: PagedList<M>,
   paging: PagingRequest,
   outputPath: string,
   ctx: ToolContext,
   o: {
     key: (item: Json) => string;
-    onItem?: (item: Json) => void;
+    onMessage?: (message: M) => void;
     total?: number;
     overwrite?: boolean;
     append?: boolean;
@@ -170,9 +172,9 @@ export async function listToFile(
         key: o.key,
         seen,
         signal: ctx.signal,
-        write: async (items) => {
+        write: async (items, messages) => {
           await writer.write(items);
-          for (const item of items) o.onItem?.(item);
+          for (const message of messages) o.onMessage?.(message);
         },
         onPage: (written, pages) =>
           ctx.progress(written, o.total, `page ${pages}: ${written} ${list.noun} written to ${outputPath}`),
@@ -196,7 +198,11 @@ export async function listToFile(
  * The `isError` result of a run to a file that failed partway: the cause (gRPC status and advice),
  * what is already in the file, and the exact call that appends the rest.
  */
-export function pagingFailureResult(list: PagedList, e: PagingError, outputPath: string): CallToolResult {
+export function pagingFailureResult<M>(
+  list: PagedList<M>,
+  e: PagingError,
+  outputPath: string,
+): CallToolResult {
   const base = errorResult(e.cause, toolNameOf(list.method));
   const cause = base.content[0]?.type === "text" ? base.content[0].text : e.message;
   const { pages, written, resumeToken } = e.progress;
@@ -226,7 +232,7 @@ export function pagingFailureResult(list: PagedList, e: PagingError, outputPath:
 }
 
 /** The field that identifies an item of this list in a file. */
-function keyField(list: PagedList): string {
+function keyField<M>(list: PagedList<M>): string {
   return list.itemsField === "batches" ? "batch_id" : "batch_request_id";
 }
 

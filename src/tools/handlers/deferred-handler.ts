@@ -84,7 +84,7 @@ export const chatDeferredTool = defineTool(Chat.method.getDeferredCompletion, {
       toolNameOf(m),
       toolNameOf(Chat.method.startDeferredCompletion),
     );
-    return deferredResult(json, outcome.status, renderDeferredCompletion(json, c));
+    return deferredResult(json, outcome.status, renderDeferredCompletion(outcome.response, c));
   },
 });
 
@@ -115,7 +115,7 @@ export function videoDeferredResult(
     toolNameOf(m),
     toolNameOf(Video.method.generateVideo),
   );
-  return deferredResult(json, outcome.status, renderDeferredVideo(json, c), extraText);
+  return deferredResult(json, outcome.status, renderDeferredVideo(outcome.response, c), extraText);
 }
 
 /**

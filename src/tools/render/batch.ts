@@ -53,8 +53,9 @@ export function countsLine(c: BatchCounts): string {
   );
 }
 
-/** A timestamp as the JSON mapping writes it, or "" when unset. */
-const when = (ts: Timestamp | undefined): string => (ts ? String(toJson(TimestampSchema, ts)) : "");
+/** A timestamp as the JSON mapping writes it (`2026-01-01T00:00:00Z`), or "" when unset. */
+export const timestampText = (ts: Timestamp | undefined): string =>
+  ts ? String(toJson(TimestampSchema, ts)) : "";
 
 /** What to call next for a batch in this state. */
 export function batchNextSteps(batch: Batch): string[] {
@@ -99,14 +100,14 @@ export function renderBatch(batch: Batch): string {
     .join(", ");
   lines.push(`Cost so far: ${usd(cost?.totalCostUsdTicks ?? 0n)}${endpoints ? ` (${endpoints})` : ""}.`);
   const times = [
-    `created ${when(batch.createTime)}`,
-    batch.expireTime && `expires ${when(batch.expireTime)}`,
+    `created ${timestampText(batch.createTime)}`,
+    batch.expireTime && `expires ${timestampText(batch.expireTime)}`,
   ];
   if (batch.inputFileId) times.push(`input file ${batch.inputFileId}`);
   lines.push(`${times.filter(Boolean).join(", ")}.`);
   if (batch.cancelTime) {
     const by = batch.cancelByXaiMessage ? ` by xAI: ${batch.cancelByXaiMessage}` : "";
-    lines.push(`Cancelled at ${when(batch.cancelTime)}${by}; finished results stay readable.`);
+    lines.push(`Cancelled at ${timestampText(batch.cancelTime)}${by}; finished results stay readable.`);
   }
   lines.push(...batchNextSteps(batch));
   return lines.join("\n");
@@ -124,7 +125,7 @@ export function renderBatchList(response: ListBatchesResponse): string {
       c.failed > 0 && `${c.failed} failed`,
       b.cancelTime && "cancelled",
     ].filter(Boolean);
-    lines.push(`- ${b.batchId} "${b.name}": ${flags.join(", ")}; created ${when(b.createTime)}`);
+    lines.push(`- ${b.batchId} "${b.name}": ${flags.join(", ")}; created ${timestampText(b.createTime)}`);
   }
   lines.push(pageTokenLine(response.paginationToken, BatchMgmt.method.listBatches, {}));
   return lines.join("\n");

@@ -1,11 +1,12 @@
-import { fromJson, type JsonObject } from "@bufbuild/protobuf";
-import { GetChatCompletionResponseSchema } from "../../../gen/xai/api/v1/chat_pb.js";
+import { create } from "@bufbuild/protobuf";
+import {
+  GetChatCompletionResponseSchema,
+  type GetDeferredCompletionResponse,
+} from "../../../gen/xai/api/v1/chat_pb.js";
+import { DeferredStatus } from "../../../gen/xai/api/v1/deferred_pb.js";
+import type { GetDeferredVideoResponse, VideoResponse } from "../../../gen/xai/api/v1/video_pb.js";
 import { renderChatCompletion } from "./chat.js";
 import { storedResponseLine } from "./stored.js";
-
-type Json = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined ? "" : String(v));
 
 /** What the agent needs to word a deferred result: which job, which tools, how long we waited. */
 export interface DeferredTextContext {
@@ -47,79 +48,80 @@ function unknownText(what: string, c: DeferredTextContext, status: string): stri
   return `The ${what} ${c.requestId} reported status ${status || "(none)"}, which this server does not know; call ${c.pollTool} again.`;
 }
 
+/**
+ * A status as the agent reads it: its name, its number when this server does not know it, and ""
+ * for the unset value (the JSON mapping leaves it out).
+ */
+function statusWord(status: DeferredStatus): string {
+  if (status === DeferredStatus.INVALID_DEFERRED_STATUS) return "";
+  return DeferredStatus[status] ?? String(status);
+}
+
 /** The text of a `GetDeferredCompletionResponse`: the answer when DONE, else the status in plain words. */
-export function renderDeferredCompletion(response: Json, c: DeferredTextContext): string {
-  const status = str(response.status);
-  switch (status) {
-    case "DONE": {
-      const completion = (response.response ?? {}) as Json;
-      const settings = completion.settings as Json | undefined;
+export function renderDeferredCompletion(
+  response: GetDeferredCompletionResponse,
+  c: DeferredTextContext,
+): string {
+  switch (response.status) {
+    case DeferredStatus.DONE: {
+      const completion = response.response ?? create(GetChatCompletionResponseSchema);
       const lines = [
         `DONE: deferred completion ${c.requestId} is ready.`,
         "",
-        renderChatCompletion(fromJson(GetChatCompletionResponseSchema, completion as JsonObject)),
+        renderChatCompletion(completion),
       ];
-      if (settings?.store_messages && completion.id) lines.push(storedResponseLine(str(completion.id)));
+      if (completion.settings?.storeMessages && completion.id) lines.push(storedResponseLine(completion.id));
       return lines.join("\n");
     }
-    case "PENDING":
+    case DeferredStatus.PENDING:
       return pendingText("deferred completion", c, undefined);
-    case "EXPIRED":
+    case DeferredStatus.EXPIRED:
       return expiredText("deferred completion", c);
-    case "FAILED":
+    case DeferredStatus.FAILED:
       return failedText("deferred completion", c, "");
     default:
-      return unknownText("deferred completion", c, status);
+      return unknownText("deferred completion", c, statusWord(response.status));
   }
 }
 
 /** The lines describing a finished video: where to get it, and what else the job reported. */
-function videoLines(video: Json | undefined, response: Json): string[] {
-  const lines: string[] = [];
+function videoLines(response: VideoResponse | undefined): string[] {
+  const video = response?.video;
   if (!video) return ["The job reported no video."];
-  if (video.respect_moderation === false)
-    lines.push("Moderation blocked this video; no playable URL was returned.");
-  if (video.url) lines.push(`URL: ${str(video.url)} (temporary: download or store it soon)`);
-  const facts = [
-    video.duration !== undefined && `${str(video.duration)} s`,
-    response.model && `model ${str(response.model)}`,
-  ].filter(Boolean);
-  if (facts.length > 0) lines.push(facts.join(" · "));
-  const file = video.file_output as Json | undefined;
-  if (file?.file_id) {
+  const lines: string[] = [];
+  if (!video.respectModeration) lines.push("Moderation blocked this video; no playable URL was returned.");
+  if (video.url) lines.push(`URL: ${video.url} (temporary: download or store it soon)`);
+  const facts = [video.duration !== 0 && `${video.duration} s`, response.model && `model ${response.model}`];
+  if (facts.some(Boolean)) lines.push(facts.filter(Boolean).join(" · "));
+  const file = video.fileOutput;
+  if (file?.fileId) {
     lines.push(
-      `Stored as file ${str(file.file_id)}${file.filename ? ` (${str(file.filename)})` : ""}` +
-        `${file.public_url ? `, public URL ${str(file.public_url)}` : ""}`,
+      `Stored as file ${file.fileId}${file.filename ? ` (${file.filename})` : ""}` +
+        `${file.publicUrl ? `, public URL ${file.publicUrl}` : ""}`,
     );
   }
-  if (file?.public_url_error) lines.push(`Public URL not created: ${str(file.public_url_error)}`);
-  if (video.storage_error) lines.push(`Storing the video failed: ${str(video.storage_error)}`);
+  if (file?.publicUrlError) lines.push(`Public URL not created: ${file.publicUrlError}`);
+  if (video.storageError) lines.push(`Storing the video failed: ${video.storageError}`);
   return lines;
 }
 
 /** The text of a `GetDeferredVideoResponse`: the video when DONE, else the status and progress. */
-export function renderDeferredVideo(response: Json, c: DeferredTextContext): string {
-  const status = str(response.status);
-  const inner = (response.response ?? {}) as Json;
-  // A zero percentage is left out of the JSON mapping; a response present means it was sent.
-  const percent = response.response !== undefined ? Number(inner.progress ?? 0) : undefined;
-  switch (status) {
-    case "DONE":
-      return [
-        `DONE: video ${c.requestId} is ready.`,
-        ...videoLines(inner.video as Json | undefined, inner),
-      ].join("\n");
-    case "PENDING":
-      return pendingText("video job", c, percent);
-    case "EXPIRED":
+export function renderDeferredVideo(response: GetDeferredVideoResponse, c: DeferredTextContext): string {
+  const inner = response.response;
+  switch (response.status) {
+    case DeferredStatus.DONE:
+      return [`DONE: video ${c.requestId} is ready.`, ...videoLines(inner)].join("\n");
+    case DeferredStatus.PENDING:
+      return pendingText("video job", c, inner?.progress);
+    case DeferredStatus.EXPIRED:
       return expiredText("video job", c);
-    case "FAILED": {
-      const error = inner.error as Json | undefined;
-      const reason = error ? [str(error.code), str(error.message)].filter(Boolean).join(": ") : "";
+    case DeferredStatus.FAILED: {
+      const error = inner?.error;
+      const reason = error ? [error.code, error.message].filter(Boolean).join(": ") : "";
       return failedText("video job", c, reason);
     }
     default:
-      return unknownText("video job", c, status);
+      return unknownText("video job", c, statusWord(response.status));
   }
 }
 
