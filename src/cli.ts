@@ -138,6 +138,7 @@ async function serve(initial: Config): Promise<void> {
     inlineImageMaxBytes: config.inlineImageMaxBytes,
     heartbeatMs: config.heartbeatMs,
     pollIntervalMs: config.pollIntervalMs,
+    retryBackoffMs: config.retryBackoffMs,
     mediaIdleTimeoutMs: config.mediaIdleTimeoutMs,
     calls,
   });

@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { RETRY_BACKOFF_MS } from "./batch/retry-backoff.js";
 import { parseAllowedDirs } from "./files/allowed-roots.js";
 import { DEFAULT_TIMEOUT_MS } from "./grpc/deadline.js";
 import { type Endpoint, parseEndpoint } from "./grpc/endpoint.js";
@@ -32,6 +33,8 @@ export interface Config {
   readonly heartbeatMs: number;
   /** Pause between two polls of a deferred job while a call waits for it, in ms. */
   readonly pollIntervalMs: number;
+  /** First wait before a batch chunk is sent again after a transient failure, in ms (doubling). */
+  readonly retryBackoffMs: number;
   /** Serve Streamable HTTP instead of stdio (`--http`), with these options. */
   readonly http?: HttpOptions | undefined;
   /** Largest JSON-RPC message read from the client, in bytes. */
@@ -270,6 +273,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       pollIntervalMs: env.XAI_MCP_POLL_INTERVAL_MS
         ? positiveInteger(env.XAI_MCP_POLL_INTERVAL_MS, "XAI_MCP_POLL_INTERVAL_MS")
         : POLL_INTERVAL_MS,
+      retryBackoffMs: env.XAI_MCP_RETRY_BACKOFF_MS
+        ? positiveInteger(env.XAI_MCP_RETRY_BACKOFF_MS, "XAI_MCP_RETRY_BACKOFF_MS")
+        : RETRY_BACKOFF_MS,
     },
   };
 }

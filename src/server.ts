@@ -33,6 +33,8 @@ export interface ServerDeps {
   readonly inlineImageMaxBytes?: number;
   /** Pause between polls of a deferred job while a call waits, in ms. */
   readonly pollIntervalMs?: number;
+  /** First wait before a batch chunk is sent again after a transient failure, in ms. */
+  readonly retryBackoffMs?: number;
   /** Heartbeat progress after this many ms of silence, when the client sent a progress token; 0 = off. */
   readonly heartbeatMs?: number;
   /** Idle limit of media URL fetches, in ms. */
@@ -192,6 +194,7 @@ export function createMcpServer(deps: ServerDeps): Server {
         roots,
         ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
         ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        ...(deps.retryBackoffMs !== undefined ? { retryBackoffMs: deps.retryBackoffMs } : {}),
         ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
       }))();
     try {

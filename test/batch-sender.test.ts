@@ -135,6 +135,24 @@ describe("sending chunks", () => {
   });
 
   it("backs off from 0.2 s, doubling, up to 3 s", () => {
-    expect([0, 1, 2, 3, 4, 5].map(retryDelayMs)).toEqual([200, 400, 800, 1600, 3000, 3000]);
+    expect([0, 1, 2, 3, 4, 5].map((n) => retryDelayMs(n))).toEqual([200, 400, 800, 1600, 3000, 3000]);
+  });
+
+  it("scales the whole backoff with its first wait (XAI_MCP_RETRY_BACKOFF_MS)", () => {
+    expect([0, 1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 5))).toEqual([5, 10, 20, 40, 75, 75]);
+  });
+
+  it("waits the given backoff between attempts", async () => {
+    const batch = new FakeBatch((call) => (call <= 3 ? fail(Status.UNAVAILABLE) : "ok"));
+    const waits: number[] = [];
+    const report = await sendChunks(chunksOf(10, 10), {
+      ...deps(batch),
+      backoffMs: 7,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(report.retries).toBe(3);
+    expect(waits).toEqual([7, 14, 28]);
   });
 });

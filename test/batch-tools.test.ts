@@ -68,7 +68,8 @@ async function waitUntilDone(batchId: string, timeoutMs = 30_000): Promise<Json>
     const state = json.state as Json;
     if (Number(state.num_pending ?? 0) === 0) return json;
     if (Date.now() > deadline) throw new Error(`batch ${batchId} still pending: ${JSON.stringify(state)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    // Polls as the test servers poll deferred jobs: often, so that no test waits on the interval.
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -395,7 +396,8 @@ describe("bulk add under failures", () => {
   it("finds a chunk whose answer was lost (the deadline passed after it landed) and does not add it twice", async () => {
     // A second server whose calls time out after 1 s; the emulator answers the first add after 1.5 s,
     // when the client has given up, but stores the chunk all the same.
-    const short = await startMcpServer(serverEnv({ XAI_TIMEOUT: "1" }));
+    // The default backoff: the retry must come after the emulator saw the first call cancelled.
+    const short = await startMcpServer(serverEnv({ XAI_TIMEOUT: "1", XAI_MCP_RETRY_BACKOFF_MS: "200" }));
     try {
       const batchId = await createBatch("lost answer");
       const input = join(dir, "lost.jsonl");

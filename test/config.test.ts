@@ -17,6 +17,15 @@ describe("XAI_MCP_POLL_INTERVAL_MS", () => {
   });
 });
 
+describe("XAI_MCP_RETRY_BACKOFF_MS", () => {
+  it("defaults to 0.2 s and takes a whole number of ms", () => {
+    expect(serve({}).retryBackoffMs).toBe(200);
+    expect(serve({ XAI_MCP_RETRY_BACKOFF_MS: "5" }).retryBackoffMs).toBe(5);
+    expect(() => serve({ XAI_MCP_RETRY_BACKOFF_MS: "0" })).toThrow(UsageError);
+    expect(() => serve({ XAI_MCP_RETRY_BACKOFF_MS: "soon" })).toThrow(/XAI_MCP_RETRY_BACKOFF_MS/);
+  });
+});
+
 describe("XAI_MCP_LOG_LEVEL", () => {
   it("defaults to info and takes the MCP level names", () => {
     expect(serve({}).logLevel).toBe("info");

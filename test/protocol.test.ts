@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { idAtEdges } from "../src/transport/stdio-transport.js";
 import { type RawServer, spawnRaw } from "./support/mcp-client.js";
 
@@ -26,6 +26,27 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.child.kill();
 });
 
+/**
+ * One server with the default settings for the tests that leave it serving (each checks it still
+ * answers a ping, or an answer by id): spawning one per test cost most of the file's time. The
+ * tests that end a server's input start their own.
+ */
+let sharedServer: Promise<RawServer> | undefined;
+function shared(): Promise<RawServer> {
+  sharedServer ??= (async () => {
+    const server = spawnRaw({}, ["--emulator"]);
+    server.send(INIT);
+    await server.response(0, 20_000);
+    server.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    return server;
+  })();
+  return sharedServer;
+}
+
+afterAll(async () => {
+  (await sharedServer)?.child.kill();
+});
+
 /** The answers with a null id, in order. */
 const nullIdAnswers = (server: RawServer) =>
   server.lines.map((l) => JSON.parse(l) as Answer & { id?: unknown }).filter((m) => m.id === null);
@@ -47,16 +68,16 @@ const ping = async (server: RawServer, id: number) => {
 
 describe("every line gets an answer", () => {
   it("answers a line that is not JSON with -32700 and keeps serving", async () => {
-    const server = await start();
+    const server = await shared();
     const before = server.lines.length;
     server.write("this is not json\n");
     await linesAtLeast(server, before + 1);
-    expect(nullIdAnswers(server)[0]?.error?.code).toBe(-32700);
+    expect(nullIdAnswers(server).at(-1)?.error?.code).toBe(-32700);
     await ping(server, 1);
   });
 
   it("answers a batch with an Invalid Request for each request in it", async () => {
-    const server = await start();
+    const server = await shared();
     server.write(
       `${JSON.stringify([
         { jsonrpc: "2.0", id: 11, method: "ping" },
@@ -76,7 +97,7 @@ describe("every line gets an answer", () => {
   });
 
   it("answers JSON that is not a JSON-RPC message with -32600, with its id", async () => {
-    const server = await start();
+    const server = await shared();
     server.write(`${JSON.stringify({ id: 21, hello: "world" })}\n`);
     expect(((await server.response(21)) as Answer).error?.code).toBe(-32600);
     await ping(server, 3);
@@ -85,7 +106,7 @@ describe("every line gets an answer", () => {
 
 describe("tools/call arguments", () => {
   it("answers arguments that are not an object with -32602 and a sentence", async () => {
-    const server = await start();
+    const server = await shared();
     for (const [i, args] of [[1, 2], "text", 42, null, true].entries()) {
       const answer = await call(server, 30 + i, "models_list_language_models", args);
       expect(answer.error?.code).toBe(-32602);
@@ -95,7 +116,7 @@ describe("tools/call arguments", () => {
   });
 
   it("refuses __proto__, constructor and prototype by name like any unknown key", async () => {
-    const server = await start();
+    const server = await shared();
     for (const [i, key] of ["__proto__", "constructor", "prototype"].entries()) {
       // Written by hand: JSON.stringify of an object literal cannot hold an own __proto__ key.
       server.write(
@@ -110,7 +131,7 @@ describe("tools/call arguments", () => {
 
 describe("message size", () => {
   it("reads a legitimate upload of 8 MB of base64 (over the old 10 MiB line cliff)", async () => {
-    const server = await start();
+    const server = await shared();
     const content = Buffer.alloc(8 * 1024 * 1024, 7).toString("base64");
     const answer = await call(server, 50, "files_upload_file", {
       init: { name: "big.bin" },
@@ -135,7 +156,7 @@ describe("message size", () => {
   });
 
   it("replaces an answer too large for clients to read with an error result that says so", async () => {
-    const server = await start();
+    const server = await shared();
     // Tokenizing 440 KB of words lists some 80,000 tokens: an answer of about 13 MB, past the 8 MiB
     // a client is sure to read, and small enough to build quickly on a busy machine.
     const answer = await call(server, 65, "tokenize_tokenize_text", {

@@ -1,5 +1,6 @@
 import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
 import { Status } from "../grpc/status.js";
+import { RETRY_BACKOFF_MS } from "./retry-backoff.js";
 
 /**
  * Statuses after which a chunk is sent again. They say nothing about whether the chunk landed
@@ -25,9 +26,12 @@ export const MAX_CHUNK_ATTEMPTS = 8;
 /** Rounds of "refused as already there, drop what is there, send the rest" per chunk. */
 const MAX_EXISTS_ROUNDS = 3;
 
-/** Wait before retry `n` (0-based): 0.2 s doubling, at most 3 s. */
-export function retryDelayMs(n: number): number {
-  return Math.min(200 * 2 ** n, 3000);
+/**
+ * Wait before retry `n` (0-based): `baseMs` doubling, at most 15 × `baseMs` (with the default
+ * 0.2 s doubling, at most 3 s).
+ */
+export function retryDelayMs(n: number, baseMs: number = RETRY_BACKOFF_MS): number {
+  return Math.min(baseMs * 2 ** n, baseMs * 15);
 }
 
 /** What {@link sendChunks} needs from the outside world; tests give fakes. */
@@ -43,6 +47,8 @@ export interface ChunkSenderDeps<R> {
   readonly onChunk?: (done: number, chunk: ChunkOutcome) => Promise<void> | void;
   readonly onRetry?: (chunk: number, attempt: number, error: XaiGrpcError, delayMs: number) => void;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The first backoff wait, in ms; absent means {@link RETRY_BACKOFF_MS}. */
+  readonly backoffMs?: number;
 }
 
 /** How one chunk went. */
@@ -164,7 +170,7 @@ export async function sendChunks<R>(chunks: readonly R[][], deps: ChunkSenderDep
         if (code !== undefined && TRANSIENT.has(code) && attempt < MAX_CHUNK_ATTEMPTS) {
           failedAttempts += 1;
           retries += 1;
-          const delay = retryDelayMs(attempt - 1);
+          const delay = retryDelayMs(attempt - 1, deps.backoffMs);
           deps.onRetry?.(index, attempt, e as XaiGrpcError, delay);
           await sleep(delay, deps.signal);
           continue;

@@ -29,6 +29,8 @@ export interface ToolContext {
   readonly inlineImageMaxBytes?: number;
   /** Pause between polls of a deferred job, in ms; absent means the default (about once a second). */
   readonly pollIntervalMs?: number;
+  /** First wait before a batch chunk is sent again after a transient failure, in ms; absent means 0.2 s. */
+  readonly retryBackoffMs?: number;
   /** Idle limit of media URL fetches, in ms; absent means the default (15 s). */
   readonly mediaIdleTimeoutMs?: number;
 }

@@ -57,14 +57,19 @@ export interface ServerEnv {
 /** Deferred polls of the servers under test: every 20 ms, so that waits take no real seconds. */
 export const TEST_POLL_INTERVAL_MS = 20;
 
+/** First backoff of batch chunk retries in the servers under test: 5 ms, doubling, not 0.2 s. */
+export const TEST_RETRY_BACKOFF_MS = 5;
+
 /**
  * The environment of a spawned server: only what is given, plus debug logging so that whatever the
- * server could ever log is in the stderr the tests inspect, and a short deferred poll interval.
+ * server could ever log is in the stderr the tests inspect, a short deferred poll interval and a
+ * short batch retry backoff.
  */
 export function serverEnv(env: ServerEnv): Record<string, string> {
   const out: Record<string, string> = {
     XAI_MCP_LOG_LEVEL: "debug",
     XAI_MCP_POLL_INTERVAL_MS: String(TEST_POLL_INTERVAL_MS),
+    XAI_MCP_RETRY_BACKOFF_MS: String(TEST_RETRY_BACKOFF_MS),
   };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;

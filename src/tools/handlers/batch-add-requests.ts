@@ -140,6 +140,7 @@ function chunkSenderDeps(
       await ctx.client.unary(add, { batchId, batchRequests }, { signal });
     },
     listIds: (signal) => listRequestIds(schemas, batchId, ctx, signal),
+    ...(ctx.retryBackoffMs !== undefined ? { backoffMs: ctx.retryBackoffMs } : {}),
     onRetry: (chunk, attempt, error, delay) =>
       ctx.log.info(
         `${TOOL}: chunk ${chunk + 1}/${chunkCount} attempt ${attempt} failed with ${error.status}; retrying in ${delay} ms`,
