@@ -1,5 +1,3 @@
-import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
-import { toolNameOf } from "../tools/tool-names.js";
 import {
   DEFAULT_CHAT_MODEL,
   optional,
@@ -13,7 +11,7 @@ export const askGrok: PromptSpec = {
   name: "ask_grok",
   title: "Ask Grok",
   description: "Ask Grok a question and show its answer.",
-  tool: toolNameOf(Chat.method.getCompletion),
+  tool: "chat_get_completion",
   arguments: [
     { name: "question", description: "What to ask Grok.", required: true },
     {

@@ -1,5 +1,3 @@
-import { Image } from "../../gen/xai/api/v1/image_pb.js";
-import { toolNameOf } from "../tools/tool-names.js";
 import {
   DEFAULT_IMAGE_MODEL,
   optional,
@@ -13,7 +11,7 @@ export const grokImage: PromptSpec = {
   name: "grok_image",
   title: "Generate an image with Grok",
   description: "Generate an image from a description with Grok Imagine.",
-  tool: toolNameOf(Image.method.generateImage),
+  tool: "image_generate_image",
   arguments: [
     { name: "description", description: "What the image shows.", required: true },
     {

@@ -1,5 +1,3 @@
-import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
-import { toolNameOf } from "../tools/tool-names.js";
 import {
   DEFAULT_CHAT_MODEL,
   optional,
@@ -50,7 +48,7 @@ export const grokSearch: PromptSpec = {
   name: "grok_search",
   title: "Search with Grok",
   description: "Have Grok search the web and/or X and answer with citations.",
-  tool: toolNameOf(Chat.method.getCompletion),
+  tool: "chat_get_completion",
   arguments: [
     { name: "query", description: "What to find out.", required: true },
     {

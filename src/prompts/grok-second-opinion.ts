@@ -1,5 +1,3 @@
-import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
-import { toolNameOf } from "../tools/tool-names.js";
 import { DEFAULT_CHAT_MODEL, optional, type PromptSpec, toolCallPrompt } from "./prompt-spec.js";
 
 const DEFAULT_QUESTION =
@@ -11,7 +9,7 @@ export const grokSecondOpinion: PromptSpec = {
   title: "Second opinion from Grok",
   description:
     "Get Grok's independent review of code, a plan or a draft, shown beside your assistant's own view.",
-  tool: toolNameOf(Chat.method.getCompletion),
+  tool: "chat_get_completion",
   arguments: [
     { name: "content", description: "What to review: code, a plan, a draft.", required: true },
     { name: "question", description: "What to ask about it (default: a critical review)." },

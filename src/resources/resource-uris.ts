@@ -1,10 +1,3 @@
-import { BatchMgmt } from "../../gen/xai/api/v1/batch_pb.js";
-import { Chat } from "../../gen/xai/api/v1/chat_pb.js";
-import { Collections } from "../../gen/xai/api/v1/collections_pb.js";
-import { Files } from "../../gen/xai/api/v1/files_pb.js";
-import { Models } from "../../gen/xai/api/v1/models_pb.js";
-import { toolNameOf } from "../tools/tool-names.js";
-
 /** The JSON-RPC error code MCP gives an unknown resource. */
 export const RESOURCE_NOT_FOUND = -32002;
 
@@ -40,10 +33,11 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     name: "file",
     title: "Uploaded file",
     uriTemplate: "xai://files/{file_id}",
-    description: `The content of a file uploaded to xAI, with its media type; above the inline limit, a note on saving it with ${toolNameOf(Files.method.retrieveFileContent)}.`,
+    description:
+      "The content of a file uploaded to xAI, with its media type; above the inline limit, a note on saving it with files_retrieve_file_content.",
     variable: "file_id",
     noun: "file",
-    tools: [toolNameOf(Files.method.retrieveFileContent)],
+    tools: ["files_retrieve_file_content"],
     path: (id) => `files/${id}`,
     pattern: /^xai:\/\/files\/([^/?#]+)$/,
   },
@@ -56,7 +50,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     mimeType: "application/json",
     variable: "response_id",
     noun: "stored completion",
-    tools: [toolNameOf(Chat.method.getStoredCompletion)],
+    tools: ["chat_get_stored_completion"],
     path: (id) => `chat/stored/${id}`,
     pattern: /^xai:\/\/chat\/stored\/([^/?#]+)$/,
   },
@@ -69,7 +63,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     mimeType: "application/json",
     variable: "batch_id",
     noun: "batch",
-    tools: [toolNameOf(BatchMgmt.method.getBatch)],
+    tools: ["batch_get_batch"],
     path: (id) => `batches/${id}`,
     pattern: /^xai:\/\/batches\/([^/?#]+)$/,
   },
@@ -83,7 +77,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     mimeType: "application/jsonl",
     variable: "batch_id",
     noun: "batch",
-    tools: [toolNameOf(BatchMgmt.method.listBatchResults)],
+    tools: ["batch_list_batch_results"],
     path: (id) => `batches/${id}/results`,
     pattern: /^xai:\/\/batches\/([^/?#]+)\/results$/,
   },
@@ -96,32 +90,24 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     mimeType: "application/json",
     variable: "collection_id",
     noun: "collection",
-    tools: [
-      toolNameOf(Collections.method.getCollectionMetadata),
-      toolNameOf(Collections.method.listDocuments),
-    ],
+    tools: ["collections_get_collection_metadata", "collections_list_documents"],
     path: (id) => `collections/${id}`,
     pattern: /^xai:\/\/collections\/([^/?#]+)$/,
   },
 ];
 
 /** The tools the models resource reads through; it shows the kinds of models whose tools are listed. */
-export const MODELS_TOOLS: readonly string[] = [
-  Models.method.listLanguageModels,
-  Models.method.listImageGenerationModels,
-  Models.method.listEmbeddingModels,
-].map(toolNameOf);
+export const MODELS_TOOLS = [
+  "models_list_language_models",
+  "models_list_image_generation_models",
+  "models_list_embedding_models",
+] as const;
 
 /** The tools the file entries of `resources/list` need: listing files, and reading them. */
-export const FILE_LIST_TOOLS: readonly string[] = [
-  Files.method.listFiles,
-  Files.method.retrieveFileContent,
-].map(toolNameOf);
+export const FILE_LIST_TOOLS = ["files_list_files", "files_retrieve_file_content"] as const;
 
 /** The tools whose successful calls change the account's file list. */
-export const FILE_CHANGING_TOOLS: ReadonlySet<string> = new Set(
-  [Files.method.uploadFile, Files.method.deleteFile].map(toolNameOf),
-);
+export const FILE_CHANGING_TOOLS: ReadonlySet<string> = new Set(["files_upload_file", "files_delete_file"]);
 
 const all = (names: ReadonlySet<string>, tools: readonly string[]) => tools.every((t) => names.has(t));
 
