@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { McpSession } from "./processes.js";
+import { callOrThrow, type McpSession } from "./processes.js";
 
 /** A server process listening on HTTP, its MCP URL read from its stderr. */
 export interface HttpProcess {
@@ -64,17 +63,7 @@ export async function connectHttp(url: string): Promise<McpSession> {
   return {
     client,
     pid: 0,
-    call: async (name, args) => {
-      const result = (await client.callTool(
-        { name, arguments: args },
-        CallToolResultSchema,
-      )) as CallToolResult;
-      if (result.isError) {
-        const block = result.content[0];
-        throw new Error(`${name} failed: ${block?.type === "text" ? block.text : "error"}`);
-      }
-      return result;
-    },
+    call: (name, args) => callOrThrow(client, name, args),
     close: async () => {
       await transport.terminateSession().catch(() => {});
       await client.close();

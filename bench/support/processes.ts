@@ -68,19 +68,24 @@ export async function startSession(entry: string, env: Record<string, string> = 
   return {
     client,
     pid,
-    call: async (name, args) => {
-      const result = (await client.callTool(
-        { name, arguments: args },
-        CallToolResultSchema,
-      )) as CallToolResult;
-      if (result.isError) {
-        const block = result.content[0];
-        throw new Error(`${name} failed: ${block?.type === "text" ? block.text : "error"}\n${stderr}`);
-      }
-      return result;
-    },
+    call: (name, args) => callOrThrow(client, name, args, () => `\n${stderr}`),
     close: () => client.close(),
   };
+}
+
+/** Calls a tool and returns its result; an error result throws, with `context()` appended. */
+export async function callOrThrow(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  context: () => string = () => "",
+): Promise<CallToolResult> {
+  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema)) as CallToolResult;
+  if (result.isError) {
+    const block = result.content[0];
+    throw new Error(`${name} failed: ${block?.type === "text" ? block.text : "error"}${context()}`);
+  }
+  return result;
 }
 
 /** Resident set size of a process in MiB (Linux /proc; `ps` elsewhere). */

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { request } from "node:http";
 import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { assertFreshBuild, CLI, type ServerEnv, serverEnv } from "./mcp-client.js";
+import { assertFreshBuild, CLI, exitWithin, type ServerEnv, serverEnv } from "./mcp-client.js";
 
 /** The built server spawned with `--http`, its URL read from the start-up line on stderr. */
 export interface HttpServerProcess {
@@ -50,16 +50,7 @@ export async function startHttpServer(
       reject(new Error(`the server exited (${code}) before listening:\n${stderr}`)),
     );
   });
-  const exited = (timeoutMs = 10_000) =>
-    Promise.race([
-      exit,
-      new Promise<never>((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`the server did not exit within ${timeoutMs} ms`)),
-          timeoutMs,
-        ).unref(),
-      ),
-    ]);
+  const exited = (timeoutMs = 10_000) => exitWithin(exit, timeoutMs);
   const parsed = new URL(url);
   return {
     child,

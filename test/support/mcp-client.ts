@@ -199,16 +199,7 @@ export function spawnRaw(env: ServerEnv, args: readonly string[] = []): RawServe
         waiters.add(check);
         check();
       }),
-    exited: (timeoutMs) =>
-      Promise.race([
-        exit,
-        new Promise<never>((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`the server did not exit within ${timeoutMs} ms`)),
-            timeoutMs,
-          ).unref(),
-        ),
-      ]),
+    exited: (timeoutMs) => exitWithin(exit, timeoutMs),
   };
 }
 
@@ -218,4 +209,17 @@ function parseLine(line: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The server's exit, or a rejection once `timeoutMs` has passed without it. */
+export function exitWithin<T>(exit: Promise<T>, timeoutMs: number): Promise<T> {
+  return Promise.race([
+    exit,
+    new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`the server did not exit within ${timeoutMs} ms`)),
+        timeoutMs,
+      ).unref(),
+    ),
+  ]);
 }
