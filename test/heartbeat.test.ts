@@ -159,10 +159,15 @@ describe("a client with a short request timeout", () => {
     model: "grok-4-fast",
     messages: [{ role: "ROLE_USER", content: [{ text: "Think hard about tides." }] }],
   };
+  // Real time, scaled down: a heartbeat every 150 ms, a client that gives up after 5 quiet
+  // heartbeats' time (750 ms), and xAI answering well after that (2 s).
+  const HEARTBEAT_MS = 150;
+  const TIMEOUT_MS = 5 * HEARTBEAT_MS;
+  const SLOW_MS = 2000;
   let session: EmulatorSession;
 
   beforeAll(async () => {
-    session = await startEmulatorSession({}, { XAI_MCP_HEARTBEAT_MS: "300" });
+    session = await startEmulatorSession({}, { XAI_MCP_HEARTBEAT_MS: String(HEARTBEAT_MS) });
   });
   afterAll(async () => {
     await session?.close();
@@ -170,9 +175,9 @@ describe("a client with a short request timeout", () => {
   afterEach(() => session.emu.context.faults.clear());
 
   it("stays alive through a slow call with resetTimeoutOnProgress", async () => {
-    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: 4000 });
+    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: SLOW_MS });
     const { result, progress } = await callWithProgress(session.mcp.client, "chat_get_completion", args, {
-      timeout: 1500,
+      timeout: TIMEOUT_MS,
       resetTimeoutOnProgress: true,
     });
     expect(result.isError ?? false).toBe(false);
@@ -183,34 +188,35 @@ describe("a client with a short request timeout", () => {
   });
 
   it("times out without resetTimeoutOnProgress (the heartbeats are what keep it alive)", async () => {
-    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: 4000 });
+    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: SLOW_MS });
     const ended = session.emu.context.log.nextEnd(COMPLETION_PATH, 10_000);
     await expect(
-      callWithProgress(session.mcp.client, "chat_get_completion", args, { timeout: 1500 }),
+      callWithProgress(session.mcp.client, "chat_get_completion", args, { timeout: TIMEOUT_MS }),
     ).rejects.toThrow(/timed out/i);
     // The SDK cancels the request it gave up on, and the cancel reaches xAI.
     expect((await ended).outcome).toBe("cancelled");
   });
 
   it("still ends at maxTotalTimeout", async () => {
-    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: 4000 });
+    session.emu.context.faults.set(COMPLETION_PATH, { latencyMs: SLOW_MS });
     await expect(
       callWithProgress(session.mcp.client, "chat_get_completion", args, {
-        timeout: 1500,
+        timeout: TIMEOUT_MS,
         resetTimeoutOnProgress: true,
-        maxTotalTimeout: 2000,
+        maxTotalTimeout: TIMEOUT_MS + 250,
       }),
     ).rejects.toThrow(/maximum total timeout/i);
   });
 
   it("mixes heartbeats and a stream's chunks in one increasing sequence", async () => {
-    session.emu.context.faults.set(CHUNK_PATH, { latencyMs: 1500 });
+    // The first chunk comes later than the client's timeout: the heartbeats before it keep the call.
+    session.emu.context.faults.set(CHUNK_PATH, { latencyMs: TIMEOUT_MS + 250 });
     const { result, progress } = await callWithProgress(
       session.mcp.client,
       "chat_get_completion_chunk",
       args,
       {
-        timeout: 1000,
+        timeout: TIMEOUT_MS,
         resetTimeoutOnProgress: true,
       },
     );
