@@ -343,10 +343,6 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
       const fileId = (uploaded.structuredContent as { id: string }).id;
       emu.context.faults.set(COMPLETION_PATH, { stall: true });
       emu.context.faults.set(CONTENT_PATH, { stall: true });
-      const ends = [
-        emu.context.log.nextEnd(COMPLETION_PATH, 10_000),
-        emu.context.log.nextEnd(CONTENT_PATH, 10_000),
-      ];
       const calls = [
         c.callTool({ name: "chat_get_completion", arguments: chatArgs() }),
         c.callTool({
@@ -361,6 +357,11 @@ describe("--http against an emulator of the test: cancellation, limits and shutd
         "the download's temp file",
       );
       await until(() => emu.context.log.records(COMPLETION_PATH).some((r) => !r.outcome), 10_000, "the chat");
+      // Both calls stall until cancelled, so they end only after SIGTERM: their 10 s start there.
+      const ends = [
+        emu.context.log.nextEnd(COMPLETION_PATH, 10_000),
+        emu.context.log.nextEnd(CONTENT_PATH, 10_000),
+      ];
       stopping.child.kill("SIGTERM");
       for (const call of calls) {
         const result = CallToolResultSchema.parse(await call);
