@@ -52,13 +52,28 @@ function wrongType(schema: PropSchema | undefined): unknown {
   }
 }
 
+/**
+ * `char` repeated `n` times, made once per pair: the same text for every call, flat (as JSON.stringify
+ * leaves it) after its first use, so that each call of a huge kind does not build and flatten it anew.
+ */
+const repeats = new Map<string, string>();
+function repeated(char: string, n: number): string {
+  const key = `${char}${n}`;
+  let text = repeats.get(key);
+  if (text === undefined) {
+    text = char.repeat(n);
+    repeats.set(key, text);
+  }
+  return text;
+}
+
 /** The kinds of malformed argument sets: each takes a property name and its schema. */
 export const KINDS: readonly {
   name: string;
   args: (prop: string, schema: PropSchema | undefined, rnd: () => number, huge: number) => Json;
 }[] = [
   { name: "wrong type", args: (p, s) => ({ [p]: wrongType(s) }) },
-  { name: "huge string", args: (p, _s, _r, huge) => ({ [p]: "A".repeat(huge) }) },
+  { name: "huge string", args: (p, _s, _r, huge) => ({ [p]: repeated("A", huge) }) },
   { name: "deep nesting", args: (p) => ({ [p]: nested(400) }) },
   { name: "NaN (null on the wire)", args: (p) => ({ [p]: Number.NaN }) },
   { name: "NaN as text", args: (p) => ({ [p]: "NaN" }) },
@@ -76,7 +91,10 @@ export const KINDS: readonly {
   { name: "prototype key", args: () => withOwnKey("prototype", 1) },
   { name: "nested __proto__", args: (p) => ({ [p]: withOwnKey("__proto__", { polluted: true }) }) },
   { name: "unknown key", args: () => ({ no_such_field_xyz: 1 }) },
-  { name: "array of big strings", args: (p, _s, _r, huge) => ({ [p]: Array(8).fill("B".repeat(huge / 8)) }) },
+  {
+    name: "array of big strings",
+    args: (p, _s, _r, huge) => ({ [p]: Array(8).fill(repeated("B", huge / 8)) }),
+  },
   { name: "lone surrogate and NUL", args: (p) => ({ [p]: "\u0000\ud800x\udfff" }) },
   { name: "long array", args: (p) => ({ [p]: Array(50_000).fill(0) }) },
   {
