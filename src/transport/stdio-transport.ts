@@ -11,18 +11,11 @@ import {
 import { collectSoon } from "../full-collection.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, messageTooLargeError } from "./message-limits.js";
 
-/** Messages at least this large (in or out) count towards the next full collection (see `collectSoon`). */
-const LARGE_MESSAGE = 2 * 1024 * 1024;
-
 /**
- * A full collection follows once this many bytes of large messages have passed since the last one
- * (checked when a large request is answered, or a large message that awaits no answer is handled):
- * about every second 10 MiB call. A collection after every such call cost the server about as much
- * CPU as the call itself (a full, non-incremental mark of the heap, after which V8 returns pages it
- * then faults in again) for no lower peak in the `--emulator` fuzz run (146–147 MiB either way);
- * collecting after every third call raised that peak to 167 MiB.
+ * Messages at least this large (in or out) are followed by a full collection (see `collectSoon`): a
+ * large request once it is answered, anything else once it is handled or written.
  */
-const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
+const LARGE_MESSAGE = 2 * 1024 * 1024;
 
 /** How much of an oversized line's start and end is kept, to find its id. */
 const EDGE_BYTES = 1024;
@@ -57,8 +50,6 @@ export class StdioTransport implements Transport {
   #closed = false;
   /** Ids of requests of {@link LARGE_MESSAGE} or more not answered yet (a cancelled one never is: capped). */
   readonly #largeRequests = new Set<RequestId>();
-  /** Bytes of large messages read or written since the last full collection. */
-  #largeBytes = 0;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -87,8 +78,7 @@ export class StdioTransport implements Transport {
     // heuristics, which let several such calls pile up.
     const id = "method" in message ? undefined : (message as { id?: RequestId }).id;
     const answered = id !== undefined && this.#largeRequests.delete(id);
-    if (line.length >= LARGE_MESSAGE) this.#largeBytes += line.length;
-    if (line.length >= LARGE_MESSAGE || answered) this.#collectIfDue();
+    if (line.length >= LARGE_MESSAGE || answered) collectSoon();
     if (!written) await new Promise<void>((resolve) => this.stdout.once("drain", resolve));
   }
 
@@ -160,17 +150,10 @@ export class StdioTransport implements Transport {
     const line = this.#takeLine();
     if (line.trim() === "") return;
     const large = bytes >= LARGE_MESSAGE;
-    if (large) this.#largeBytes += bytes;
     const awaited = this.#handleLine(line, large);
-    // A large request is checked for when it is answered: its copies are garbage only then.
-    if (large && !awaited) this.#collectIfDue();
-  }
-
-  /** A full collection soon, once {@link COLLECT_EVERY_BYTES} of large messages have passed. */
-  #collectIfDue(): void {
-    if (this.#largeBytes < COLLECT_EVERY_BYTES) return;
-    this.#largeBytes = 0;
-    collectSoon();
+    // A large request is collected after once it is answered (in `send`), when its copies are
+    // garbage: a collection now, while they are still in use, would only cost a second one.
+    if (large && !awaited) collectSoon();
   }
 
   #takeLine(): string {
