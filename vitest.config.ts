@@ -9,10 +9,13 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const LONGEST_FIRST = [
   "test/fuzz-emulator.test.ts",
-  "test/protocol.test.ts",
   "test/batch-tools.test.ts",
-  "test/packaging.test.ts",
   "test/http-transport.test.ts",
+  "test/heartbeat.test.ts",
+  "test/errors.test.ts",
+  "test/files-transfer.test.ts",
+  "test/protocol.test.ts",
+  "test/startup.test.ts",
   "test/fuzz.test.ts",
 ];
 
