@@ -8,6 +8,7 @@ import {
   type RequestId,
   RootsListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { onAbort } from "./abort-hooks.js";
 import { AllowedRoots } from "./files/allowed-roots.js";
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
@@ -132,6 +133,19 @@ export function createMcpServer(deps: ServerDeps): Server {
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
   const calls = deps.calls ?? new InFlightCalls();
+  // The gRPC client once made (the CLI makes it on the first call, so that a start need not load it).
+  let readyClient = typeof deps.client === "function" ? undefined : deps.client;
+  const clientWhenReady = async () => {
+    readyClient ??= await (deps.client as () => Promise<XaiClient>)();
+    return readyClient;
+  };
+  // The settings every call's context carries, gathered once.
+  const toolSettings = {
+    ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
+    ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+    ...(deps.retryBackoffMs !== undefined ? { retryBackoffMs: deps.retryBackoffMs } : {}),
+    ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
+  };
   const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
   // Prompts, resources and completions, following the tools listed.
   const tools = registerSurface(server, listed, deps);
@@ -175,35 +189,30 @@ export function createMcpServer(deps: ServerDeps): Server {
     };
     // Every call gets heartbeats (when the client asked for progress), so long calls outlive the
     // client's request timeout; the tool's own progress goes through the same reporter.
-    const reporter = new ProgressReporter(send, {
-      heartbeatMs: token === undefined ? 0 : (deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
-      label: name,
-    }).start();
-    // Cancelled by the client, or by a shutdown, which answers the call at once (`stopped`).
-    const call = calls.begin(extra.signal);
-    call.signal.addEventListener("abort", () => reporter.stop(), { once: true });
+    const heartbeatMs = token === undefined ? 0 : (deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    const reporter = new ProgressReporter(send, { heartbeatMs, label: name }).start();
     const started = Date.now();
+    // Cancelled by the client, or by a shutdown, which answers the call at once.
     let result: CallToolResult;
-    const work = (async () =>
-      definition.call(args, {
-        client: typeof deps.client === "function" ? await deps.client() : deps.client,
-        signal: call.signal,
-        progress: reporter.report,
-        wantsProgress: token !== undefined,
-        log: deps.logger,
-        roots,
-        ...(deps.inlineImageMaxBytes !== undefined ? { inlineImageMaxBytes: deps.inlineImageMaxBytes } : {}),
-        ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
-        ...(deps.retryBackoffMs !== undefined ? { retryBackoffMs: deps.retryBackoffMs } : {}),
-        ...(deps.mediaIdleTimeoutMs !== undefined ? { mediaIdleTimeoutMs: deps.mediaIdleTimeoutMs } : {}),
-      }))();
     try {
-      result = await Promise.race([work, call.stopped]);
+      result = await calls.run(extra.signal, (signal) => {
+        if (heartbeatMs > 0) onAbort(signal, () => reporter.stop());
+        const run = (client: XaiClient) =>
+          definition.call(args, {
+            client,
+            signal,
+            progress: reporter.report,
+            wantsProgress: token !== undefined,
+            log: deps.logger,
+            roots,
+            ...toolSettings,
+          });
+        return readyClient ? run(readyClient) : clientWhenReady().then(run);
+      });
     } finally {
       reporter.stop();
-      call.end(work);
     }
-    if (!call.signal.aborted) await reporter.settle();
+    if (!extra.signal.aborted && calls.stopping === undefined) await reporter.settle();
     const outcome = extra.signal.aborted
       ? "cancelled"
       : calls.stopping

@@ -8,6 +8,7 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata } from "@grpc/grpc-js";
+import { DEFAULT_TIMEOUT_MS } from "../../src/grpc/deadline.js";
 import { now } from "./stats.js";
 
 /** How a direct stream went: time to its first message and to its end, and how many came. */
@@ -19,8 +20,13 @@ export interface DirectStream {
 
 /**
  * The floor of the gRPC half: plain grpc-js calls with protobuf-es (de)serialisation, the same
- * 20 MiB limits and bearer key, and nothing of this project's client around them.
+ * 20 MiB limits and bearer key, the same 27-minute deadline the official xAI client puts on every
+ * call (it goes on the wire as `grpc-timeout`, and the host handles it), and nothing of this
+ * project's client around them.
  */
+/** Per-call options: the official client's default deadline. */
+const callOptions = () => ({ deadline: Date.now() + DEFAULT_TIMEOUT_MS });
+
 export class DirectGrpc {
   readonly #client: Client;
   readonly #metadata: Metadata;
@@ -49,7 +55,7 @@ export class DirectGrpc {
         (b: Buffer) => fromBinary(method.output, b),
         request,
         this.#metadata,
-        {},
+        callOptions(),
         (err, value) => (err ? reject(err) : resolve(value)),
       );
     });
@@ -66,7 +72,7 @@ export class DirectGrpc {
         (b: Buffer) => fromBinary(method.output, b),
         request,
         this.#metadata,
-        {},
+        callOptions(),
       );
       let firstMs = 0;
       let messages = 0;

@@ -11,6 +11,7 @@ import {
   toBinary,
 } from "@bufbuild/protobuf";
 import { Client, type ClientReadableStream, credentials, Metadata } from "@grpc/grpc-js";
+import { onAbort } from "../abort-hooks.js";
 import { channelOptions } from "./channel-options.js";
 import { type Endpoint, parseEndpoint } from "./endpoint.js";
 import { toXaiGrpcError, XaiGrpcError } from "./grpc-error.js";
@@ -98,13 +99,12 @@ export class XaiClient {
         metadata,
         callOptions,
         (err, value) => {
-          options.signal?.removeEventListener("abort", onAbort);
+          forget();
           if (err || value === undefined) reject(toXaiGrpcError(err ?? new Error("empty response"), path));
           else resolve(value);
         },
       );
-      const onAbort = () => call.cancel();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const forget = onAbort(options.signal, () => call.cancel());
     });
   }
 
@@ -125,14 +125,13 @@ export class XaiClient {
       metadata,
       callOptions,
     );
-    const onAbort = () => call.cancel();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const forget = onAbort(options.signal, () => call.cancel());
     try {
       for await (const message of call) yield message as MessageShape<O>;
     } catch (e) {
       throw toXaiGrpcError(e, path);
     } finally {
-      options.signal?.removeEventListener("abort", onAbort);
+      forget();
       // Leaving the loop early (break, throw in the consumer) must not leave the call running.
       call.cancel();
     }
@@ -160,7 +159,7 @@ export class XaiClient {
         if (settled) return;
         settled = true;
         onEnded();
-        options.signal?.removeEventListener("abort", onAbort);
+        forget();
         if (err || value === undefined) reject(toXaiGrpcError(err ?? new Error("empty response"), path));
         else resolve(value);
       };
@@ -172,8 +171,7 @@ export class XaiClient {
         callOptions,
         (err, value) => settle(err, value),
       );
-      const onAbort = () => call.cancel();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const forget = onAbort(options.signal, () => call.cancel());
       void (async () => {
         // Backpressure by acknowledgement, not by the stream's buffer: grpc-js buffers up to 16
         // messages before write() returns false (48 MiB of 3 MiB upload chunks). Waiting for each

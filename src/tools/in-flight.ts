@@ -1,29 +1,23 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-
-/** One registered tool call; see {@link InFlightCalls.begin}. */
-export interface InFlightCall {
-  /** Aborted when the client cancels the call or the server stops. */
-  readonly signal: AbortSignal;
-  /** Resolves with the stopping answer when the server stops before the call is done. */
-  readonly stopped: Promise<CallToolResult>;
-  /** Marks the call answered; `work` settles once the tool has cleaned up after itself. */
-  end(work: Promise<unknown>): void;
-}
+import { HookedAbortController } from "../abort-hooks.js";
 
 interface Entry {
-  readonly controller: AbortController;
-  readonly stop: (result: CallToolResult) => void;
-  readonly answered: Promise<void>;
-  readonly markAnswered: () => void;
-  /** Settles once the tool's own work has settled (it cleaned up after itself). */
-  readonly cleaned: Promise<void>;
-  readonly markCleaned: () => void;
+  readonly controller: HookedAbortController;
+  /** Answers the call (the first answer wins: the tool's result or the stopping answer). */
+  readonly answer: (result: CallToolResult) => void;
+  /** The tool's own work has settled: it cleaned up after itself. */
+  cleaned: boolean;
+  /** Called once the work has settled, while a stop waits for it. */
+  onCleaned?: () => void;
 }
 
 /**
  * The tool calls being answered, so that a shutdown can cancel each one (its gRPC call with it)
  * and still answer it: the client gets a reply for every request, an error saying the server is
  * stopping.
+ *
+ * Every tool call passes through here, so a call costs what it must and no more: one controller,
+ * one listener on the client's signal, one promise for the answer.
  */
 export class InFlightCalls {
   readonly #calls = new Set<Entry>();
@@ -34,63 +28,83 @@ export class InFlightCalls {
     return this.#stopping;
   }
 
-  /** Registers a call whose client-side cancellation is `clientSignal`. */
-  begin(clientSignal: AbortSignal): InFlightCall {
-    const controller = new AbortController();
+  /**
+   * Runs one call: `work` gets a signal aborted when the client cancels (`clientSignal`) or the
+   * server stops. Resolves with the work's result, or at once with an error result when the server
+   * stops first; a stop then waits (up to its grace) for the work to settle.
+   */
+  run(
+    clientSignal: AbortSignal,
+    work: (signal: AbortSignal) => Promise<CallToolResult>,
+  ): Promise<CallToolResult> {
+    const controller = new HookedAbortController();
     const abort = () => controller.abort(clientSignal.reason);
     if (clientSignal.aborted) abort();
     else clientSignal.addEventListener("abort", abort, { once: true });
-    let stop!: (result: CallToolResult) => void;
-    const stopped = new Promise<CallToolResult>((resolve) => {
-      stop = resolve;
+    let answer!: (result: CallToolResult) => void;
+    let fail!: (e: unknown) => void;
+    const answered = new Promise<CallToolResult>((resolve, reject) => {
+      answer = resolve;
+      fail = reject;
     });
-    let markAnswered!: () => void;
-    const answered = new Promise<void>((resolve) => {
-      markAnswered = resolve;
-    });
-    let markCleaned!: () => void;
-    const cleaned = new Promise<void>((resolve) => {
-      markCleaned = resolve;
-    });
-    const entry: Entry = { controller, stop, answered, markAnswered, cleaned, markCleaned };
+    const entry: Entry = { controller, answer, cleaned: false };
     this.#calls.add(entry);
-    if (this.#stopping !== undefined) {
-      stop(stoppingResult(this.#stopping));
-      controller.abort(new Error(`server stopping: ${this.#stopping}`));
-    }
-    return {
-      signal: controller.signal,
-      stopped,
-      end: (work) => {
-        clientSignal.removeEventListener("abort", abort);
-        void work.then(entry.markCleaned, entry.markCleaned);
-        entry.markAnswered();
-        // A call answered normally is done; one answered by a stop is kept until it cleaned up.
-        if (this.#stopping === undefined) this.#calls.delete(entry);
-      },
+    const settled = () => {
+      clientSignal.removeEventListener("abort", abort);
+      entry.cleaned = true;
+      entry.onCleaned?.();
+      this.#calls.delete(entry);
     };
+    if (this.#stopping !== undefined) this.#stopEntry(entry, this.#stopping);
+    let running: Promise<CallToolResult>;
+    try {
+      running = work(controller.signal);
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    running.then(
+      (result) => {
+        answer(result);
+        settled();
+      },
+      (e: unknown) => {
+        fail(e);
+        settled();
+      },
+    );
+    return answered;
   }
 
   /**
    * Stops every call: each is answered at once with an error saying the server is stopping, and
-   * its work (gRPC calls, transfers) is cancelled. Resolves once every call has been answered and
-   * has cleaned up (temporary files removed), or after `graceMs`, whichever comes first.
+   * its work (gRPC calls, transfers) is cancelled. Resolves once every call has cleaned up
+   * (temporary files removed), or after `graceMs`, whichever comes first.
    */
   async stop(why: string, graceMs: number): Promise<void> {
     if (this.#stopping === undefined) this.#stopping = why;
     const entries = [...this.#calls];
-    for (const entry of entries) {
-      entry.stop(stoppingResult(why));
-      entry.controller.abort(new Error(`server stopping: ${why}`));
-    }
+    for (const entry of entries) this.#stopEntry(entry, why);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(entries.map(async (e) => Promise.all([e.answered, e.cleaned]))),
+      Promise.all(
+        entries.map((e) =>
+          e.cleaned
+            ? undefined
+            : new Promise<void>((resolve) => {
+                e.onCleaned = resolve;
+              }),
+        ),
+      ),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  #stopEntry(entry: Entry, why: string): void {
+    entry.answer(stoppingResult(why));
+    entry.controller.abort(new Error(`server stopping: ${why}`));
   }
 }
 

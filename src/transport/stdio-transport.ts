@@ -48,6 +48,10 @@ export class StdioTransport implements Transport {
   /** The line being read is over the limit: its bytes are dropped, only its edges kept. */
   #oversized: { head: string; tail: string; length: number } | undefined;
   #closed = false;
+  /** Lines sent but not yet written (see {@link #flush}). */
+  #queued: string[] = [];
+  /** Settles once the queued lines are written; set while a flush is due. */
+  #flushing: Promise<void> | undefined;
   /** Ids of requests of {@link LARGE_MESSAGE} or more not answered yet (a cancelled one never is: capped). */
   readonly #largeRequests = new Set<RequestId>();
 
@@ -71,7 +75,6 @@ export class StdioTransport implements Transport {
     if (line.length > this.#maxOutputBytes && "result" in message) {
       line = `${JSON.stringify(resultTooLarge(message.id, line.length, this.#maxOutputBytes))}\n`;
     }
-    const written = this.stdout.write(line);
     // Also after answering a large request, whatever the answer's size: the call's own copies (the
     // encoded request, its gRPC frames, and with --emulator the emulator's decoded copy) are garbage
     // only now, and a 10 MB request answered by a short error would otherwise leave them for V8's
@@ -79,7 +82,36 @@ export class StdioTransport implements Transport {
     const id = "method" in message ? undefined : (message as { id?: RequestId }).id;
     const answered = id !== undefined && this.#largeRequests.delete(id);
     if (line.length >= LARGE_MESSAGE || answered) collectSoon();
-    if (!written) await new Promise<void>((resolve) => this.stdout.once("drain", resolve));
+    if (line.length >= LARGE_MESSAGE) {
+      // Written at once, after what is queued: not copied into a batch.
+      this.#flush();
+      return this.#write(line);
+    }
+    this.#queued.push(line);
+    this.#flushing ??= new Promise<void>((resolve) => {
+      process.nextTick(() => {
+        this.#flushing = undefined;
+        resolve(this.#flush());
+      });
+    });
+    return this.#flushing;
+  }
+
+  /**
+   * Writes the queued lines in one write. Lines queue until the current work is done (the
+   * process's next tick): the answers that complete together, as many do with many calls in flight,
+   * then cost one write (one system call on a pipe) instead of one each.
+   */
+  #flush(): Promise<void> {
+    if (this.#queued.length === 0) return Promise.resolve();
+    const data = this.#queued.length === 1 ? (this.#queued[0] as string) : this.#queued.join("");
+    this.#queued = [];
+    return this.#write(data);
+  }
+
+  #write(data: string): Promise<void> {
+    if (this.stdout.write(data)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.stdout.once("drain", resolve));
   }
 
   async close(): Promise<void> {
