@@ -89,6 +89,35 @@ describe("--http with --emulator: the SDK's Streamable HTTP client", () => {
     expect(names.length).toBeGreaterThanOrEqual(51);
   });
 
+  it("serves the prompts, resources and completions as over stdio", async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual([
+      "ask_grok",
+      "grok_search",
+      "grok_second_opinion",
+      "grok_image",
+    ]);
+    const prompt = await client.getPrompt({
+      name: "ask_grok",
+      arguments: { question: "Why is the sky blue?", model: "grok-3-mini" },
+    });
+    const text = prompt.messages.map((m) => (m.content.type === "text" ? m.content.text : "")).join("\n");
+    expect(text).toContain("chat_get_completion");
+    expect(text).toContain("Why is the sky blue?");
+    const read = await client.readResource({ uri: "xai://models" });
+    expect(read.contents.map((c) => c.mimeType)).toEqual(["application/json", "text/markdown"]);
+    const catalog = JSON.parse((read.contents[0] as { text: string }).text) as Record<
+      string,
+      { name: string }[]
+    >;
+    expect((catalog.language ?? []).map((m) => m.name)).toContain("grok-4");
+    const { completion } = await client.complete({
+      ref: { type: "ref/prompt", name: "ask_grok" },
+      argument: { name: "model", value: "grok-3" },
+    });
+    expect(completion.values).toEqual(["grok-3-mini", "grok-3-mini-beta", "grok-3-mini-latest"]);
+  });
+
   it("calls a tool", async () => {
     const result = await callTool(client, "chat_get_completion", chatArgs());
     expect(result.isError ?? false).toBe(false);
