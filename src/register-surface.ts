@@ -5,6 +5,7 @@ import type { Logger } from "./log.js";
 import { registerPrompts } from "./prompts/index.js";
 import { FILE_CHANGING_TOOLS, registerResources, watchToolCalls } from "./resources/index.js";
 import type { SurfaceContext } from "./surface-context.js";
+import { InFlightCalls } from "./tools/in-flight.js";
 import type { ToolSource } from "./tools/tool-source.js";
 
 /** What the prompts, resources and completions share with the tools. */
@@ -12,6 +13,8 @@ export interface SurfaceDeps {
   readonly client: XaiClient | (() => Promise<XaiClient>);
   readonly logger: Logger;
   readonly inlineImageMaxBytes?: number | undefined;
+  /** The requests in flight, which a shutdown answers (resource reads among them). */
+  readonly calls?: InFlightCalls;
 }
 
 /**
@@ -30,6 +33,7 @@ export function registerSurface(server: Server, tools: ToolSource, deps: Surface
     },
     inlineImageMaxBytes: deps.inlineImageMaxBytes,
     logger: deps.logger,
+    calls: deps.calls ?? new InFlightCalls(),
   };
   registerPrompts(server, ctx);
   registerResources(server, ctx);

@@ -15,7 +15,7 @@ import type { Logger } from "./log.js";
 import { Redactor } from "./redaction.js";
 import { registerSurface } from "./register-surface.js";
 import { DEFAULT_HEARTBEAT_MS, ProgressReporter } from "./tools/heartbeat.js";
-import { InFlightCalls } from "./tools/in-flight.js";
+import { InFlightCalls, stoppingResult } from "./tools/in-flight.js";
 import type { ToolDefinition } from "./tools/tool.js";
 import { staticTools, type ToolSource } from "./tools/tool-source.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
@@ -148,7 +148,7 @@ export function createMcpServer(deps: ServerDeps): Server {
   };
   const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
   // Prompts, resources and completions, following the tools listed.
-  const tools = registerSurface(server, listed, deps);
+  const tools = registerSurface(server, listed, { ...deps, calls });
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
   // is initialized (when it declared the capability) and again whenever it says they changed.
@@ -195,20 +195,24 @@ export function createMcpServer(deps: ServerDeps): Server {
     // Cancelled by the client, or by a shutdown, which answers the call at once.
     let result: CallToolResult;
     try {
-      result = await calls.run(extra.signal, (signal) => {
-        if (heartbeatMs > 0) onAbort(signal, () => reporter.stop());
-        const run = (client: XaiClient) =>
-          definition.call(args, {
-            client,
-            signal,
-            progress: reporter.report,
-            wantsProgress: token !== undefined,
-            log: deps.logger,
-            roots,
-            ...toolSettings,
-          });
-        return readyClient ? run(readyClient) : clientWhenReady().then(run);
-      });
+      result = await calls.run(
+        extra.signal,
+        (signal) => {
+          if (heartbeatMs > 0) onAbort(signal, () => reporter.stop());
+          const run = (client: XaiClient) =>
+            definition.call(args, {
+              client,
+              signal,
+              progress: reporter.report,
+              wantsProgress: token !== undefined,
+              log: deps.logger,
+              roots,
+              ...toolSettings,
+            });
+          return readyClient ? run(readyClient) : clientWhenReady().then(run);
+        },
+        stoppingResult,
+      );
     } finally {
       reporter.stop();
     }

@@ -1,5 +1,6 @@
 import type { XaiClient } from "./grpc/xai-client.js";
 import type { Logger } from "./log.js";
+import type { InFlightCalls } from "./tools/in-flight.js";
 
 /**
  * What prompts, resources and completions work with: the very client and limits the tools use,
@@ -19,4 +20,6 @@ export interface SurfaceContext {
   /** Largest image returned inline, in bytes; absent means the tools' default. */
   readonly inlineImageMaxBytes?: number | undefined;
   readonly logger: Logger;
+  /** The requests in flight: a shutdown answers each (reads too) and cancels its gRPC calls. */
+  readonly calls: InFlightCalls;
 }

@@ -7,13 +7,14 @@ import { until } from "./support/emulator-session.js";
 import { spawnRaw } from "./support/mcp-client.js";
 import { tempDir } from "./support/media-session.js";
 
-// A shutdown (SIGTERM, SIGINT, or the end of stdin) with calls and transfers in flight: every
-// request gets an answer, the gRPC calls are cancelled, no temporary file is left, and the process
-// ends.
+// A shutdown (SIGTERM, SIGINT, or the end of stdin) with calls, transfers and a resource read in
+// flight: every request gets an answer, the gRPC calls are cancelled, no temporary file is left,
+// and the process ends.
 
 const CHAT = "/xai_api.Chat/GetCompletion";
 const DOWNLOAD = "/xai_api.Files/RetrieveFileContent";
 const UPLOAD = "/xai_api.Files/UploadFile";
+const RETRIEVE = "/xai_api.Files/RetrieveFile";
 type Json = Record<string, unknown>;
 
 let base: { dir: string; remove: () => Promise<void> };
@@ -72,8 +73,10 @@ describe("shutdown with calls in flight", () => {
         const uploaded = (await raw.response(2)).result as { structuredContent: Json };
         const fileId = String(uploaded.structuredContent.id);
 
-        // Calls that never end on their own: a chat, a download and an upload, all stalled upstream.
-        for (const method of [CHAT, DOWNLOAD, UPLOAD]) emu.context.faults.set(method, { stall: true });
+        // Calls that never end on their own: a chat, a download, an upload and a resource read, all
+        // stalled upstream.
+        for (const method of [CHAT, DOWNLOAD, UPLOAD, RETRIEVE])
+          emu.context.faults.set(method, { stall: true });
         const before = emu.context.log.records().length;
         raw.send(
           toolCall(10, "chat_get_completion", {
@@ -83,8 +86,14 @@ describe("shutdown with calls in flight", () => {
         );
         raw.send(toolCall(11, "files_retrieve_file_content", { file_id: fileId, save_to: "copy.txt" }));
         raw.send(toolCall(12, "files_upload_file", { path: "upload.txt" }));
+        raw.send({
+          jsonrpc: "2.0",
+          id: 13,
+          method: "resources/read",
+          params: { uri: `xai://files/${fileId}` },
+        });
         const inFlight = () => emu.context.log.records().slice(before);
-        await until(() => inFlight().length >= 3, 10_000, "the three calls to reach the emulator");
+        await until(() => inFlight().length >= 4, 10_000, "the four calls to reach the emulator");
         // The download has its temporary file open.
         await until(() => partFiles(allowed).length > 0, 10_000, "the download's temporary file");
 
@@ -99,8 +108,11 @@ describe("shutdown with calls in flight", () => {
           expect(result.isError).toBe(true);
           expect(result.content[0]?.text).toContain("The server is stopping");
         }
+        const read = await raw.response(13);
+        expect(read.result).toBeUndefined();
+        expect((read.error as { message: string }).message).toContain("The server is stopping");
         const exit = await raw.exited(10_000);
-        console.log(`[shutdown] ${how}: exited ${Date.now() - signalled} ms after it, 3 calls answered`);
+        console.log(`[shutdown] ${how}: exited ${Date.now() - signalled} ms after it, 4 requests answered`);
         expect(exit.signal).toBeNull();
         expect(exit.code).toBe(0);
         expect(partFiles(allowed)).toEqual([]);
@@ -111,6 +123,7 @@ describe("shutdown with calls in flight", () => {
             [CHAT, "cancelled"],
             [DOWNLOAD, "cancelled"],
             [UPLOAD, "cancelled"],
+            [RETRIEVE, "cancelled"],
           ]),
         );
       } finally {

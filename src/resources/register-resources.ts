@@ -94,7 +94,17 @@ export function registerResources(server: Server, ctx: SurfaceContext): void {
     }
     try {
       const { readResource } = await import("./resource-reader.js");
-      return await readResource(await readContext(extra.signal), uri, parsed);
+      return await ctx.calls.run(
+        extra.signal,
+        async (signal) => readResource(await readContext(signal), uri, parsed),
+        (why) => {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `The server is stopping (${why}): the read of ${uri} was cancelled before it finished.`,
+            { uri },
+          );
+        },
+      );
     } catch (e) {
       throw await failure(e, {
         target: uri,

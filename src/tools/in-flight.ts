@@ -3,8 +3,8 @@ import { HookedAbortController } from "../abort-hooks.js";
 
 interface Entry {
   readonly controller: HookedAbortController;
-  /** Answers the call (the first answer wins: the tool's result or the stopping answer). */
-  readonly answer: (result: CallToolResult) => void;
+  /** Answers the call with the stopping answer, unless its own answer came first. */
+  readonly stop: (why: string) => void;
   /** The tool's own work has settled: it cleaned up after itself. */
   cleaned: boolean;
   /** Called once the work has settled, while a stop waits for it. */
@@ -12,9 +12,9 @@ interface Entry {
 }
 
 /**
- * The tool calls being answered, so that a shutdown can cancel each one (its gRPC call with it)
- * and still answer it: the client gets a reply for every request, an error saying the server is
- * stopping.
+ * The tool calls (and resource reads) being answered, so that a shutdown can cancel each one (its
+ * gRPC call with it) and still answer it: the client gets a reply for every request, an error
+ * saying the server is stopping.
  *
  * Every tool call passes through here, so a call costs what it must and no more: one controller,
  * one listener on the client's signal, one promise for the answer.
@@ -30,24 +30,34 @@ export class InFlightCalls {
 
   /**
    * Runs one call: `work` gets a signal aborted when the client cancels (`clientSignal`) or the
-   * server stops. Resolves with the work's result, or at once with an error result when the server
-   * stops first; a stop then waits (up to its grace) for the work to settle.
+   * server stops. Resolves with the work's result, or at once, when the server stops first, with
+   * `onStop(why)` (for a tool, {@link stoppingResult}; what `onStop` throws rejects instead, for
+   * requests answered by a JSON-RPC error); a stop then waits (up to its grace) for the work to
+   * settle.
    */
-  run(
+  run<T>(
     clientSignal: AbortSignal,
-    work: (signal: AbortSignal) => Promise<CallToolResult>,
-  ): Promise<CallToolResult> {
+    work: (signal: AbortSignal) => Promise<T>,
+    onStop: (why: string) => T,
+  ): Promise<T> {
     const controller = new HookedAbortController();
     const abort = () => controller.abort(clientSignal.reason);
     if (clientSignal.aborted) abort();
     else clientSignal.addEventListener("abort", abort, { once: true });
-    let answer!: (result: CallToolResult) => void;
+    let answer!: (result: T) => void;
     let fail!: (e: unknown) => void;
-    const answered = new Promise<CallToolResult>((resolve, reject) => {
+    const answered = new Promise<T>((resolve, reject) => {
       answer = resolve;
       fail = reject;
     });
-    const entry: Entry = { controller, answer, cleaned: false };
+    const stop = (why: string) => {
+      try {
+        answer(onStop(why));
+      } catch (e) {
+        fail(e);
+      }
+    };
+    const entry: Entry = { controller, stop, cleaned: false };
     this.#calls.add(entry);
     const settled = () => {
       clientSignal.removeEventListener("abort", abort);
@@ -56,7 +66,7 @@ export class InFlightCalls {
       this.#calls.delete(entry);
     };
     if (this.#stopping !== undefined) this.#stopEntry(entry, this.#stopping);
-    let running: Promise<CallToolResult>;
+    let running: Promise<T>;
     try {
       running = work(controller.signal);
     } catch (e) {
@@ -103,7 +113,7 @@ export class InFlightCalls {
   }
 
   #stopEntry(entry: Entry, why: string): void {
-    entry.answer(stoppingResult(why));
+    entry.stop(why);
     entry.controller.abort(new Error(`server stopping: ${why}`));
   }
 }
