@@ -45,3 +45,17 @@ export function onAbort(signal: AbortSignal | undefined, hook: () => void): () =
   signal.addEventListener("abort", hook, { once: true });
   return () => signal.removeEventListener("abort", hook);
 }
+
+/** Resolves after `ms`, or at once when `signal` aborts (or has aborted already). */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      forget();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const forget = onAbort(signal, done);
+  });
+}

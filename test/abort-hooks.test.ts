@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HookedAbortController, onAbort } from "../src/abort-hooks.js";
+import { abortableSleep, HookedAbortController, onAbort } from "../src/abort-hooks.js";
 
 describe("abort hooks", () => {
   it("run once when a hooked controller aborts, after the signal's own abort event", () => {
@@ -43,5 +43,20 @@ describe("abort hooks", () => {
     expect(ran).toBe(1);
     expect(onAbort(undefined, () => ran++)).toBeTypeOf("function");
     expect(ran).toBe(1);
+  });
+
+  it("end a sleep early when its signal aborts, hooked or not, and at once when it has", async () => {
+    const hooked = new HookedAbortController();
+    const plain = new AbortController();
+    const sleeps = [abortableSleep(60_000, hooked.signal), abortableSleep(60_000, plain.signal)];
+    hooked.abort();
+    plain.abort();
+    await Promise.all(sleeps);
+    await abortableSleep(60_000, AbortSignal.abort());
+    let woke = false;
+    await abortableSleep(1, new AbortController().signal).then(() => {
+      woke = true;
+    });
+    expect(woke).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { abortableSleep } from "../abort-hooks.js";
 import { isXaiGrpcError, type XaiGrpcError } from "../grpc/grpc-error.js";
 import { Status } from "../grpc/status.js";
 import { RETRY_BACKOFF_MS } from "./retry-backoff.js";
@@ -84,18 +85,6 @@ export interface SendReport {
   /** Set when the run stopped before the last chunk settled. */
   readonly failure?: ChunkFailure;
 }
-
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Sends chunks of requests, in order, one call each, so that every request ends up in the batch

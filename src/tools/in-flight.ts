@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { HookedAbortController } from "../abort-hooks.js";
+import { HookedAbortController, onAbort } from "../abort-hooks.js";
 
 interface Entry {
   readonly controller: HookedAbortController;
@@ -17,7 +17,7 @@ interface Entry {
  * saying the server is stopping.
  *
  * Every tool call passes through here, so a call costs what it must and no more: one controller,
- * one listener on the client's signal, one promise for the answer.
+ * one hook on the client's signal, one promise for the answer.
  */
 export class InFlightCalls {
   readonly #calls = new Set<Entry>();
@@ -41,9 +41,7 @@ export class InFlightCalls {
     onStop: (why: string) => T,
   ): Promise<T> {
     const controller = new HookedAbortController();
-    const abort = () => controller.abort(clientSignal.reason);
-    if (clientSignal.aborted) abort();
-    else clientSignal.addEventListener("abort", abort, { once: true });
+    const forgetClient = onAbort(clientSignal, () => controller.abort(clientSignal.reason));
     let answer!: (result: T) => void;
     let fail!: (e: unknown) => void;
     const answered = new Promise<T>((resolve, reject) => {
@@ -60,7 +58,7 @@ export class InFlightCalls {
     const entry: Entry = { controller, stop, cleaned: false };
     this.#calls.add(entry);
     const settled = () => {
-      clientSignal.removeEventListener("abort", abort);
+      forgetClient();
       entry.cleaned = true;
       entry.onCleaned?.();
       this.#calls.delete(entry);

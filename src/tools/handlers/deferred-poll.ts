@@ -1,5 +1,6 @@
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { DeferredStatus } from "../../../gen/xai/api/v1/deferred_pb.js";
+import { abortableSleep } from "../../abort-hooks.js";
 import { POLL_INTERVAL_MS } from "../poll-interval.js";
 import type { ToolContext } from "../tool.js";
 
@@ -26,20 +27,6 @@ export interface DeferredOutcome<O extends DescMessage> {
   readonly polls: number;
   /** How long this call polled, in ms. */
   readonly waitedMs: number;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (the next call then fails as cancelled). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -77,6 +64,6 @@ export async function pollDeferred<I extends DescMessage, O extends DescMessage>
     } else {
       await ctx.progress(polls, undefined, `${job.what} PENDING (${seconds} s)`);
     }
-    await pause(Math.max(0, next - Date.now()), ctx.signal);
+    await abortableSleep(Math.max(0, next - Date.now()), ctx.signal);
   }
 }
