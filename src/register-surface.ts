@@ -10,7 +10,8 @@ import type { ToolSource } from "./tools/tool-source.js";
 
 /** What the prompts, resources and completions share with the tools. */
 export interface SurfaceDeps {
-  readonly client: XaiClient | (() => Promise<XaiClient>);
+  /** The gRPC client the tools call through, made when first needed. */
+  readonly client: () => Promise<XaiClient>;
   readonly logger: Logger;
   readonly inlineImageMaxBytes?: number | undefined;
   /** The requests in flight, which a shutdown answers (resource reads among them). */
@@ -23,9 +24,8 @@ export interface SurfaceDeps {
  * the account refreshing the completions and telling the client when its file list changed.
  */
 export function registerSurface(server: Server, tools: ToolSource, deps: SurfaceDeps): ToolSource {
-  const { client } = deps;
   const ctx: SurfaceContext = {
-    client: typeof client === "function" ? client : async () => client,
+    client: deps.client,
     toolNames: async () => new Set((await tools.listing()).map((t) => t.name)),
     offers: async (tool, option) => {
       const listed = (await tools.listing()).find((t) => t.name === tool);

@@ -148,7 +148,7 @@ export function createMcpServer(deps: ServerDeps): Server {
   };
   const listed = Array.isArray(deps.tools) ? staticTools(deps.tools) : (deps.tools as ToolSource);
   // Prompts, resources and completions, following the tools listed.
-  const tools = registerSurface(server, listed, { ...deps, calls });
+  const tools = registerSurface(server, listed, { ...deps, client: clientWhenReady, calls });
 
   // Local file access: the configured directories plus the client's roots, fetched once the client
   // is initialized (when it declared the capability) and again whenever it says they changed.
