@@ -1,9 +1,8 @@
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { Files } from "../gen/xai/api/v1/files_pb.js";
 import { XaiClient } from "../src/grpc/xai-client.js";
 import { type EmulatorSession, startEmulatorSession } from "./support/emulator-session.js";
-import { type McpSession, startMcpServer } from "./support/mcp-client.js";
+import { type McpSession, rpcCode, startMcpServer } from "./support/mcp-client.js";
 
 // The selection flags, end to end: what the spawned server offers besides its tools.
 
@@ -16,16 +15,6 @@ async function spawned(args: string[]): Promise<McpSession> {
   const session = await startMcpServer({}, ["--emulator", ...args]);
   sessions.push(session);
   return session;
-}
-
-async function rpcCode(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof McpError) return e.code;
-    throw e;
-  }
-  throw new Error("expected a JSON-RPC error");
 }
 
 describe("--toolsets and --read-only decide the prompts and resources", () => {

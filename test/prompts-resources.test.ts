@@ -1,13 +1,12 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   type GetPromptResult,
-  McpError,
   type ReadResourceResult,
   ResourceListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReasoningEffortSchema } from "../gen/xai/api/v1/chat_pb.js";
-import { callTool, firstText, type McpSession, startMcpServer } from "./support/mcp-client.js";
+import { callTool, firstText, type McpSession, rpcError, startMcpServer } from "./support/mcp-client.js";
 
 type Json = Record<string, unknown>;
 
@@ -57,16 +56,6 @@ function toolCallOf(prompt: GetPromptResult): { tool: string; args: Json; text: 
 }
 
 /** The JSON-RPC error of a request that must fail. */
-async function rpcError(p: Promise<unknown>): Promise<McpError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof McpError) return e;
-    throw e;
-  }
-  throw new Error("expected a JSON-RPC error");
-}
-
 const textOf = (r: ReadResourceResult, i = 0): string => {
   const c = r.contents[i];
   if (!c || !("text" in c)) throw new Error(`content ${i} is not text`);

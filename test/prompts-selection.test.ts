@@ -1,6 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../emulator/index.js";
 import { Files } from "../gen/xai/api/v1/files_pb.js";
@@ -10,6 +9,7 @@ import { createMcpServer } from "../src/server.js";
 import { buildTools } from "../src/tools/registry.js";
 import type { ToolDefinition } from "../src/tools/tool.js";
 import { until } from "./support/emulator-session.js";
+import { rpcCode, rpcError } from "./support/mcp-client.js";
 
 // The tool selection decides what prompts and resources are offered. These tests build the server
 // in-process with a filtered tool list (as the selection flags produce) against a real emulator.
@@ -53,16 +53,6 @@ async function serverWith(
   await client.connect(clientSide);
   open.push(() => client.close());
   return client;
-}
-
-async function rpcCode(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof McpError) return e.code;
-    throw e;
-  }
-  throw new Error("expected a JSON-RPC error");
 }
 
 const byService =
@@ -170,28 +160,18 @@ describe("reads fail and cancel like tool calls", () => {
   const GET_BATCH = "/xai_api.BatchMgmt/GetBatch";
   afterEach(() => emu.context.faults.clear());
 
-  async function failure(p: Promise<unknown>): Promise<McpError> {
-    try {
-      await p;
-    } catch (e) {
-      if (e instanceof McpError) return e;
-      throw e;
-    }
-    throw new Error("expected a JSON-RPC error");
-  }
-
   it("a gRPC failure carries the tools' text: status, xAI's message, what to do", async () => {
     const client = await serverWith(() => true);
     emu.context.faults.set(GET_BATCH, { failNext: 1, status: 8 });
-    const exhausted = await failure(client.readResource({ uri: "xai://batches/batch-x" }));
+    const exhausted = await rpcError(client.readResource({ uri: "xai://batches/batch-x" }));
     expect(exhausted.code).toBe(-32603);
     expect(exhausted.message).toContain("RESOURCE_EXHAUSTED");
     expect(exhausted.message).toContain("What to do:");
     expect(exhausted.data).toMatchObject({ status: "RESOURCE_EXHAUSTED" });
     emu.context.faults.set(GET_BATCH, { failNext: 1, status: 3 });
-    expect((await failure(client.readResource({ uri: "xai://batches/batch-x" }))).code).toBe(-32602);
+    expect((await rpcError(client.readResource({ uri: "xai://batches/batch-x" }))).code).toBe(-32602);
     emu.context.faults.set("/xai_api.Files/ListFiles", { failNext: 1, status: 8 });
-    const listed = await failure(
+    const listed = await rpcError(
       client.complete({
         ref: { type: "ref/resource", uri: "xai://files/{file_id}" },
         argument: { name: "file_id", value: "" },
@@ -202,8 +182,8 @@ describe("reads fail and cancel like tool calls", () => {
 
   it("a cursor this server did not give is refused", async () => {
     const client = await serverWith(() => true);
-    expect((await failure(client.listResources({ cursor: "files:" }))).code).toBe(-32602);
-    expect((await failure(client.listResources({ cursor: "batches:abc" }))).code).toBe(-32602);
+    expect((await rpcError(client.listResources({ cursor: "files:" }))).code).toBe(-32602);
+    expect((await rpcError(client.listResources({ cursor: "batches:abc" }))).code).toBe(-32602);
   });
 
   it("cancelling a read cancels its gRPC call", async () => {

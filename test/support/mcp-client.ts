@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -223,3 +223,17 @@ export function exitWithin<T>(exit: Promise<T>, timeoutMs: number): Promise<T> {
     ),
   ]);
 }
+
+/** The JSON-RPC error `p` rejects with; throws when it resolves or fails otherwise. */
+export async function rpcError(p: Promise<unknown>): Promise<McpError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof McpError) return e;
+    throw e;
+  }
+  throw new Error("expected a JSON-RPC error");
+}
+
+/** The code of the JSON-RPC error `p` rejects with (see {@link rpcError}). */
+export const rpcCode = async (p: Promise<unknown>): Promise<number> => (await rpcError(p)).code;
